@@ -1,0 +1,82 @@
+/*
+ * os.h - the operating-system layer: one header, two implementations
+ * (os_posix.c, os_win32.c), chosen by CMake as libuv does.  Everything
+ * here takes and returns UTF-8; UTF-16 exists only inside os_win32.c.
+ * OS error codes are translated to WW_E* here and kept in err->os_code.
+ */
+#ifndef WW_OS_H
+#define WW_OS_H
+
+#include "compat.h"
+#include "err.h"
+
+/* Wall clock, seconds / milliseconds since 1970-01-01 UTC. */
+int64_t ww_os_now(void);
+int64_t ww_os_now_ms(void);
+/* A clock that never goes backwards, for timeouts; milliseconds. */
+int64_t ww_os_monotonic_ms(void);
+void ww_os_sleep_ms(unsigned ms);
+
+/* The environment variable as a heap UTF-8 string (free()), or NULL. */
+char *ww_os_getenv(const char *name);
+
+/* Overwrite memory that held a secret; not optimised away. */
+void ww_os_secure_zero(void *p, size_t n);
+
+/*
+ * Default locations.  Windows: %ProgramData%\wsuswatch and
+ * %ProgramFiles%\Update Services\LogFiles\SoftwareDistribution.log.
+ * POSIX: /var/lib/wsuswatch (or $XDG_STATE_HOME/wsuswatch when not root)
+ * and a log path that does not exist (WSUS runs only on Windows).
+ * Caller frees the returned string; NULL on allocation failure.
+ */
+char *ww_os_default_data_dir(void);
+char *ww_os_default_wsus_log(void);
+char *ww_os_default_control_endpoint(void);
+
+/* Path join with the native separator. Caller frees. */
+char *ww_os_path_join(const char *dir, const char *name);
+
+/*
+ * Create a directory (and missing parents) readable only by its owner:
+ * mode 0700 on POSIX; on Windows a protected DACL granting SYSTEM and
+ * Administrators full control and nobody else anything.  An existing
+ * directory is re-secured.
+ */
+int ww_os_mkdir_private(const char *path, struct ww_err *err);
+
+bool ww_os_path_exists(const char *path);
+
+/*
+ * Read a generic credential from Windows Credential Manager (CredReadW).
+ * ret_user may be NULL.  Caller frees with ww_os_secret_free().
+ * WW_EUNAVAIL on POSIX.
+ */
+int ww_os_credential_read(const char *target, char **ret_user,
+			  char **ret_secret, struct ww_err *err);
+/* Zero and free a secret string. NULL-safe. */
+void ww_os_secret_free(char *secret);
+
+/* Threads and locks, enough for a loop thread plus a control thread. */
+struct ww_thread;
+struct ww_mutex;
+int ww_thread_create(struct ww_thread **ret, void (*fn)(void *), void *arg);
+void ww_thread_join(struct ww_thread *t); /* frees t */
+struct ww_mutex *ww_mutex_new(void);
+void ww_mutex_free(struct ww_mutex *m);
+void ww_mutex_lock(struct ww_mutex *m);
+void ww_mutex_unlock(struct ww_mutex *m);
+
+/*
+ * A manual-reset event: the monitor's stop signal.  wait returns true
+ * when the event is set, false on timeout.
+ */
+struct ww_event;
+struct ww_event *ww_event_new(void);
+void ww_event_free(struct ww_event *e);
+void ww_event_set(struct ww_event *e);
+void ww_event_reset(struct ww_event *e);
+bool ww_event_is_set(struct ww_event *e);
+bool ww_event_wait(struct ww_event *e, unsigned timeout_ms);
+
+#endif /* WW_OS_H */

@@ -1,0 +1,330 @@
+/*
+ * os_posix.c - the POSIX implementation of os.h.
+ */
+#include "compat.h"
+
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "os.h"
+#include "util.h"
+
+int64_t ww_os_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t ww_os_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ww_os_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ww_os_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+char *ww_os_getenv(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? ww_strdup(v) : NULL;
+}
+
+void ww_os_secure_zero(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+char *ww_os_default_data_dir(void)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (geteuid() == 0)
+		return ww_strdup("/var/lib/wsuswatch");
+	if (state && *state)
+		return ww_os_path_join(state, "wsuswatch");
+	if (home && *home)
+		return ww_os_path_join(home, ".local/state/wsuswatch");
+	return ww_strdup("/tmp/wsuswatch");
+}
+
+char *ww_os_default_wsus_log(void)
+{
+	/* WSUS runs only on Windows; on POSIX the log is given explicitly. */
+	return ww_strdup("/var/lib/wsuswatch/SoftwareDistribution.log");
+}
+
+char *ww_os_default_control_endpoint(void)
+{
+	char *dir = ww_os_default_data_dir();
+	char *path;
+
+	if (!dir)
+		return NULL;
+	path = ww_os_path_join(dir, "wsuswatch.sock");
+	free(dir);
+	return path;
+}
+
+char *ww_os_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool slash = dl && dir[dl - 1] == '/';
+	char *p = malloc(dl + nl + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (!slash)
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+bool ww_os_path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int errno_to_ww(int e)
+{
+	switch (e) {
+	case ENOENT: return WW_ENOENT;
+	case EACCES:
+	case EPERM: return WW_EPERM;
+	case ENOMEM: return WW_ENOMEM;
+	case EEXIST: return WW_EEXIST;
+	case ENAMETOOLONG: return WW_ERANGE;
+	default: return WW_EIO;
+	}
+}
+
+static int mkdir_one(const char *path, struct ww_err *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
+				     "mkdir() '%s' failed: %s", path,
+				     strerror(errno));
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ww_err_set(err, WW_EEXIST, "'%s' exists and is not a directory",
+				  path);
+	return 0;
+}
+
+int ww_os_mkdir_private(const char *path, struct ww_err *err)
+{
+	char *copy = ww_strdup(path);
+	char *p;
+	int r = 0;
+
+	if (!copy)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	/* Parents are created with the same mode; only the leaf is chmod'ed. */
+	for (p = copy + 1; *p && !r; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		r = mkdir_one(copy, err);
+		*p = '/';
+	}
+	if (!r)
+		r = mkdir_one(copy, err);
+	if (!r && chmod(copy, 0700) != 0)
+		r = ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
+				  "chmod() '%s' failed: %s", copy, strerror(errno));
+	free(copy);
+	return r;
+}
+
+int ww_os_credential_read(const char *target, char **ret_user,
+			  char **ret_secret, struct ww_err *err)
+{
+	(void)ret_user;
+	(void)ret_secret;
+	return ww_err_set(err, WW_EUNAVAIL,
+			  "credential '%s': Windows Credential Manager is not "
+			  "available on this system; use password_env",
+			  target);
+}
+
+void ww_os_secret_free(char *secret)
+{
+	if (!secret)
+		return;
+	ww_os_secure_zero(secret, strlen(secret));
+	free(secret);
+}
+
+struct ww_thread {
+	pthread_t tid;
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *thread_trampoline(void *p)
+{
+	struct ww_thread *t = p;
+
+	t->fn(t->arg);
+	return NULL;
+}
+
+int ww_thread_create(struct ww_thread **ret, void (*fn)(void *), void *arg)
+{
+	struct ww_thread *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return WW_ENOMEM;
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->tid, NULL, thread_trampoline, t) != 0) {
+		free(t);
+		return WW_EIO;
+	}
+	*ret = t;
+	return 0;
+}
+
+void ww_thread_join(struct ww_thread *t)
+{
+	if (!t)
+		return;
+	pthread_join(t->tid, NULL);
+	free(t);
+}
+
+struct ww_mutex {
+	pthread_mutex_t m;
+};
+
+struct ww_mutex *ww_mutex_new(void)
+{
+	struct ww_mutex *m = calloc(1, sizeof(*m));
+
+	if (m && pthread_mutex_init(&m->m, NULL) != 0)
+		WW_FREE(m);
+	return m;
+}
+
+void ww_mutex_free(struct ww_mutex *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->m);
+	free(m);
+}
+
+void ww_mutex_lock(struct ww_mutex *m)
+{
+	pthread_mutex_lock(&m->m);
+}
+
+void ww_mutex_unlock(struct ww_mutex *m)
+{
+	pthread_mutex_unlock(&m->m);
+}
+
+struct ww_event {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	bool set;
+};
+
+struct ww_event *ww_event_new(void)
+{
+	struct ww_event *e = calloc(1, sizeof(*e));
+	pthread_condattr_t attr;
+
+	if (!e)
+		return NULL;
+	pthread_mutex_init(&e->m, NULL);
+	/* A monotonic condvar: a wall-clock jump must not stretch waits. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->c, &attr);
+	pthread_condattr_destroy(&attr);
+	return e;
+}
+
+void ww_event_free(struct ww_event *e)
+{
+	if (!e)
+		return;
+	pthread_cond_destroy(&e->c);
+	pthread_mutex_destroy(&e->m);
+	free(e);
+}
+
+void ww_event_set(struct ww_event *e)
+{
+	pthread_mutex_lock(&e->m);
+	e->set = true;
+	pthread_cond_broadcast(&e->c);
+	pthread_mutex_unlock(&e->m);
+}
+
+void ww_event_reset(struct ww_event *e)
+{
+	pthread_mutex_lock(&e->m);
+	e->set = false;
+	pthread_mutex_unlock(&e->m);
+}
+
+bool ww_event_is_set(struct ww_event *e)
+{
+	bool s;
+
+	pthread_mutex_lock(&e->m);
+	s = e->set;
+	pthread_mutex_unlock(&e->m);
+	return s;
+}
+
+bool ww_event_wait(struct ww_event *e, unsigned timeout_ms)
+{
+	struct timespec ts;
+	bool s;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&e->m);
+	while (!e->set)
+		if (pthread_cond_timedwait(&e->c, &e->m, &ts) == ETIMEDOUT)
+			break;
+	s = e->set;
+	pthread_mutex_unlock(&e->m);
+	return s;
+}

@@ -1,0 +1,448 @@
+/*
+ * os_win32.c - the Windows implementation of os.h.
+ */
+#include "compat.h"
+
+#include <windows.h>
+#include <sddl.h>
+#include <wincred.h>
+#include <shlobj.h>
+
+#include "os.h"
+#include "os_win32.h"
+#include "util.h"
+
+wchar_t *ww_win_utf16(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 0)
+		return NULL;
+	w = malloc((size_t)n * sizeof(wchar_t));
+	if (w && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n) <= 0)
+		WW_FREE(w);
+	return w;
+}
+
+char *ww_win_utf8(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+	char *s;
+
+	if (n <= 0)
+		return NULL;
+	s = malloc((size_t)n);
+	if (s && WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL) <= 0)
+		WW_FREE(s);
+	return s;
+}
+
+int ww_win_error(DWORD e)
+{
+	switch (e) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND:
+	case ERROR_NOT_FOUND:
+		return WW_ENOENT;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_PRIVILEGE_NOT_HELD:
+		return WW_EPERM;
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+		return WW_ENOMEM;
+	case ERROR_ALREADY_EXISTS:
+	case ERROR_FILE_EXISTS:
+	case ERROR_SERVICE_EXISTS:
+		return WW_EEXIST;
+	case ERROR_SHARING_VIOLATION:
+	case ERROR_LOCK_VIOLATION:
+	case ERROR_PIPE_BUSY:
+		return WW_EBUSY;
+	case ERROR_CALL_NOT_IMPLEMENTED:
+	case ERROR_NOT_SUPPORTED:
+		return WW_EUNAVAIL;
+	case WAIT_TIMEOUT:
+	case ERROR_TIMEOUT:
+		return WW_ETIMEDOUT;
+	default:
+		return WW_EIO;
+	}
+}
+
+void ww_win_strerror(DWORD e, char *buf, size_t size)
+{
+	wchar_t w[512];
+	char *s;
+	size_t n;
+
+	if (!FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+			    NULL, e, 0, w, WW_ARRAY_SIZE(w), NULL)) {
+		snprintf(buf, size, "error %lu", (unsigned long)e);
+		return;
+	}
+	s = ww_win_utf8(w);
+	if (!s) {
+		snprintf(buf, size, "error %lu", (unsigned long)e);
+		return;
+	}
+	/* FormatMessage ends its text with CR LF: drop it. */
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	ww_strlcpy(buf, s, size);
+	free(s);
+}
+
+int ww_win_err(struct ww_err *err, DWORD e, const char *call,
+	       const char *subject)
+{
+	char text[256];
+
+	ww_win_strerror(e, text, sizeof(text));
+	return ww_err_set_os(err, ww_win_error(e), e, "%s '%s' failed: (%lu) %s",
+			     call, subject, (unsigned long)e, text);
+}
+
+/* 100 ns intervals between 1601-01-01 and 1970-01-01. */
+#define WW_EPOCH_DIFF 116444736000000000LL
+
+int64_t ww_os_now_ms(void)
+{
+	FILETIME ft;
+	ULARGE_INTEGER u;
+
+	GetSystemTimeAsFileTime(&ft);
+	u.LowPart = ft.dwLowDateTime;
+	u.HighPart = ft.dwHighDateTime;
+	return ((int64_t)u.QuadPart - WW_EPOCH_DIFF) / 10000;
+}
+
+int64_t ww_os_now(void)
+{
+	return ww_os_now_ms() / 1000;
+}
+
+int64_t ww_os_monotonic_ms(void)
+{
+	return (int64_t)GetTickCount64();
+}
+
+void ww_os_sleep_ms(unsigned ms)
+{
+	Sleep(ms);
+}
+
+char *ww_os_getenv(const char *name)
+{
+	wchar_t *wname = ww_win_utf16(name);
+	wchar_t *val = NULL;
+	char *out = NULL;
+	DWORD n;
+
+	if (!wname)
+		return NULL;
+	n = GetEnvironmentVariableW(wname, NULL, 0);
+	if (n == 0)
+		goto out;
+	val = malloc(n * sizeof(wchar_t));
+	if (!val || GetEnvironmentVariableW(wname, val, n) == 0)
+		goto out;
+	out = ww_win_utf8(val);
+out:
+	if (val)
+		SecureZeroMemory(val, n * sizeof(wchar_t));
+	free(val);
+	free(wname);
+	return out;
+}
+
+void ww_os_secure_zero(void *p, size_t n)
+{
+	SecureZeroMemory(p, n);
+}
+
+static char *known_folder(REFKNOWNFOLDERID id, const char *fallback,
+			  const char *child)
+{
+	PWSTR w = NULL;
+	char *dir = NULL, *out;
+
+	if (SUCCEEDED(SHGetKnownFolderPath(id, 0, NULL, &w)))
+		dir = ww_win_utf8(w);
+	CoTaskMemFree(w);
+	out = ww_os_path_join(dir ? dir : fallback, child);
+	free(dir);
+	return out;
+}
+
+char *ww_os_default_data_dir(void)
+{
+	return known_folder(&FOLDERID_ProgramData, "C:\\ProgramData", "wsuswatch");
+}
+
+char *ww_os_default_wsus_log(void)
+{
+	return known_folder(&FOLDERID_ProgramFiles, "C:\\Program Files",
+			    "Update Services\\LogFiles\\SoftwareDistribution.log");
+}
+
+char *ww_os_default_control_endpoint(void)
+{
+	return ww_strdup("\\\\.\\pipe\\wsuswatch");
+}
+
+char *ww_os_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool sep = dl && (dir[dl - 1] == '\\' || dir[dl - 1] == '/');
+	char *p = malloc(dl + nl + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (!sep)
+		p[dl++] = '\\';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+bool ww_os_path_exists(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+	bool ok;
+
+	if (!w)
+		return false;
+	ok = GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES;
+	free(w);
+	return ok;
+}
+
+static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	int r = 0;
+
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+		    WW_SDDL_PRIVATE, SDDL_REVISION_1, &sd, NULL))
+		return ww_win_err(err, GetLastError(),
+				  "ConvertStringSecurityDescriptorToSecurityDescriptorW()",
+				  path);
+	if (!SetFileSecurityW(w, DACL_SECURITY_INFORMATION |
+				       PROTECTED_DACL_SECURITY_INFORMATION, sd))
+		r = ww_win_err(err, GetLastError(), "SetFileSecurityW()", path);
+	LocalFree(sd);
+	return r;
+}
+
+static int mkdir_one(const char *path, struct ww_err *err)
+{
+	wchar_t *w = ww_win_utf16(path);
+	DWORD attr;
+	int r = 0;
+
+	if (!w)
+		return ww_err_set(err, WW_EINVAL, "'%s': not valid UTF-8", path);
+	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+		r = ww_win_err(err, GetLastError(), "CreateDirectoryW()", path);
+	attr = GetFileAttributesW(w);
+	if (!r && (attr == INVALID_FILE_ATTRIBUTES ||
+		   !(attr & FILE_ATTRIBUTE_DIRECTORY)))
+		r = ww_err_set(err, WW_EEXIST, "'%s' exists and is not a directory",
+			       path);
+	free(w);
+	return r;
+}
+
+int ww_os_mkdir_private(const char *path, struct ww_err *err)
+{
+	char *copy = ww_strdup(path);
+	wchar_t *w = NULL;
+	char *p;
+	int r = 0;
+
+	if (!copy)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	/* Skip a drive ("C:\") or UNC prefix: those are not ours to create. */
+	p = copy;
+	if (p[0] && p[1] == ':')
+		p += 3;
+	for (; *p && !r; p++) {
+		if ((*p != '\\' && *p != '/') || p == copy)
+			continue;
+		*p = '\0';
+		if (!ww_os_path_exists(copy))
+			r = mkdir_one(copy, err);
+		*p = '\\';
+	}
+	if (!r)
+		r = mkdir_one(copy, err);
+	w = r ? NULL : ww_win_utf16(copy);
+	if (w)
+		r = secure_dir(w, copy, err);
+	free(w);
+	free(copy);
+	return r;
+}
+
+int ww_os_credential_read(const char *target, char **ret_user,
+			  char **ret_secret, struct ww_err *err)
+{
+	wchar_t *wt = ww_win_utf16(target);
+	PCREDENTIALW cred = NULL;
+	wchar_t *secret = NULL;
+	int r = 0;
+
+	if (!wt)
+		return ww_err_set(err, WW_EINVAL, "credential '%s': not UTF-8", target);
+	if (!CredReadW(wt, CRED_TYPE_GENERIC, 0, &cred)) {
+		r = ww_win_err(err, GetLastError(), "CredReadW()", target);
+		goto out;
+	}
+	/* Generic credentials store the password as UTF-16 bytes. */
+	secret = calloc(cred->CredentialBlobSize / sizeof(wchar_t) + 1,
+			sizeof(wchar_t));
+	if (!secret) {
+		r = ww_err_set(err, WW_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(secret, cred->CredentialBlob, cred->CredentialBlobSize);
+	*ret_secret = ww_win_utf8(secret);
+	if (ret_user)
+		*ret_user = cred->UserName ? ww_win_utf8(cred->UserName) : NULL;
+	if (!*ret_secret)
+		r = ww_err_set(err, WW_ENOMEM, "out of memory");
+out:
+	if (secret) {
+		SecureZeroMemory(secret, cred->CredentialBlobSize);
+		free(secret);
+	}
+	if (cred)
+		CredFree(cred);
+	free(wt);
+	return r;
+}
+
+void ww_os_secret_free(char *secret)
+{
+	if (!secret)
+		return;
+	SecureZeroMemory(secret, strlen(secret));
+	free(secret);
+}
+
+struct ww_thread {
+	HANDLE h;
+	void (*fn)(void *);
+	void *arg;
+};
+
+static DWORD WINAPI thread_trampoline(LPVOID p)
+{
+	struct ww_thread *t = p;
+
+	t->fn(t->arg);
+	return 0;
+}
+
+int ww_thread_create(struct ww_thread **ret, void (*fn)(void *), void *arg)
+{
+	struct ww_thread *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return WW_ENOMEM;
+	t->fn = fn;
+	t->arg = arg;
+	t->h = CreateThread(NULL, 0, thread_trampoline, t, 0, NULL);
+	if (!t->h) {
+		free(t);
+		return WW_EIO;
+	}
+	*ret = t;
+	return 0;
+}
+
+void ww_thread_join(struct ww_thread *t)
+{
+	if (!t)
+		return;
+	WaitForSingleObject(t->h, INFINITE);
+	CloseHandle(t->h);
+	free(t);
+}
+
+struct ww_mutex {
+	CRITICAL_SECTION cs;
+};
+
+struct ww_mutex *ww_mutex_new(void)
+{
+	struct ww_mutex *m = calloc(1, sizeof(*m));
+
+	if (m)
+		InitializeCriticalSection(&m->cs);
+	return m;
+}
+
+void ww_mutex_free(struct ww_mutex *m)
+{
+	if (!m)
+		return;
+	DeleteCriticalSection(&m->cs);
+	free(m);
+}
+
+void ww_mutex_lock(struct ww_mutex *m)
+{
+	EnterCriticalSection(&m->cs);
+}
+
+void ww_mutex_unlock(struct ww_mutex *m)
+{
+	LeaveCriticalSection(&m->cs);
+}
+
+struct ww_event {
+	HANDLE h;
+};
+
+struct ww_event *ww_event_new(void)
+{
+	struct ww_event *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->h = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (!e->h)
+		WW_FREE(e);
+	return e;
+}
+
+void ww_event_free(struct ww_event *e)
+{
+	if (!e)
+		return;
+	CloseHandle(e->h);
+	free(e);
+}
+
+void ww_event_set(struct ww_event *e)
+{
+	SetEvent(e->h);
+}
+
+void ww_event_reset(struct ww_event *e)
+{
+	ResetEvent(e->h);
+}
+
+bool ww_event_is_set(struct ww_event *e)
+{
+	return WaitForSingleObject(e->h, 0) == WAIT_OBJECT_0;
+}
+
+bool ww_event_wait(struct ww_event *e, unsigned timeout_ms)
+{
+	return WaitForSingleObject(e->h, timeout_ms) == WAIT_OBJECT_0;
+}

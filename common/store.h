@@ -1,0 +1,82 @@
+/*
+ * store.h - wsuswatch's SQLite store.
+ *
+ * One database file holds everything the monitor observes (probe results,
+ * sync runs, log findings, WSUS events), where each source stopped reading
+ * (source_position) and the alert state.  WAL mode with a busy timeout, so
+ * `status`, `history` and `check` can read while the service writes.  The
+ * schema is created and migrated in steps keyed by PRAGMA user_version.
+ * A file that is not a wsuswatch database (or is corrupt, locked or
+ * read-only) is reported with its path and SQLite's message and is never
+ * recreated or modified.
+ *
+ * Schema (version 1; later versions add, never rename):
+ *   probe_result(id, target, url, at, ok, stage, result, wu_code,
+ *                http_status, tls_version, tls_cipher, cert_not_after,
+ *                clock_skew, elapsed_ms, hint, detail_json)
+ *   sync_run(id, source, source_key UNIQUE with source, kind, started_at,
+ *            finished_at, result, error)
+ *   log_finding(id, source, at, category, level, component, message)
+ *   wsus_event(id, source, record_id UNIQUE with source, event_id, level,
+ *              at, meaning, message)
+ *   source_position(source PRIMARY KEY, identity, offset, checksum,
+ *                   checksum_len, bookmark, updated_at)
+ *   alert(name PRIMARY KEY, state, since, last_notified, reason, value,
+ *         event_id)
+ *   alert_history(id, name, at, transition, state, reason)
+ * Times are INTEGER seconds since 1970-01-01 UTC.
+ */
+#ifndef WW_STORE_H
+#define WW_STORE_H
+
+#include "compat.h"
+#include "err.h"
+
+struct sqlite3;
+struct ww_store;
+
+#define WW_STORE_SCHEMA_VERSION 1
+
+/*
+ * Open (creating if missing, along with a private parent directory) the
+ * database at path and migrate it to the current schema.  *ret owns the
+ * connection; close with ww_store_close().
+ */
+int ww_store_open(const char *path, struct ww_store **ret, struct ww_err *err);
+
+/* Open an existing database read-only (status/history/check). */
+int ww_store_open_readonly(const char *path, struct ww_store **ret,
+			   struct ww_err *err);
+
+void ww_store_close(struct ww_store *s); /* NULL-safe */
+
+/* The raw connection, owned by the store, for module-specific SQL. */
+struct sqlite3 *ww_store_db(struct ww_store *s);
+const char *ww_store_path(const struct ww_store *s);
+
+/* Transactions: BEGIN IMMEDIATE so writers never deadlock on upgrade. */
+int ww_store_begin(struct ww_store *s, struct ww_err *err);
+int ww_store_commit(struct ww_store *s, struct ww_err *err);
+void ww_store_rollback(struct ww_store *s);
+
+/*
+ * Fill err from the connection's last error: "<path>: <what>: <sqlite
+ * message>".  Returns WW_EDB, WW_EBUSY or WW_ECORRUPT as fits.
+ */
+int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what);
+
+/* One statement without results, e.g. a DELETE.  */
+int ww_store_exec(struct ww_store *s, const char *sql, struct ww_err *err);
+
+/*
+ * Delete rows older than now - retention from every history table, at
+ * most batch rows per statement and transaction, so a long backlog never
+ * holds the write lock for long.  *ret_deleted may be NULL.
+ */
+int ww_store_prune(struct ww_store *s, int64_t now, int64_t retention,
+		   int batch, int64_t *ret_deleted, struct ww_err *err);
+
+/* The schema version of an open store (PRAGMA user_version). */
+int ww_store_schema_version(struct ww_store *s, int *ret, struct ww_err *err);
+
+#endif /* WW_STORE_H */

@@ -1,0 +1,75 @@
+/*
+ * util.h - small portable helpers: bounded strings, strict number and
+ * duration parsing, UTC time without the C library's time-zone traps, and a
+ * growable buffer with a hard limit.
+ */
+#ifndef WW_UTIL_H
+#define WW_UTIL_H
+
+#include "compat.h"
+#include "err.h"
+
+/* Copy at most size-1 bytes and always terminate; returns strlen(src). */
+size_t ww_strlcpy(char *dst, const char *src, size_t size);
+
+/* Heap copies; caller frees with free(). NULL on allocation failure. */
+char *ww_strdup(const char *s);
+char *ww_strndup(const char *s, size_t n);
+
+/* Case-insensitive ASCII comparison (locale independent). */
+int ww_strcasecmp(const char *a, const char *b);
+bool ww_str_starts_with(const char *s, const char *prefix);
+
+/* Strict decimal integer: whole string, no sign surprises, no overflow. */
+int ww_parse_i64(const char *s, int64_t *ret);
+
+/*
+ * Durations as written in the configuration: one or more <number><unit>
+ * groups with units s, m, h, d ("45s", "5m", "26h", "30d", "1h30m").
+ * A bare number, an unknown unit or an overflow is WW_EINVAL.
+ */
+int ww_duration_parse(const char *s, int64_t *ret_seconds);
+
+/* Shortest exact form of a duration ("26h", "1h30m", "0s"). */
+void ww_duration_format(int64_t seconds, char *buf, size_t size);
+
+/* Seconds since 1970-01-01 UTC of a proleptic Gregorian civil time. */
+int64_t ww_time_from_civil(int year, int mon, int day, int hour, int min,
+			   int sec);
+
+struct ww_civil {
+	int year, mon, day, hour, min, sec;
+};
+void ww_time_to_civil(int64_t t, struct ww_civil *ret);
+
+#define WW_ISO_TIME_LEN 21 /* "2026-11-23T08:15:00Z" + NUL */
+
+/* Format t as ISO 8601 UTC, "2026-11-23T08:15:00Z". */
+void ww_time_format_iso(int64_t t, char buf[WW_ISO_TIME_LEN]);
+
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (fractions ignored). */
+int ww_time_parse_iso(const char *s, int64_t *ret);
+
+/*
+ * A growable byte buffer that refuses to grow beyond max (curl's dynbuf
+ * rule: every growable buffer has a hard limit).  data is always
+ * NUL-terminated when non-NULL.
+ */
+struct ww_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void ww_buf_init(struct ww_buf *b, size_t max);
+void ww_buf_release(struct ww_buf *b);
+void ww_buf_reset(struct ww_buf *b);
+/* WW_ERANGE when the result would exceed max, WW_ENOMEM on failure. */
+int ww_buf_append(struct ww_buf *b, const void *data, size_t len);
+int ww_buf_appends(struct ww_buf *b, const char *s);
+int ww_buf_appendf(struct ww_buf *b, const char *fmt, ...) WW_PRINTF(2, 3);
+/* Hand the data to the caller (free() it); the buffer is left empty. */
+char *ww_buf_detach(struct ww_buf *b);
+
+#endif /* WW_UTIL_H */

@@ -1,0 +1,115 @@
+/*
+ * config.h - wsuswatch's configuration: a typed struct filled from
+ * compiled-in defaults and, optionally, one YAML file, driven by a single
+ * declarative table of keys (config_keys.c).
+ *
+ * Loading is all-or-nothing: a file with any error leaves the caller's
+ * struct exactly as it was.  Errors read "FILE:LINE:COL: message".
+ * Secrets are never stored here: the file names an environment variable or
+ * a Windows Credential Manager target, resolved only when needed
+ * (ww_config_proxy_password()).
+ */
+#ifndef WW_CONFIG_CONFIG_H
+#define WW_CONFIG_CONFIG_H
+
+#include "compat.h"
+#include "err.h"
+#include "util.h"
+
+enum ww_tristate { WW_AUTO = 0, WW_ON = 1, WW_OFF = 2 };
+
+struct ww_strlist {
+	char **items; /* owned, each owned */
+	size_t n;
+};
+
+struct ww_config {
+	char *source;       /* file it was loaded from, NULL for defaults */
+	int64_t interval;   /* seconds between probe runs */
+	char *database;     /* SQLite path */
+	int64_t retention;  /* seconds of history kept */
+	struct {
+		bool discover;  /* Windows: read WSUS's own settings */
+		char *log;      /* SoftwareDistribution.log */
+		char *muurl;    /* Microsoft Update sync endpoint */
+		struct {
+			char *host; /* NULL: syncing from Microsoft Update */
+			int64_t port;
+			bool ssl;
+		} upstream;
+	} wsus;
+	struct {
+		enum ww_tristate microsoft_update;
+		enum ww_tristate upstream;
+		struct ww_strlist extra_urls;
+		int64_t timeout; /* seconds, hard total per probe */
+	} probes;
+	struct {
+		char *url;      /* HTTP proxy, NULL for none */
+		char *ssl_url;  /* separate proxy for HTTPS, as WSUS allows */
+		char *user;
+		char *password_env;        /* names an environment variable */
+		char *password_credential; /* names a Credential Manager target */
+	} proxy;
+	struct {
+		char *cacert;   /* extra CA bundle file, NULL: system store */
+		char *min_version; /* "1.2" or "1.3" */
+	} tls;
+	struct ww_strlist resolve; /* HOST:PORT:ADDR pins */
+	struct {
+		int64_t sync_warning;   /* seconds */
+		int64_t sync_critical;  /* seconds */
+		int64_t probe_failures; /* consecutive failures before alerting */
+		int64_t sync_failures;  /* consecutive failed sync attempts */
+		int64_t cert_warning;   /* seconds before expiry */
+		int64_t clock_skew;     /* seconds */
+	} thresholds;
+	struct {
+		bool eventlog;
+		bool syslog;
+		int64_t repeat; /* seconds between repeats of an active alert */
+	} alerts;
+	struct {
+		char *textfile; /* Prometheus textfile path, NULL: off */
+	} metrics;
+	struct {
+		char *pipe;       /* Windows pipe name under \\.\pipe\ */
+		char *socket;     /* POSIX socket path, NULL: default */
+		char *read_group; /* group granted read-only status access */
+	} control;
+};
+
+/* Fill cfg with the compiled-in defaults. cfg is overwritten. */
+int ww_config_init(struct ww_config *cfg, struct ww_err *err);
+
+/* Free everything cfg owns; cfg can be re-initialised. NULL-safe. */
+void ww_config_release(struct ww_config *cfg);
+
+/*
+ * Replace *cfg with defaults + the file at path.  On any error *cfg is
+ * untouched and err holds "path:line:col: message" (WW_ECONFIG), or
+ * "path: ..." when the file cannot be read (WW_ENOENT / WW_EIO).
+ */
+int ww_config_load_file(struct ww_config *cfg, const char *path,
+			struct ww_err *err);
+
+/* As ww_config_load_file() from memory; name is used in messages. */
+int ww_config_load_string(struct ww_config *cfg, const char *name,
+			  const char *text, size_t len, struct ww_err *err);
+
+/*
+ * The effective configuration as YAML, every key present, secrets
+ * redacted (only the names of the variable / credential appear).
+ * Appends to out.
+ */
+int ww_config_show(const struct ww_config *cfg, struct ww_buf *out);
+
+/*
+ * Resolve the proxy password from the environment variable or
+ * credential the configuration names.  *ret is NULL when none is
+ * configured.  Caller frees with ww_os_secret_free().
+ */
+int ww_config_proxy_password(const struct ww_config *cfg, char **ret,
+			     struct ww_err *err);
+
+#endif /* WW_CONFIG_CONFIG_H */

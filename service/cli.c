@@ -1,0 +1,112 @@
+/*
+ * cli.c - command dispatch.  A static table, as curl and Fluent Bit keep
+ * their options: adding a command is one line here and one cmd_*.c file.
+ */
+#include "compat.h"
+
+#include "cli.h"
+#include "err.h"
+#include "util.h"
+
+static const struct ww_cmd commands[] = {
+	{ "version", ww_cmd_version, "version", "print the version" },
+};
+
+static void print_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: wsuswatch [--config FILE] COMMAND [options]\n\n"
+		   "Watches WSUS synchronization health.\n\ncommands:\n");
+	for (i = 0; i < WW_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-34s %s\n", commands[i].usage, commands[i].summary);
+	fprintf(f, "\nexit codes: 0 ok, 1 warning, 2 critical/probe failed, "
+		   "3 unknown, 64 usage,\n65 bad input, 66 cannot open input, "
+		   "69 monitor not running, 74 I/O or database error,\n"
+		   "78 configuration invalid.  See docs/cli.md.\n");
+}
+
+int ww_cli_fail(struct ww_cli *cli, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wsuswatch: ", cli->errf);
+	va_start(ap, fmt);
+	vfprintf(cli->errf, fmt, ap);
+	va_end(ap);
+	fputc('\n', cli->errf);
+	return code;
+}
+
+int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wsuswatch: ", cli->errf);
+	va_start(ap, fmt);
+	vfprintf(cli->errf, fmt, ap);
+	va_end(ap);
+	fprintf(cli->errf, "\nusage: wsuswatch %s\n", usage);
+	return WW_EXIT_USAGE;
+}
+
+static const struct ww_cmd *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < WW_ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Global options come before the command: --config FILE, --help. */
+static int parse_globals(struct ww_cli *cli, int argc, char **argv, int *i)
+{
+	for (*i = 1; *i < argc && argv[*i][0] == '-'; (*i)++) {
+		const char *a = argv[*i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(cli->out);
+			return -1;
+		} else if (strcmp(a, "--config") == 0 || strcmp(a, "-c") == 0) {
+			if (++(*i) >= argc)
+				return ww_cli_usage(cli, "[--config FILE] COMMAND",
+						    "--config needs a file");
+			cli->config_path = argv[*i];
+		} else if (ww_str_starts_with(a, "--config=")) {
+			cli->config_path = a + strlen("--config=");
+		} else if (strcmp(a, "--version") == 0) {
+			return ww_cmd_version(cli, 0, NULL) ? WW_EXIT_SOFTWARE : -1;
+		} else {
+			return ww_cli_usage(cli, "[--config FILE] COMMAND",
+					    "unknown option '%s'", a);
+		}
+	}
+	return 0;
+}
+
+int ww_main(int argc, char **argv)
+{
+	struct ww_cli cli;
+	const struct ww_cmd *cmd;
+	int i, r;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.out = stdout;
+	cli.errf = stderr;
+	r = parse_globals(&cli, argc, argv, &i);
+	if (r)
+		return r < 0 ? WW_EXIT_OK : r;
+	if (i >= argc) {
+		print_help(cli.errf);
+		return WW_EXIT_USAGE;
+	}
+	cmd = find_command(argv[i]);
+	if (!cmd)
+		return ww_cli_usage(&cli, "[--config FILE] COMMAND",
+				    "unknown command '%s' (see --help)", argv[i]);
+	r = cmd->run(&cli, argc - i, argv + i);
+	fflush(cli.out);
+	return r;
+}

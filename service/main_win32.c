@@ -1,0 +1,33 @@
+/*
+ * main_win32.c - the Windows entry point.  wmain() receives UTF-16
+ * arguments; everything inside wsuswatch is UTF-8, so convert once here.
+ */
+#include "compat.h"
+
+#include <windows.h>
+
+#include "cli.h"
+#include "os_win32.h"
+
+int wmain(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof(char *));
+	int i, r;
+
+	if (!argv)
+		return WW_EXIT_SOFTWARE;
+	for (i = 0; i < argc; i++) {
+		argv[i] = ww_win_utf8(wargv[i]);
+		if (!argv[i]) {
+			fprintf(stderr, "wsuswatch: argument %d is not valid UTF-16\n", i);
+			return WW_EXIT_USAGE;
+		}
+	}
+	/* Print UTF-8 correctly on a console. */
+	SetConsoleOutputCP(CP_UTF8);
+	r = ww_main(argc, argv);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}

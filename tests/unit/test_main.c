@@ -1,0 +1,73 @@
+#include "compat.h"
+
+#include "os.h"
+#include "util.h"
+#include "ww_test.h"
+
+char *ww_test_path(const char *rel)
+{
+	return ww_os_path_join(WW_TEST_SRCDIR, rel);
+}
+
+char *ww_test_tmpdir(const char *tag)
+{
+	static unsigned counter;
+	char name[128];
+	char *base = ww_os_getenv("WW_TEST_TMPDIR");
+	char *dir;
+	struct ww_err err;
+
+	if (!base)
+		base = ww_os_getenv("TMPDIR");
+	if (!base)
+		base = ww_os_getenv("TEMP");
+	if (!base)
+		base = ww_strdup("/tmp");
+	snprintf(name, sizeof(name), "wwtest-%s-%lld-%u", tag,
+		 (long long)ww_os_now_ms(), counter++);
+	dir = ww_os_path_join(base, name);
+	free(base);
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
+	return dir;
+}
+
+void ww_test_write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "cannot create %s", path);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+char *ww_test_read_file(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	struct ww_buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	ww_buf_init(&b, (size_t)1 << 30);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		ck_assert_int_eq(ww_buf_append(&b, chunk, n), 0);
+	fclose(f);
+	if (ret_len)
+		*ret_len = b.len;
+	return ww_buf_detach(&b);
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(ww_test_suite());
+	int failed;
+
+	/* Check cannot fork on Windows; run the same way everywhere. */
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,26 @@
+/*
+ * ww_test.h - shared helpers for the Check unit tests.  Each test file
+ * defines ww_test_suite(); test_main.c runs it without forking.
+ */
+#ifndef WW_TEST_H
+#define WW_TEST_H
+
+#include "compat.h"
+
+#include <check.h>
+
+Suite *ww_test_suite(void);
+
+/* Path of a file under tests/ (heap, free()). */
+char *ww_test_path(const char *rel);
+
+/* A fresh empty scratch directory for this test (heap, free()). */
+char *ww_test_tmpdir(const char *tag);
+
+/* Write a whole file; fails the test on error. */
+void ww_test_write_file(const char *path, const char *data, size_t len);
+
+/* Read a whole file (heap, NUL-terminated); NULL when missing. */
+char *ww_test_read_file(const char *path, size_t *ret_len);
+
+#endif
