@@ -124,3 +124,32 @@ void ww_wsus_event_set_id(struct ww_wsus_event *ev, uint32_t raw_id)
 	}
 	ev->event_id = raw_id & 0xFFFFu;
 }
+
+int ww_wsus_event_xpath(char *buf, size_t size)
+{
+	size_t i, len;
+	uint32_t id;
+	int n;
+
+	n = snprintf(buf, size, "*[System[Provider[@Name='%s'] and (",
+		     WW_WSUS_PROVIDER);
+	if (n < 0 || (size_t)n >= size)
+		return WW_ERANGE;
+	len = (size_t)n;
+	for (i = 0; i < WW_ARRAY_SIZE(meaning_table); i++) {
+		const struct ww_meaning_row *r = &meaning_table[i];
+
+		for (id = r->id_first; id <= r->id_last; id += r->id_step) {
+			n = snprintf(buf + len, size - len, "%sEventID=%" PRIu32,
+				     buf[len - 1] != '(' ? " or " : "",
+				     id);
+			if (n < 0 || (size_t)n >= size - len)
+				return WW_ERANGE;
+			len += (size_t)n;
+		}
+	}
+	n = snprintf(buf + len, size - len, ")]]");
+	if (n < 0 || (size_t)n >= size - len)
+		return WW_ERANGE;
+	return 0;
+}

@@ -105,4 +105,10 @@ const char *ww_ev_level_name(int level);
  */
 void ww_wsus_event_set_id(struct ww_wsus_event *ev, uint32_t raw_id);
 
+/*
+ * The XPath filter of the live reader: the WSUS provider and every ID of
+ * the table.  WW_ERANGE when size is too small (512 is enough).
+ */
+int ww_wsus_event_xpath(char *buf, size_t size);
+
 #endif /* WW_PROBES_WSUS_EVENT_H */

@@ -535,6 +535,22 @@ START_TEST(test_meaning_table)
 }
 END_TEST
 
+START_TEST(test_xpath)
+{
+	char x[512];
+
+	ck_assert_int_eq(ww_wsus_event_xpath(x, sizeof(x)), 0);
+	ck_assert_str_eq(x, "*[System[Provider[@Name='Windows Server Update "
+			 "Services'] and (EventID=10022 or EventID=10021 or "
+			 "EventID=10020 or EventID=364 or EventID=12072 or "
+			 "EventID=12002 or EventID=12012 or EventID=12022 or "
+			 "EventID=12032 or EventID=12042 or EventID=12052 or "
+			 "EventID=12062 or EventID=381 or EventID=382 or "
+			 "EventID=384 or EventID=386 or EventID=387)]]");
+	ck_assert_int_eq(ww_wsus_event_xpath(x, 100), WW_ERANGE);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("evimport");
@@ -542,6 +558,7 @@ Suite *ww_test_suite(void)
 
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_meaning_table);
+	tcase_add_test(tc, test_xpath);
 	tcase_add_test(tc, test_wevtutil_rendered_german);
 	tcase_add_test(tc, test_wevtutil_plain_uses_eventdata);
 	tcase_add_test(tc, test_event_viewer_utf16);
