@@ -18,6 +18,8 @@ enum stmt_id {
 	ST_RUN_INSERT_FINISH,
 	ST_GAP,
 	ST_POSITION,
+	ST_ARCHIVE_EVENTS,
+	ST_ARCHIVE_RUNS,
 	ST_COUNT
 };
 
@@ -51,6 +53,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO"
 	" UPDATE SET identity = excluded.identity, offset = excluded.offset,"
 	" bookmark = excluded.bookmark, updated_at = excluded.updated_at",
+	[ST_ARCHIVE_EVENTS] =
+	"UPDATE wsus_event SET source = ?2 WHERE source = ?1",
+	[ST_ARCHIVE_RUNS] =
+	"UPDATE sync_run SET source = ?2 WHERE source = ?1",
 };
 
 struct ww_evstore {
@@ -248,6 +254,20 @@ int ww_evstore_gap(struct ww_evstore *w, const char *source, int64_t at,
 	sqlite3_bind_int64(st, 2, at);
 	bind_text(st, 3, message);
 	return run(w, ST_GAP, "insert gap finding", err);
+}
+
+int ww_evstore_archive(struct ww_evstore *w, const char *source,
+		       const char *archive_source, struct ww_err *err)
+{
+	int r;
+
+	bind_text(w->st[ST_ARCHIVE_EVENTS], 1, source);
+	bind_text(w->st[ST_ARCHIVE_EVENTS], 2, archive_source);
+	if ((r = run(w, ST_ARCHIVE_EVENTS, "archive wsus_event rows", err)))
+		return r;
+	bind_text(w->st[ST_ARCHIVE_RUNS], 1, source);
+	bind_text(w->st[ST_ARCHIVE_RUNS], 2, archive_source);
+	return run(w, ST_ARCHIVE_RUNS, "archive sync_run rows", err);
 }
 
 int ww_evstore_save_position(struct ww_evstore *w, const char *source,

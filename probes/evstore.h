@@ -55,6 +55,14 @@ int ww_evstore_gap(struct ww_evstore *w, const char *source, int64_t at,
 		   const char *message, struct ww_err *err);
 
 /*
+ * Move every wsus_event and sync_run row of source to archive_source.
+ * For a log whose record numbering restarted (it was cleared): the old
+ * rows stay as history and no longer block the new record IDs.
+ */
+int ww_evstore_archive(struct ww_evstore *w, const char *source,
+		       const char *archive_source, struct ww_err *err);
+
+/*
  * Save the bookmark (EvtRender XML) and the last record ID it covers in
  * source_position(source): identity = channel, offset = record ID.
  */
