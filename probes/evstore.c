@@ -133,14 +133,14 @@ void ww_evstore_import_source(const struct ww_wsus_event *ev, char *buf,
 			buf[i] = (char)(buf[i] - 'A' + 'a');
 }
 
-static const char *kind_name(enum ww_sync_kind k)
+static const char *kind_name(enum ww_ev_sync_kind k)
 {
-	return k == WW_SYNC_KIND_SCHEDULED ? "scheduled" :
-	       k == WW_SYNC_KIND_MANUAL ? "manual" : "unknown";
+	return k == WW_EV_SYNC_SCHEDULED ? "scheduled" :
+	       k == WW_EV_SYNC_MANUAL ? "manual" : "unknown";
 }
 
 static int sync_started(struct ww_evstore *w, const char *source,
-			const struct ww_wsus_event *ev, enum ww_sync_kind kind,
+			const struct ww_wsus_event *ev, enum ww_ev_sync_kind kind,
 			struct ww_err *err)
 {
 	sqlite3_stmt *st;

@@ -12,33 +12,33 @@ static const struct ww_meaning_row meaning_table[] = {
 	 * which of the two means "failed" and which "stale" is inferred
 	 * from the SCOM 3-state monitor (error, warning, healthy). */
 	{ 10022, 10022, 1, WW_MEANING_CATALOG_SYNC_FAILED, WW_CONF_PARTIAL,
-	  WW_SYNC_KIND_UNKNOWN, "the last catalog synchronization failed" },
+	  WW_EV_SYNC_NONE, "the last catalog synchronization failed" },
 	{ 10021, 10021, 1, WW_MEANING_CATALOG_STALE, WW_CONF_PARTIAL,
-	  WW_SYNC_KIND_UNKNOWN, "the catalog has not been synchronized recently" },
+	  WW_EV_SYNC_NONE, "the catalog has not been synchronized recently" },
 	{ 10020, 10020, 1, WW_MEANING_CATALOG_HEALTHY, WW_CONF_UNCONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "catalog synchronization is healthy" },
+	  WW_EV_SYNC_NONE, "catalog synchronization is healthy" },
 	{ 364, 364, 1, WW_MEANING_CONTENT_DOWNLOAD_FAILED, WW_CONF_CONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "content file download failed" },
+	  WW_EV_SYNC_NONE, "content file download failed" },
 	/* 12072 is documented, 12002 third-party, the IDs between follow
 	 * the one-per-web-service pattern (unconfirmed).  The paired
 	 * "working correctly" events are not in this table: unknown IDs. */
 	{ 12072, 12072, 1, WW_MEANING_SELF_CHECK_FAILED, WW_CONF_CONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "self-check: content directory not accessible" },
+	  WW_EV_SYNC_NONE, "self-check: content directory not accessible" },
 	{ 12002, 12062, 10, WW_MEANING_SELF_CHECK_FAILED, WW_CONF_UNCONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "self-check: a WSUS web service is not working" },
+	  WW_EV_SYNC_NONE, "self-check: a WSUS web service is not working" },
 	/* 381-387 are EventLogEventReporter IDs seen in
 	 * SoftwareDistribution.log; that they reach the Application log at
 	 * all is unconfirmed, hence every row below is at most partial. */
 	{ 381, 381, 1, WW_MEANING_SYNC_STARTED, WW_CONF_PARTIAL,
-	  WW_SYNC_KIND_SCHEDULED, "a scheduled synchronization was started" },
+	  WW_EV_SYNC_SCHEDULED, "a scheduled synchronization was started" },
 	{ 382, 382, 1, WW_MEANING_SYNC_STARTED, WW_CONF_PARTIAL,
-	  WW_SYNC_KIND_MANUAL, "a manual synchronization was started" },
+	  WW_EV_SYNC_MANUAL, "a manual synchronization was started" },
 	{ 384, 384, 1, WW_MEANING_SYNC_SUCCEEDED, WW_CONF_PARTIAL,
-	  WW_SYNC_KIND_UNKNOWN, "synchronization completed successfully" },
+	  WW_EV_SYNC_NONE, "synchronization completed successfully" },
 	{ 386, 386, 1, WW_MEANING_SYNC_FAILED, WW_CONF_UNCONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "synchronization failed (inferred)" },
+	  WW_EV_SYNC_NONE, "synchronization failed (inferred)" },
 	{ 387, 387, 1, WW_MEANING_OTHER, WW_CONF_UNCONFIRMED,
-	  WW_SYNC_KIND_UNKNOWN, "possibly synchronization canceled" },
+	  WW_EV_SYNC_NONE, "possibly synchronization canceled" },
 };
 
 const struct ww_meaning_row *ww_wsus_meaning_table(size_t *ret_n)

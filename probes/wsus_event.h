@@ -66,14 +66,14 @@ enum ww_confidence {
 };
 
 /* For sync events: which kind of run a start event opens. */
-enum ww_sync_kind { WW_SYNC_KIND_UNKNOWN = 0, WW_SYNC_KIND_SCHEDULED,
-		    WW_SYNC_KIND_MANUAL };
+enum ww_ev_sync_kind { WW_EV_SYNC_NONE = 0, WW_EV_SYNC_SCHEDULED,
+		    WW_EV_SYNC_MANUAL };
 
 struct ww_meaning_row {
 	uint32_t id_first, id_last, id_step; /* IDs first, first+step, ... last */
 	enum ww_meaning meaning;
 	enum ww_confidence confidence;
-	enum ww_sync_kind kind;  /* sync_started rows only */
+	enum ww_ev_sync_kind kind;  /* sync_started rows only */
 	const char *summary;     /* English, for docs and text output */
 };
 

@@ -513,8 +513,8 @@ START_TEST(test_meaning_table)
 				 WW_MEANING_SELF_CHECK_FAILED);
 	ck_assert_ptr_null(ww_wsus_meaning(12003));
 	ck_assert_ptr_null(ww_wsus_meaning(12082));
-	ck_assert_int_eq(ww_wsus_meaning(381)->kind, WW_SYNC_KIND_SCHEDULED);
-	ck_assert_int_eq(ww_wsus_meaning(382)->kind, WW_SYNC_KIND_MANUAL);
+	ck_assert_int_eq(ww_wsus_meaning(381)->kind, WW_EV_SYNC_SCHEDULED);
+	ck_assert_int_eq(ww_wsus_meaning(382)->kind, WW_EV_SYNC_MANUAL);
 	ck_assert_int_eq(ww_wsus_meaning(384)->meaning, WW_MEANING_SYNC_SUCCEEDED);
 	ck_assert_int_eq(ww_wsus_meaning(386)->meaning, WW_MEANING_SYNC_FAILED);
 	ck_assert_int_eq(ww_wsus_meaning(386)->confidence, WW_CONF_UNCONFIRMED);
