@@ -415,7 +415,7 @@ static int syntax_error(struct loader *ld)
 	}
 	if (p->context)
 		return loader_fail(ld, p->problem_mark,
-				   "YAML syntax error: %s %s (line %zu)",
+				   "YAML syntax error: %s %s (started at line %zu)",
 				   problem, p->context, p->context_mark.line + 1);
 	return loader_fail(ld, p->problem_mark, "YAML syntax error: %s", problem);
 }
