@@ -104,6 +104,36 @@ static void key_range(const struct ww_config_key *k, char *buf, size_t size)
 	}
 }
 
+/* A Markdown table cell: "|" would end it. */
+static void md_cell(FILE *f, const char *s, bool code)
+{
+	fputs(code ? " `" : " ", f);
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs(code ? "` |" : " |", f);
+}
+
+static void key_markdown(FILE *f, const struct ww_config_key *k)
+{
+	char range[80], doc[300];
+
+	key_range(k, range, sizeof(range));
+	snprintf(doc, sizeof(doc), "%s%s",
+		 (k->flags & WW_CFG_SECRET_REF) ? "(secret reference) " : "",
+		 k->doc);
+	fputs("|", f);
+	md_cell(f, k->name, true);
+	md_cell(f, ww_config_type_name(k->type), false);
+	md_cell(f, k->def ? k->def : "null", true);
+	md_cell(f, range, false);
+	md_cell(f, (k->flags & WW_CFG_NULLABLE) ? "yes" : "", false);
+	md_cell(f, doc, false);
+	fputc('\n', f);
+}
+
 /* The table as text or as the Markdown table of docs/configuration.md. */
 static int config_keys(struct ww_cli *cli, int argc, char **argv)
 {
@@ -115,19 +145,13 @@ static int config_keys(struct ww_cli *cli, int argc, char **argv)
 		      "|---|---|---|---|---|---|\n", cli->out);
 	for (i = 0; i < ww_config_nkeys; i++) {
 		const struct ww_config_key *k = &ww_config_keys[i];
-		const char *def = k->def ? k->def : "null";
-		char range[80];
 
-		key_range(k, range, sizeof(range));
 		if (md)
-			fprintf(cli->out, "| `%s` | %s | `%s` | %s | %s | %s%s |\n",
-				k->name, ww_config_type_name(k->type), def, range,
-				(k->flags & WW_CFG_NULLABLE) ? "yes" : "",
-				(k->flags & WW_CFG_SECRET_REF) ? "(secret reference) " : "",
-				k->doc);
+			key_markdown(cli->out, k);
 		else
 			fprintf(cli->out, "%-28s %-16s %-12s %s\n", k->name,
-				ww_config_type_name(k->type), def, k->doc);
+				ww_config_type_name(k->type),
+				k->def ? k->def : "null", k->doc);
 	}
 	return WW_EXIT_OK;
 }

@@ -1,5 +1,6 @@
 # Runs the real wsuswatch binary: config check / config show exit codes and
-# messages.  cmake -DWW_EXE=... -DWW_EMULATOR=... -DWORK=dir -P cli_config.cmake
+# messages.  cmake -DWW_EXE=... -DWW_EMULATOR=... -DWORK=dir -DWW_SOURCE_DIR=src
+#   -P cli_config.cmake
 # Relative file names keep paths identical under Wine.
 
 file(REMOVE_RECURSE "${WORK}")
@@ -58,3 +59,9 @@ run(64 config frobnicate)
 run(64 config check)
 run(0 config keys --markdown)
 expect_in("${OUT}" "| `thresholds.sync_failures` | integer | `3` |" "keys")
+
+# docs/configuration.md carries the generated key table; it must match.
+string(REPLACE "\r" "" keys "${OUT}")
+file(READ "${WW_SOURCE_DIR}/docs/configuration.md" doc)
+expect_in("${doc}" "<!-- keys:begin -->\n${keys}<!-- keys:end -->"
+  "docs/configuration.md is stale: regenerate with 'wsuswatch config keys --markdown'")
