@@ -1035,15 +1035,19 @@ static int show_key(struct ww_buf *out, const struct ww_config *cfg,
 
 int ww_config_show(const struct ww_config *cfg, struct ww_buf *out)
 {
-	const char *prev = NULL;
+	const char *prev = NULL, *src = cfg->source;
 	size_t i;
 	int r;
 
-	r = ww_buf_appendf(out, "# wsuswatch effective configuration (%s%s)\n"
-			   "# The proxy password is never shown, only the "
-			   "variable or credential it is read from.\n",
-			   cfg->source ? "file: " : "",
-			   cfg->source ? cfg->source : "built-in defaults");
+	r = ww_buf_appends(out, "# wsuswatch effective configuration (");
+	if (!r && !src)
+		r = ww_buf_appends(out, "built-in defaults");
+	/* The file name goes into a comment: no line break may end it. */
+	for (i = 0; !r && src && src[i]; i++)
+		r = ww_buf_append(out, (unsigned char)src[i] < 0x20 ? "?" : &src[i], 1);
+	if (!r)
+		r = ww_buf_appends(out, ")\n# The proxy password is never shown, only "
+				   "the variable or credential it is read from.\n");
 	for (i = 0; i < ww_config_nkeys && !r; i++) {
 		r = show_key(out, cfg, &ww_config_keys[i], prev);
 		prev = ww_config_keys[i].name;

@@ -531,8 +531,25 @@ static void roundtrip(const char *text)
 
 START_TEST(show_roundtrip)
 {
+	struct ww_config c;
+	struct ww_buf out;
+	struct ww_err err;
+
+	init(&c);
 	roundtrip("");
 	roundtrip(full_yaml);
+	ck_assert_int_eq(ww_config_load_string(&c, "evil\ninterval: 1h.yaml",
+						"retention: 2d\n", 13, &err), 0);
+	ww_buf_init(&out, 1 << 20);
+	ck_assert_int_eq(ww_config_show(&c, &out), 0);
+	ck_assert(ww_str_starts_with(out.data, "# wsuswatch effective "
+				     "configuration (evil?interval: 1h.yaml)\n"));
+	ck_assert_int_eq(ww_config_load_string(&c, "show.yaml", out.data, out.len,
+					       &err), 0);
+	ck_assert_int_eq(c.interval, 300);
+	ck_assert_int_eq(c.retention, 2 * 86400);
+	ww_buf_release(&out);
+	ww_config_release(&c);
 	roundtrip("database: \"quote\\\" back\\\\slash: colon # hash é\"\n"
 		  "proxy: {password_credential: wsuswatch/proxy}\n");
 }
@@ -550,6 +567,8 @@ START_TEST(show_every_key)
 	for (i = 0; i < ww_config_nkeys; i++)
 		ck_assert_msg(text_has_key(out.data, ww_config_keys[i].name),
 			      "%s missing from show", ww_config_keys[i].name);
+	ck_assert(ww_str_starts_with(out.data, "# wsuswatch effective "
+				     "configuration (built-in defaults)\n"));
 	ck_assert_ptr_nonnull(strstr(out.data, "\n  upstream:\n    host: null"));
 	ck_assert_ptr_nonnull(strstr(out.data, "\ninterval: 5m  # "));
 	ww_buf_release(&out);
