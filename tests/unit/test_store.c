@@ -359,6 +359,334 @@ START_TEST(corrupt_database_is_refused_unchanged)
 }
 END_TEST
 
+/* Version 2 for the tests only: adds a column and a table to v1. */
+static const char test_v2_sql[] =
+	"ALTER TABLE alert ADD COLUMN note TEXT;"
+	"CREATE TABLE test_extra(id INTEGER PRIMARY KEY, v TEXT);"
+	"INSERT INTO test_extra(v) VALUES ('migrated');";
+
+/* A broken step: its first statement works, its second fails. */
+static const char test_v2_broken_sql[] =
+	"CREATE TABLE test_extra(id INTEGER PRIMARY KEY);"
+	"INSERT INTO no_such_table VALUES (1);";
+
+START_TEST(migrates_older_schema_keeping_data)
+{
+	struct ww_store_migration steps[2];
+	struct fixture f;
+	struct ww_store *s;
+	struct ww_err err;
+	sqlite3 *db;
+	int v;
+
+	fixture_init(&f, "store");
+	steps[0] = ww_store_migrations[0];
+	steps[1].version = 2;
+	steps[1].sql = test_v2_sql;
+
+	/* A version-1 database with data, as the released build leaves it. */
+	s = open_ok(f.db);
+	exec_ok(s, "INSERT INTO alert(name, state, since) VALUES"
+		   " ('sync_staleness', 'active', 100)");
+	ww_store_close(s);
+
+	/* A build that knows version 2 migrates it, one step. */
+	ww_store_set_migrations(steps, 2);
+	/* Readers do not migrate: they ask for the monitor to run first. */
+	ck_assert_int_eq(ww_store_open_readonly(f.db, &s, &err), WW_EDB);
+	ck_assert_msg(contains(err.msg, "older than this wsuswatch"), "%s",
+		      err.msg);
+	s = open_ok(f.db);
+	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
+	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(store_i64(s, "SELECT since FROM alert WHERE name ="
+				      " 'sync_staleness' AND note IS NULL"), 100);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM test_extra"), 1);
+	ww_store_close(s);
+	/* Reopening at the current version runs nothing again. */
+	s = open_ok(f.db);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM test_extra"), 1);
+	ww_store_close(s);
+	remove(f.db);
+
+	/* Version 0 with our application_id: steps 1 and 2 in order. */
+	db = raw_open(f.db);
+	raw_exec(db, "PRAGMA application_id = 1465079639"); /* 0x57535757 */
+	sqlite3_close(db);
+	s = open_ok(f.db);
+	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
+	ck_assert_int_eq(v, 2);
+	exec_ok(s, "INSERT INTO alert(name, state, note) VALUES ('a', 'ok', 'n')");
+	ww_store_close(s);
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(failed_step_is_rolled_back)
+{
+	struct ww_store_migration steps[2];
+	struct fixture f;
+	struct ww_store *s;
+	struct ww_err err;
+	int v;
+
+	fixture_init(&f, "store");
+	s = open_ok(f.db);
+	exec_ok(s, "INSERT INTO alert(name, state) VALUES ('kept', 'ok')");
+	ww_store_close(s);
+
+	steps[0] = ww_store_migrations[0];
+	steps[1].version = 2;
+	steps[1].sql = test_v2_broken_sql;
+	ww_store_set_migrations(steps, 2);
+	ck_assert_int_eq(ww_store_open(f.db, &s, &err), WW_EDB);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(contains(err.msg, "migrate to schema version 2") &&
+		      contains(err.msg, "no_such_table") &&
+		      contains(err.msg, f.db), "%s", err.msg);
+
+	/* Still version 1, without the half of step 2 that had worked. */
+	ww_store_set_migrations(NULL, 0);
+	s = open_ok(f.db);
+	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM sqlite_master"
+				      " WHERE name = 'test_extra'"), 0);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM alert"), 1);
+	ww_store_close(s);
+	fixture_release(&f);
+}
+END_TEST
+
+START_TEST(locked_database_reports_busy)
+{
+	struct fixture f;
+	struct ww_store *a, *b;
+	struct ww_err err;
+	int64_t t0, elapsed;
+	sqlite3 *raw;
+
+	fixture_init(&f, "store");
+	ww_store_set_busy_timeout_ms(200);
+	a = open_ok(f.db);
+	ck_assert_int_eq(ww_store_begin(a, &err), 0);
+	exec_ok(a, "INSERT INTO alert(name, state) VALUES ('a', 'ok')");
+
+	/* WAL: a second connection opens and reads while a writes... */
+	b = open_ok(f.db);
+	ck_assert_int_eq(store_i64(b, "SELECT count(*) FROM alert"), 0);
+	/* ...but cannot write: busy after the (short) timeout. */
+	t0 = ww_os_monotonic_ms();
+	ck_assert_int_eq(ww_store_begin(b, &err), WW_EBUSY);
+	elapsed = ww_os_monotonic_ms() - t0;
+	ck_assert_msg(elapsed >= 150 && elapsed < 3000, "%lld ms",
+		      (long long)elapsed);
+	ck_assert_msg(contains(err.msg, f.db) && contains(err.msg, "locked"),
+		      "%s", err.msg);
+	ck_assert_int_eq(ww_store_commit(a, &err), 0);
+	ck_assert_int_eq(ww_store_begin(b, &err), 0);
+	ww_store_rollback(b);
+	ww_store_close(b);
+	ww_store_close(a);
+
+	/*
+	 * A connection in exclusive locking mode keeps even readers out:
+	 * opening is what fails, and the file is left alone.
+	 */
+	raw = raw_open(f.db);
+	raw_exec(raw, "PRAGMA locking_mode = EXCLUSIVE;"
+		      "BEGIN EXCLUSIVE; DELETE FROM alert;");
+	t0 = ww_os_monotonic_ms();
+	ck_assert_int_eq(ww_store_open(f.db, &b, &err), WW_EBUSY);
+	elapsed = ww_os_monotonic_ms() - t0;
+	ck_assert_ptr_null(b);
+	ck_assert_msg(elapsed < 3000, "%lld ms", (long long)elapsed);
+	ck_assert_msg(contains(err.msg, f.db) && contains(err.msg, "locked"),
+		      "%s", err.msg);
+	raw_exec(raw, "ROLLBACK");
+	sqlite3_close(raw);
+	b = open_ok(f.db);
+	ck_assert_int_eq(store_i64(b, "SELECT count(*) FROM alert"), 1);
+	ww_store_close(b);
+	fixture_release(&f);
+}
+END_TEST
+
+/* True when this process can create files in dir despite its mode. */
+static bool can_create_in(const char *dir)
+{
+	char *probe = ww_os_path_join(dir, "probe");
+	FILE *fp = fopen(probe, "wb");
+
+	if (fp) {
+		fclose(fp);
+		remove(probe);
+	}
+	free(probe);
+	return fp != NULL;
+}
+
+START_TEST(unwritable_locations_are_reported)
+{
+	struct fixture f;
+	struct ww_store *s;
+	struct ww_err err;
+	char *file, *under_file, *deeper, *ro_dir, *ro_db;
+
+	fixture_init(&f, "store");
+	/* The database's directory would have to be below a regular file. */
+	file = ww_os_path_join(f.dir, "plainfile");
+	ww_test_write_file(file, "x", 1);
+	under_file = ww_os_path_join(file, "wsuswatch.db");
+	deeper = ww_os_path_join(file, "sub/wsuswatch.db");
+	ck_assert_int_lt(ww_store_open(under_file, &s, &err), 0);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(contains(err.msg, under_file), "%s", err.msg);
+	ck_assert_int_lt(ww_store_open(deeper, &s, &err), 0);
+	ck_assert_msg(contains(err.msg, deeper) &&
+		      contains(err.msg, "create directory"), "%s", err.msg);
+
+	/* A directory we may not write (meaningless for root or on Windows). */
+	ro_dir = ww_os_path_join(f.dir, "readonly");
+	ro_db = ww_os_path_join(ro_dir, "wsuswatch.db");
+	ck_assert_int_eq(ww_os_mkdir_private(ro_dir, &err), 0);
+	ck_assert_int_eq(chmod(ro_dir, 0500), 0);
+	if (!can_create_in(ro_dir)) {
+		ck_assert_int_eq(ww_store_open(ro_db, &s, &err), WW_EIO);
+		ck_assert_msg(contains(err.msg, ro_db) &&
+			      contains(err.msg, "unable to open"), "%s",
+			      err.msg);
+	}
+	ck_assert(!ww_os_path_exists(ro_db));
+	ck_assert_int_eq(chmod(ro_dir, 0700), 0);
+	remove(ro_dir);
+	remove(file);
+	free(ro_db);
+	free(ro_dir);
+	free(deeper);
+	free(under_file);
+	free(file);
+	fixture_release(&f);
+}
+END_TEST
+
+static int count_commits(void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Run sql (with ?1 for the time) n times. */
+static void insert_rows(struct ww_store *s, const char *sql, int n,
+			int64_t at)
+{
+	sqlite3_stmt *st;
+	struct ww_err err;
+	int i;
+
+	ck_assert_msg(ww_store_prepare(s, sql, &st, &err) == 0, "%s", err.msg);
+	sqlite3_bind_int64(st, 1, at);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(ww_store_step(s, st, "insert", &err) == 0, "%s",
+			      err.msg);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+START_TEST(prune_deletes_old_rows_in_batches)
+{
+	const int64_t now = 1800000000, day = 86400;
+	const int64_t old = now - 40 * day, fresh = now - day;
+	struct fixture f;
+	struct ww_store *s;
+	struct ww_err err;
+	int64_t deleted = -1;
+	int commits = 0;
+
+	fixture_init(&f, "store");
+	s = open_ok(f.db);
+	ck_assert_int_eq(ww_store_begin(s, &err), 0);
+	insert_rows(s, "INSERT INTO probe_result(target, url, at, ok, result)"
+		       " VALUES ('mu', 'https://x/', ?1, 1, 'ok')",
+		    25, old);
+	insert_rows(s, "INSERT INTO probe_result(target, url, at, ok, result)"
+		       " VALUES ('mu', 'https://x/', ?1, 0, 'timeout')",
+		    3, fresh);
+	/* Exactly at the cutoff is kept. */
+	insert_rows(s, "INSERT INTO probe_result(target, url, at, ok, result)"
+		       " VALUES ('mu', 'https://x/', ?1, 1, 'ok')",
+		    1, now - 30 * day);
+	insert_rows(s, "INSERT INTO log_finding(source, at, category) VALUES"
+		       " ('log', ?1, 'timeout')", 4, old);
+	insert_rows(s, "INSERT INTO log_finding(source, at, category) VALUES"
+		       " ('log', ?1, 'timeout')", 2, fresh);
+	insert_rows(s, "INSERT INTO wsus_event(source, record_id, event_id, at)"
+		       " VALUES ('ev', abs(random()), 10022, ?1)",
+		    2, old);
+	insert_rows(s, "INSERT INTO alert_history(name, at, transition) VALUES"
+		       " ('a', ?1, 'raised')", 3, old);
+	insert_rows(s, "INSERT INTO alert_history(name, at, transition) VALUES"
+		       " ('a', ?1, 'cleared')", 1, fresh);
+	/* Never pruned, however old. */
+	exec_ok(s, "INSERT INTO source_position(source, offset, updated_at)"
+		   " VALUES ('log', 1, 1)");
+	exec_ok(s, "INSERT INTO alert(name, state, since) VALUES ('a', 'ok', 1)");
+	/*
+	 * sync_run: for source log, old successes (the last one is kept),
+	 * an old failure, an old running one and a fresh failure; for
+	 * eventlog, a single old success (kept: its last success).
+	 */
+	exec_ok(s, "INSERT INTO sync_run(source, source_key, started_at,"
+		   " finished_at, result) VALUES"
+		   " ('log', 's1', 100, 200, 'succeeded'),"
+		   " ('log', 's2', 300, 400, 'succeeded'),"
+		   " ('log', 'f1', 500, 600, 'failed'),"
+		   " ('log', 'r1', 700, NULL, 'running'),"
+		   " ('log', 'u1', 800, NULL, 'unknown'),"
+		   " ('eventlog', 'e1', 150, 250, 'succeeded')");
+	exec_ok(s, "INSERT INTO sync_run(source, source_key, started_at,"
+		   " finished_at, result) VALUES ('log', 'f2', 1799990000,"
+		   " 1799990100, 'failed')");
+	ck_assert_int_eq(ww_store_commit(s, &err), 0);
+
+	sqlite3_commit_hook(ww_store_db(s), count_commits, &commits);
+	ck_assert_msg(ww_store_prune(s, now, 30 * day, 10, &deleted, &err) == 0,
+		      "%s", err.msg);
+	sqlite3_commit_hook(ww_store_db(s), NULL, NULL);
+	/* 25 + 3 (s1, f1, u1) + 4 + 2 + 3 */
+	ck_assert_int_eq(deleted, 37);
+	/*
+	 * One transaction per batch: probe_result takes three (10, 10, 5),
+	 * every other table one.
+	 */
+	ck_assert_int_eq(commits, 7);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM probe_result"), 4);
+	ck_assert_int_eq(store_i64(s, "SELECT min(at) FROM probe_result"),
+			 now - 30 * day);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM log_finding"), 2);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM wsus_event"), 0);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM alert_history"), 1);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM source_position"), 1);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM alert"), 1);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM sync_run WHERE"
+				      " source_key IN ('s2', 'r1', 'f2', 'e1')"),
+			 4);
+	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM sync_run"), 4);
+
+	/* Nothing left to prune: nothing deleted; bad arguments refused. */
+	ck_assert_int_eq(ww_store_prune(s, now, 30 * day, 10, &deleted, &err), 0);
+	ck_assert_int_eq(deleted, 0);
+	ck_assert_int_eq(ww_store_prune(s, now, 0, 10, NULL, &err), WW_EINVAL);
+	ck_assert_int_eq(ww_store_prune(s, now, day, 0, NULL, &err), WW_EINVAL);
+	ck_assert_int_eq(ww_store_begin(s, &err), 0);
+	ck_assert_int_eq(ww_store_prune(s, now, day, 10, NULL, &err), WW_ESTATE);
+	ww_store_rollback(s);
+	ww_store_close(s);
+	fixture_release(&f);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -371,6 +699,11 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, foreign_database_is_refused_unchanged);
 	tcase_add_test(tc, newer_schema_is_refused_unchanged);
 	tcase_add_test(tc, corrupt_database_is_refused_unchanged);
+	tcase_add_test(tc, migrates_older_schema_keeping_data);
+	tcase_add_test(tc, failed_step_is_rolled_back);
+	tcase_add_test(tc, locked_database_reports_busy);
+	tcase_add_test(tc, unwritable_locations_are_reported);
+	tcase_add_test(tc, prune_deletes_old_rows_in_batches);
 	suite_add_tcase(s, tc);
 	return s;
 }
