@@ -12,6 +12,8 @@ static const struct ww_cmd commands[] = {
 	{ "config", ww_cmd_config, "config check [FILE] | config show",
 	  "validate a configuration file / print the effective one" },
 	{ "version", ww_cmd_version, "version", "print the version" },
+	{ "history", ww_cmd_history, "history [--limit N] [--json]",
+	  "recent sync runs, probe results and alert transitions" },
 };
 
 static void print_help(FILE *f)
