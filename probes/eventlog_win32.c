@@ -54,6 +54,7 @@ struct ww_eventlog {
 	bool publisher_tried;
 	uint64_t skip_through; /* records <= this are already stored */
 	unsigned batch, per_poll;
+	unsigned batch_stored;  /* added to st.stored once committed */
 	unsigned char *render_buf;
 	DWORD render_cap;
 	wchar_t *msg_buf;
@@ -407,7 +408,7 @@ static int store_one(struct ww_eventlog *el, EVT_HANDLE h, int64_t now,
 		format_message(el, h, ev);
 		r = ww_evstore_add(el->w, WW_EVSTORE_LIVE_SOURCE, ev, &added, err);
 		if (!r && added)
-			el->st.stored++;
+			el->batch_stored++;
 		el->st.last_record_id = ev->record_id;
 	}
 bookmark:
@@ -426,6 +427,7 @@ static int store_batch(struct ww_eventlog *el, EVT_HANDLE *hs, DWORD n,
 	DWORD i;
 	int r;
 
+	el->batch_stored = 0;
 	if ((r = ww_store_begin(el->store, err)))
 		return r;
 	for (i = 0; i < n && !r; i++)
@@ -440,6 +442,8 @@ static int store_batch(struct ww_eventlog *el, EVT_HANDLE *hs, DWORD n,
 		r = ww_store_commit(el->store, err);
 	if (r)
 		ww_store_rollback(el->store);
+	else
+		el->st.stored += el->batch_stored;
 	free(xml);
 	return r;
 }
@@ -585,6 +589,7 @@ static int init(struct ww_eventlog *el, const struct ww_eventlog_opts *opts,
 	char xpath[512];
 	const char *ch = opts && opts->channel ? opts->channel
 					       : WW_EVENTLOG_CHANNEL;
+	int r;
 
 	ww_strlcpy(el->channel, ch, sizeof(el->channel));
 	el->batch = opts && opts->batch ? opts->batch : WW_EVENTLOG_BATCH_DEFAULT;
@@ -599,6 +604,16 @@ static int init(struct ww_eventlog *el, const struct ww_eventlog_opts *opts,
 	el->signal = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!el->channel_w || !el->xpath_w || !el->signal)
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	/*
+	 * EvtQuery first: Wine implements it (returning NULL) while other
+	 * Evt* functions there are unimplemented stubs that abort the
+	 * process when called.  Only a channel that answers a query gets a
+	 * render context.
+	 */
+	r = open_query(el, err);
+	evt_close(&el->query);
+	if (r)
+		return r;
 	el->ctx = ww_evt_api.create_render_context(0, NULL,
 						   EvtRenderContextSystem);
 	if (!el->ctx)
