@@ -75,6 +75,12 @@ static int unavailable(struct ww_err *err, DWORD e, const char *call,
 {
 	char text[256];
 
+	/* Wine's stub EvtQuery fails without setting an error code. */
+	if (e == 0)
+		return ww_err_set(err, WW_EUNAVAIL, "%s: %s(%s) returned no "
+				  "handle and no error: wevtapi is a stub here "
+				  "(Wine?)", WW_EVENTLOG_UNAVAILABLE, call,
+				  channel);
 	ww_win_strerror(e, text, sizeof(text));
 	return ww_err_set_os(err, WW_EUNAVAIL, e, "%s: %s(%s) failed: %s "
 			     "(error %lu)", WW_EVENTLOG_UNAVAILABLE, call,
@@ -312,6 +318,7 @@ static int record_gap(struct ww_eventlog *el, uint64_t bookmarked,
 
 static int open_query(struct ww_eventlog *el, struct ww_err *err)
 {
+	SetLastError(0);
 	el->query = ww_evt_api.query(NULL, el->channel_w, el->xpath_w,
 				     EvtQueryChannelPath |
 				     EvtQueryForwardDirection);
