@@ -15,6 +15,7 @@
 #include "control.h"
 #include "monitor.h"
 #include "os.h"
+#include "store.h"
 #include "util.h"
 
 #define WW_LOOP_MAX_SLEEP_MS 1000 /* the loop re-checks at least this often */
@@ -67,6 +68,7 @@ struct ww_monitor {
 	struct ww_control_server *control;
 	int exit_code;
 
+	struct ww_store *store;      /* opened on first use */
 	struct ww_mutex *lock;       /* pending reload */
 	struct ww_config *pending;
 
@@ -169,6 +171,25 @@ struct ww_monitor_model *ww_monitor_model(struct ww_monitor *m)
 struct ww_event *ww_monitor_stop_event(struct ww_monitor *m)
 {
 	return m->stop;
+}
+
+int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
+		     struct ww_err *err)
+{
+	int r = 0;
+
+	if (m->store && m->cfg.database &&
+	    strcmp(ww_store_path(m->store), m->cfg.database) != 0) {
+		ww_store_close(m->store);
+		m->store = NULL;
+	}
+	if (!m->store) {
+		if (!m->cfg.database)
+			return ww_err_set(err, WW_ECONFIG, "no database configured");
+		r = ww_store_open(m->cfg.database, &m->store, err);
+	}
+	*ret = m->store;
+	return r;
 }
 
 static bool is_worker_task(const struct ww_task_def *d)
@@ -937,6 +958,7 @@ void ww_monitor_free(struct ww_monitor *m)
 		free(m->pending);
 	}
 	model_release(&m->model);
+	ww_store_close(m->store);
 	ww_config_release(&m->cfg);
 	ww_event_free(m->stop);
 	ww_event_free(m->wake);

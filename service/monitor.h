@@ -178,6 +178,14 @@ void ww_monitor_log(struct ww_monitor *m, enum ww_log_level level,
 		    const char *fmt, ...) WW_PRINTF(3, 4);
 struct ww_event *ww_monitor_stop_event(struct ww_monitor *m);
 
+/*
+ * The monitor's store connection (cfg->database), opened on first use and
+ * reopened after a reload changes the path.  Loop thread only.
+ */
+struct ww_store;
+int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
+		     struct ww_err *err);
+
 /* Number of completed loop cycles (any thread), for tests. */
 uint64_t ww_monitor_cycles(struct ww_monitor *m);
 
