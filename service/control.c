@@ -117,6 +117,7 @@ static int parse_cmd(const cJSON *root, struct ww_control_req *req,
 int ww_control_parse(const char *line, size_t len, struct ww_control_req *req,
 		     const char **ret_code, struct ww_err *err)
 {
+	const char *end = NULL;
 	cJSON *root;
 	int r;
 
@@ -129,7 +130,14 @@ int ww_control_parse(const char *line, size_t len, struct ww_control_req *req,
 	if (memchr(line, '\0', len))
 		return bad(ret_code, WW_CTLERR_MALFORMED, err, WW_EPARSE,
 			   "the request contains a NUL byte", NULL);
-	root = cJSON_ParseWithLength(line, len);
+	root = cJSON_ParseWithLengthOpts(line, len, &end, false);
+	/* One value per line: anything but blanks after it is malformed. */
+	while (root && end < line + len && strchr(" \t\r", *end))
+		end++;
+	if (root && end != line + len) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
 	if (!root)
 		return bad(ret_code, WW_CTLERR_MALFORMED, err, WW_EPARSE,
 			   "the request is not valid JSON", NULL);

@@ -650,9 +650,9 @@ static void worker_main(void *arg)
 
 static int64_t task_interval_ms(struct ww_monitor *m, const struct ww_task_def *d)
 {
-	int64_t s = d->interval ? d->interval(&m->cfg) : 0;
+	int64_t ms = d->interval_ms ? d->interval_ms(&m->cfg) : 0;
 
-	return s > 0 ? s * 1000 : 0;
+	return ms > 0 ? ms : 0;
 }
 
 static void apply_reload(struct ww_monitor *m)

@@ -46,8 +46,8 @@ enum ww_log_level { WW_LOG_ERROR = 0, WW_LOG_WARNING, WW_LOG_INFO };
  */
 struct ww_task_def {
 	const char *name;
-	/* Seconds between runs for this configuration; 0 disables the task. */
-	int64_t (*interval)(const struct ww_config *cfg);
+	/* Milliseconds between runs for this configuration; 0 disables it. */
+	int64_t (*interval_ms)(const struct ww_config *cfg);
 	int (*init)(struct ww_monitor *m, void **ret_state, struct ww_err *err);
 	void (*release)(void *state);
 	int (*run)(struct ww_monitor *m, void *state, int64_t now,

@@ -30,7 +30,7 @@ static const char SQL_LAST_ATTEMPT[] =
 static int64_t sync_state_interval(const struct ww_config *cfg)
 {
 	(void)cfg;
-	return WW_SYNC_STATE_INTERVAL;
+	return WW_SYNC_STATE_INTERVAL * 1000;
 }
 
 static int query_last_success(struct ww_store *st, int64_t *ret,
@@ -90,7 +90,7 @@ static int sync_state_run(struct ww_monitor *m, void *state, int64_t now,
 
 static int64_t prune_interval(const struct ww_config *cfg)
 {
-	return cfg->retention > 0 ? WW_PRUNE_INTERVAL : 0;
+	return cfg->retention > 0 ? WW_PRUNE_INTERVAL * 1000 : 0;
 }
 
 static int prune_run(struct ww_monitor *m, void *state, int64_t now,
@@ -117,9 +117,9 @@ static int prune_run(struct ww_monitor *m, void *state, int64_t now,
  * first, then what reads their results, then housekeeping.
  */
 const struct ww_task_def ww_monitor_tasks[] = {
-	{ .name = "sync_state", .interval = sync_state_interval,
+	{ .name = "sync_state", .interval_ms = sync_state_interval,
 	  .run = sync_state_run },
-	{ .name = "prune", .interval = prune_interval, .run = prune_run },
+	{ .name = "prune", .interval_ms = prune_interval, .run = prune_run },
 };
 
 const size_t ww_monitor_ntasks = WW_ARRAY_SIZE(ww_monitor_tasks);
