@@ -19,13 +19,21 @@
 #include "util.h"
 
 #define WW_LISTEN_BACKLOG 512
+#define WW_DRAIN_MS 1000           /* reading what a client still sends */
+#define WW_DRAIN_MAX (64 * 1024)   /* ... and at most this much of it */
 
-enum { CL_FREE = 0, CL_READING, CL_WRITING };
+/*
+ * A client is read, answered, then drained: closing a Unix socket with
+ * unread input resets the connection, and the peer would lose the error
+ * object explaining why it was refused.
+ */
+enum { CL_FREE = 0, CL_READING, CL_WRITING, CL_DRAINING };
 
 struct ww_client {
 	int fd;
 	int state;
 	int64_t deadline_ms;
+	size_t drained;
 	struct ww_control_framer fr;
 	char *resp;
 	size_t resp_len, resp_off;
@@ -237,8 +245,22 @@ static void client_write(struct ww_control_server *s, struct ww_client *c)
 	c->resp_off += (size_t)n;
 	if (c->resp_off == c->resp_len) {
 		shutdown(c->fd, SHUT_WR);
-		client_close(s, c);
+		c->state = CL_DRAINING;
+		c->deadline_ms = ww_os_monotonic_ms() + WW_DRAIN_MS;
 	}
+}
+
+static void client_drain(struct ww_control_server *s, struct ww_client *c)
+{
+	char buf[4096];
+	ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n > 0)
+		c->drained += (size_t)n;
+	if (n <= 0 || c->drained > WW_DRAIN_MAX)
+		client_close(s, c);
 }
 
 static void accept_clients(struct ww_control_server *s)
@@ -277,7 +299,7 @@ static void expire(struct ww_control_server *s, int64_t now)
 		if (c->state == CL_READING)
 			client_respond(c, ww_control_respond_timeout());
 		else
-			client_close(s, c); /* a client that does not read */
+			client_close(s, c); /* does not read, or keeps sending */
 	}
 }
 
@@ -298,7 +320,7 @@ static int build_pollfds(struct ww_control_server *s, struct pollfd *p,
 		if (c->state == CL_FREE)
 			continue;
 		p[n].fd = c->fd;
-		p[n].events = c->state == CL_READING ? POLLIN : POLLOUT;
+		p[n].events = c->state == CL_WRITING ? POLLOUT : POLLIN;
 		p[n].revents = 0;
 		map[n++] = i;
 		if (c->deadline_ms - now < t)
@@ -332,6 +354,8 @@ static void serve_main(void *arg)
 				client_read(s, c);
 			if (c->state == CL_WRITING)
 				client_write(s, c);
+			else if (c->state == CL_DRAINING)
+				client_drain(s, c);
 		}
 		if (p[1].revents)
 			accept_clients(s);
