@@ -85,8 +85,8 @@ int ww_cmd_run(struct ww_cli *cli, int argc, char **argv)
 		else
 			return ww_cli_usage(cli, usage, "unknown option '%s'", argv[i]);
 	}
+	if (!once)
+		return ww_svc_run(cli, foreground); /* loads the configuration */
 	r = ww_cli_load_config(cli);
-	if (r)
-		return r;
-	return once ? ww_svc_run_once(cli) : ww_svc_run(cli, foreground);
+	return r ? r : ww_svc_run_once(cli);
 }

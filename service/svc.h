@@ -19,8 +19,9 @@
 
 /*
  * Run the monitor until stopped (foreground, or as a Windows service when
- * foreground is false and the SCM started us).  cli->cfg is loaded; its
- * ownership moves to the monitor.  Returns a process exit code.
+ * foreground is false and the SCM started us).  It loads the
+ * configuration itself, so that a service that cannot reports it to the
+ * SCM; ownership of cli->cfg moves to the monitor.  Returns an exit code.
  */
 int ww_svc_run(struct ww_cli *cli, bool foreground);
 

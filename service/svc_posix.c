@@ -70,6 +70,9 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 	int r;
 
 	(void)foreground; /* POSIX has no service manager entry point */
+	r = ww_cli_load_config(cli);
+	if (r)
+		return r;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
