@@ -67,6 +67,16 @@ int ww_metrics_write(const char *path, const struct ww_health_snapshot *snap,
 		     struct ww_err *err);
 
 /*
+ * The `check` plugin line: "WSUSWATCH WARNING - <reason of the worst
+ * check>[; also <key> <state>, ...] | sync_age=108000s;93600;180000;0
+ * sync_failures=0;3;;0 probes_failed=0;;;0".  No newline; '|' in reasons
+ * becomes '/'.  Truncated to size.
+ */
+void ww_check_format_line(const struct ww_health_input *in,
+			  const struct ww_health_report *rep, char *out,
+			  size_t size);
+
+/*
  * The operating system's alert sink: the Windows Event Log under the
  * source "wsuswatch" with the message table of installer/wsuswatch.mc,
  * or syslog (facility daemon, ident "wsuswatch") on POSIX.
