@@ -26,12 +26,14 @@ static WORD type_of(const struct ww_alert_event *ev)
 static int report(HANDLE h, WORD type, DWORD id, const char *const *utf8,
 		  WORD n, struct ww_err *err)
 {
+	wchar_t *owned[5] = { NULL };
 	LPCWSTR w[5] = { NULL };
 	WORD i;
 	int r = 0;
 
 	for (i = 0; i < n && !r; i++) {
-		w[i] = ww_win_utf16(utf8[i] ? utf8[i] : "");
+		owned[i] = ww_win_utf16(utf8[i] ? utf8[i] : "");
+		w[i] = owned[i];
 		if (!w[i])
 			r = ww_err_set(err, WW_ENOMEM, "event %lu: out of memory",
 				       (unsigned long)id);
@@ -40,7 +42,7 @@ static int report(HANDLE h, WORD type, DWORD id, const char *const *utf8,
 		r = ww_win_err(err, GetLastError(), "ReportEventW()",
 			       "Application log, source wsuswatch");
 	for (i = 0; i < n; i++)
-		free((void *)w[i]);
+		free(owned[i]);
 	return r;
 }
 
