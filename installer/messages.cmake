@@ -9,10 +9,11 @@ function(ww_add_message_table target)
     message(FATAL_ERROR "windmc/windres not found: install binutils-mingw-w64")
   endif()
   set(mc ${PROJECT_SOURCE_DIR}/installer/wsuswatch.mc)
-  set(dir ${CMAKE_BINARY_DIR}/generated/messages)
+  # One copy per target: two directories must not race on one output.
+  set(dir ${CMAKE_BINARY_DIR}/generated/messages/${target})
   set(obj ${dir}/wsuswatch_messages.o)
+  file(MAKE_DIRECTORY ${dir})
   add_custom_command(OUTPUT ${obj} ${dir}/wsuswatch.h
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${WW_WINDMC} -U -h ${dir} -r ${dir} ${mc}
     COMMAND ${WW_WINDRES} -I ${dir} -i ${dir}/wsuswatch.rc -o ${obj}
     WORKING_DIRECTORY ${dir}
