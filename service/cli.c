@@ -9,6 +9,8 @@
 #include "util.h"
 
 static const struct ww_cmd commands[] = {
+	{ "check", ww_cmd_check, "check",
+	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
 	{ "config", ww_cmd_config, "config check [FILE] | config show",
 	  "validate a configuration file / print the effective one" },
 	{ "run", ww_cmd_run, "run [--foreground] [--once]",
