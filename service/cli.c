@@ -10,6 +10,8 @@
 
 static const struct ww_cmd commands[] = {
 	{ "version", ww_cmd_version, "version", "print the version" },
+	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
+	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
 };
 
 static void print_help(FILE *f)
