@@ -30,6 +30,7 @@ struct probe_state {
 	struct ww_event *stop;
 	int64_t (*now)(void);
 	struct ww_tls_info tls;
+	bool connected; /* libcurl said "Connected to" (TCP is up) */
 	bool have_date;
 	int64_t server_date;
 	int64_t local_at_date;
@@ -166,8 +167,14 @@ static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size,
 	struct probe_state *st = arg;
 
 	(void)h;
-	if (type == CURLINFO_TEXT)
-		ww_endpoint_tls_note_text(&st->tls, data, size);
+	if (type != CURLINFO_TEXT)
+		return 0;
+	/* CURLINFO_CONNECT_TIME_T covers TLS too in libcurl 7.88, so a TLS
+	 * handshake that hangs looks like a TCP connect that hangs; this
+	 * line, logged when the TCP connection is up, tells them apart. */
+	if (size >= 13 && memcmp(data, "Connected to ", 13) == 0)
+		st->connected = true;
+	ww_endpoint_tls_note_text(&st->tls, data, size);
 	return 0;
 }
 
@@ -343,7 +350,7 @@ static void collect_timings(CURL *h, struct ww_probe_timings *t)
 
 static void collect_facts(CURL *h, CURLcode code, const struct url_facts *uf,
 			  bool via_proxy, const struct ww_probe_timings *t,
-			  struct ww_probe_facts *f)
+			  bool connected, struct ww_probe_facts *f)
 {
 	char *ip = NULL;
 
@@ -355,8 +362,8 @@ static void collect_facts(CURL *h, CURLcode code, const struct url_facts *uf,
 	f->https = uf->https;
 	f->soap_endpoint = uf->soap;
 	f->via_proxy = via_proxy;
-	f->tcp_done = t->connect > 0 || t->tls > 0 || f->connect_status > 0 ||
-		      f->http_status > 0;
+	f->tcp_done = connected || t->connect > 0 || t->tls > 0 ||
+		      f->connect_status > 0 || f->http_status > 0;
 	f->dns_done = f->tcp_done || t->dns > 0 || (ip && *ip);
 	f->tls_done = !uf->https || t->tls > 0;
 	f->cert_not_before = WW_PROBE_UNKNOWN;
@@ -503,7 +510,8 @@ static int probe_with(CURL *h, const struct ww_endpoint_target *t,
 		return r;
 	memset(&f, 0, sizeof(f));
 	collect_timings(h, &ret->timings);
-	collect_facts(h, code, uf, proxy != NULL, &ret->timings, &f);
+	collect_facts(h, code, uf, proxy != NULL, &ret->timings, st->connected,
+		      &f);
 	f.errtext = errbuf;
 	f.now = ret->at;
 	if (code == CURLE_WRITE_ERROR && st->body_capped)

@@ -210,8 +210,15 @@ static enum ww_probe_res split_time(const struct ww_probe_facts *f,
 /* The certificate finding of a TLS failure, WW_PROBE_OK when none. */
 static enum ww_probe_res cert_result(const struct ww_probe_facts *f)
 {
-	enum ww_probe_res r = from_verify_result(f->verify_result);
+	enum ww_probe_res r = WW_PROBE_OK;
 	size_t i;
+
+	/* libcurl presets the verify result to 1 (X509_V_ERR_UNSPECIFIED)
+	 * and only the certificate check overwrites it: trust it only for
+	 * a verification failure, and not the preset value. */
+	if (f->curl_code == CURLE_PEER_FAILED_VERIFICATION &&
+	    f->verify_result != 1)
+		r = from_verify_result(f->verify_result);
 
 	if (r == WW_PROBE_OK) {
 		for (i = 0; i < WW_ARRAY_SIZE(cert_texts); i++) {
@@ -342,7 +349,9 @@ static void classify_status(const struct ww_probe_facts *f,
 static void classify_proxy_connect(const struct ww_probe_facts *f,
 				   struct ww_probe_class *c)
 {
-	if (f->connect_status == 407) {
+	/* 407, or 401 as tinyproxy answers wrong credentials: both are the
+	 * proxy refusing this client. */
+	if (f->connect_status == 407 || f->connect_status == 401) {
 		set(c, WW_PROBE_PROXY_AUTH_REQUIRED, WW_STAGE_PROXY);
 		return;
 	}
