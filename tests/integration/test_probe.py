@@ -5,7 +5,9 @@ the client refuses), tinyproxy (basic auth), a listener that never answers,
 a closed port and an unresolvable name.  Certificates are made here with
 openssl.  Every server is stopped on exit, also on failure.
 
-usage: test_probe.py WSUSWATCH_BINARY
+usage: test_probe.py WSUSWATCH_BINARY [TEST_ENDPOINT_BINARY]
+The second binary (the Check unit test) is run against the never-answering
+listener to show that a probe aborts promptly when the stop event is set.
 Exit 0 pass, 1 fail, 77 skipped (a server program is missing).
 """
 import json
@@ -364,6 +366,15 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
     check("proxy URL with userinfo refused", p.returncode == 64, p.returncode)
 
 
+def abort_on_stop(unit, hung_port):
+    env = dict(os.environ, CK_FORK="no", CK_RUN_CASE="endpoint",
+               WW_TEST_HUNG_URL=f"https://127.0.0.1:{hung_port}/")
+    p = subprocess.run([unit], capture_output=True, text=True, env=env,
+                       timeout=60)
+    check("probe aborts within ~300 ms of the stop event", p.returncode == 0,
+          p.stdout + p.stderr)
+
+
 def grep_secrets(tmp):
     import base64
     needles = [PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()]
@@ -378,10 +389,11 @@ def grep_secrets(tmp):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__)
         return 64
     binary = os.path.abspath(sys.argv[1])
+    unit = os.path.abspath(sys.argv[2]) if len(sys.argv) == 3 else None
     for tool in ("nginx", "tinyproxy", "openssl"):
         if not shutil.which(tool):
             print(f"skip: {tool} is not installed")
@@ -406,6 +418,8 @@ def main():
         start_tinyproxy(tmp, proxy_port)
         hung, hung_port = start_hung_listener()
         scenarios(binary, tmp, ports, hung_port, proxy_port)
+        if unit:
+            abort_on_stop(unit, hung_port)
         grep_secrets(tmp)
     except Exception as e:  # a broken set-up is a failure, not a skip
         print(f"FAIL set-up or scenario: {e!r}")
