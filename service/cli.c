@@ -9,9 +9,13 @@
 #include "util.h"
 
 static const struct ww_cmd commands[] = {
+	{ "config", ww_cmd_config, "config check [FILE] | config show",
+	  "validate a configuration file / print the effective one" },
 	{ "version", ww_cmd_version, "version", "print the version" },
 	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
 	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
+	{ "history", ww_cmd_history, "history [--limit N] [--json]",
+	  "recent sync runs, probe results and alert transitions" },
 };
 
 static void print_help(FILE *f)
@@ -110,5 +114,7 @@ int ww_main(int argc, char **argv)
 				    "unknown command '%s' (see --help)", argv[i]);
 	r = cmd->run(&cli, argc - i, argv + i);
 	fflush(cli.out);
+	if (cli.cfg_loaded)
+		ww_config_release(&cli.cfg);
 	return r;
 }
