@@ -436,6 +436,9 @@ static void fill_result(struct ww_probe_result *r,
 		r->clock_skew = st->server_date - st->local_at_date;
 	if (r->ok)
 		r->detail[0] = '\0';
+	else if (f->curl_code == CURLE_OK && f->http_status > 0)
+		snprintf(r->detail, sizeof(r->detail), "HTTP status %ld",
+			 f->http_status);
 }
 
 static void result_init(struct ww_probe_result *r,
