@@ -120,7 +120,10 @@ static void print_value(FILE *f, const char *label, const char *v)
 
 static void print_human(FILE *f, const struct ww_probe_result *r)
 {
-	fprintf(f, "%-4s %s\n", r->ok ? "ok" : "FAIL", r->url);
+	fprintf(f, "%-4s %s", r->ok ? "ok" : "FAIL", r->url);
+	if (strcmp(r->target, "adhoc"))
+		fprintf(f, "  (%s)", r->target);
+	fputc('\n', f);
 	fprintf(f, "     %s", ww_probe_res_name(r->result));
 	if (!r->ok)
 		fprintf(f, " at %s", ww_probe_stage_name(r->stage));
@@ -226,6 +229,65 @@ static int adhoc_targets(struct ww_cli *cli, const struct probe_args *a,
 	return 0;
 }
 
+/* Command-line options win over the configuration's. */
+static void override_opts(struct probe_args *a,
+			  const struct ww_endpoint_opts *cli_opts)
+{
+	if (a->have_proxy) {
+		a->opts.proxy = cli_opts->proxy;
+		a->opts.ssl_proxy = NULL;
+	}
+	if (a->have_proxy_user)
+		a->opts.proxy_user = cli_opts->proxy_user;
+	if (a->have_cacert)
+		a->opts.cacert = cli_opts->cacert;
+	if (a->have_timeout)
+		a->opts.timeout_ms = cli_opts->timeout_ms;
+}
+
+static int add_config_pins(struct ww_cli *cli, struct probe_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < cli->cfg.resolve.n; i++) {
+		if (a->n_resolve >= MAX_RESOLVE)
+			return ww_cli_fail(cli, WW_EXIT_CONFIG, "resolve: at "
+					   "most %d pins", MAX_RESOLVE);
+		a->resolve[a->n_resolve++] = cli->cfg.resolve.items[i];
+	}
+	return 0;
+}
+
+/*
+ * No URL: the configured targets with the configuration's proxy, CA
+ * file, pins and timeout.  The configuration's password source is used
+ * unless --proxy-user names another user (then WSUSWATCH_PROXY_PASSWORD).
+ */
+static int config_targets(struct ww_cli *cli, struct probe_args *a,
+			  struct ww_endpoint_targets *t, char **ret_password)
+{
+	struct ww_endpoint_opts cli_opts = a->opts;
+	struct ww_err err;
+	int r = ww_cli_load_config(cli);
+
+	if (r)
+		return r;
+	ww_err_clear(&err);
+	if (ww_endpoint_opts_from_config(&a->opts, &cli->cfg, &err) ||
+	    ww_endpoint_targets_from_config(&cli->cfg, t, &err))
+		return ww_cli_fail(cli, WW_EXIT_CONFIG, "%s", err.msg);
+	if (t->n == 0)
+		return ww_cli_usage(cli, PROBE_USAGE, "no URL given and no "
+				    "probe target configured");
+	override_opts(a, &cli_opts);
+	r = add_config_pins(cli, a);
+	if (r || a->have_proxy_user || !a->opts.proxy_user)
+		return r;
+	if (ww_config_proxy_password(&cli->cfg, ret_password, &err))
+		return ww_cli_fail(cli, WW_EXIT_CONFIG, "%s", err.msg);
+	return 0;
+}
+
 int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv)
 {
 	struct probe_args a;
@@ -241,16 +303,14 @@ int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv)
 		return r;
 	if (ww_endpoint_global_init(&err))
 		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "%s", err.msg);
-	if (!a.n_urls) {
-		r = ww_cli_usage(cli, PROBE_USAGE, "no URL given");
-		goto out;
-	}
-	r = adhoc_targets(cli, &a, &t);
+	r = a.n_urls ? adhoc_targets(cli, &a, &t) :
+		       config_targets(cli, &a, &t, &password);
 	if (r)
 		goto out;
 	a.opts.resolve = a.resolve;
 	a.opts.n_resolve = a.n_resolve;
-	password = ww_os_getenv(PASSWORD_ENV);
+	if (!password && (a.n_urls || a.have_proxy_user))
+		password = ww_os_getenv(PASSWORD_ENV);
 	if (password)
 		a.opts.proxy_password = password;
 	r = probe_targets(cli, &a, &t);

@@ -38,6 +38,19 @@ def free_port():
     return port
 
 
+def adjacent_ports():
+    for _ in range(50):
+        p = free_port()
+        try:
+            s = socket.socket()
+            s.bind(("127.0.0.1", p + 1))
+            s.close()
+            return p, p + 1
+        except OSError:
+            continue
+    raise RuntimeError("no two adjacent free ports")
+
+
 def wait_port(port, proc, timeout=10.0):
     end = time.time() + timeout
     while time.time() < end:
@@ -375,6 +388,60 @@ def abort_on_stop(unit, hung_port):
           p.stdout + p.stderr)
 
 
+def config_mode(binary, tmp, ports, proxy_port):
+    """`probe` without a URL probes the configured upstream: the asmx over
+    HTTPS on the SSL port and iuident.cab over HTTP on the port below."""
+    cfg = os.path.join(tmp, "wsuswatch.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""wsus:
+  upstream: {{host: {HOST}, port: {ports['good']}, ssl: true}}
+probes: {{microsoft_update: "off", timeout: 10s}}
+tls: {{cacert: {tmp}/ca.pem}}
+resolve: ["{HOST}:{ports['good']}:127.0.0.1", "{HOST}:{ports['http']}:127.0.0.1"]
+""")
+    env = dict(os.environ)
+    p = subprocess.run([binary, "--config", cfg, "probe", "--json"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    outputs.append(p.stdout + p.stderr)
+    try:
+        res = json.loads(p.stdout)["results"]
+    except (json.JSONDecodeError, KeyError):
+        res = []
+    got = [(r["target"], r["result"], r["url"]) for r in res]
+    want = [("upstream_sync", "ok", f"https://{HOST}:{ports['good']}"
+             "/ServerSyncWebService/ServerSyncWebService.asmx"),
+            ("upstream_selfupdate", "ok",
+             f"http://{HOST}:{ports['http']}/selfupdate/iuident.cab")]
+    check("config: upstream targets", p.returncode == 0 and got == want,
+          f"rc {p.returncode}: {got} {p.stderr}")
+    # The proxy password from the variable the configuration names.  The
+    # proxy resolves names itself, so the upstream is named by address.
+    with open(cfg, "w") as f:
+        f.write(f"""wsus:
+  upstream: {{host: 127.0.0.1, port: {ports['good']}, ssl: true}}
+probes: {{microsoft_update: "off", timeout: 10s}}
+tls: {{cacert: {tmp}/ca.pem}}
+proxy: {{url: "http://127.0.0.1:{proxy_port}", user: {USER},
+         password_env: WW_TEST_PROXY_PW}}
+""")
+    # (tinyproxy answers a plain-HTTP request with wrong credentials with
+    # 401, not 407: only the CONNECT is checked for the wrong password.)
+    for name, pw, want in (("right", PASSWORD, ["ok", "ok"]),
+                           ("wrong", "nope", ["proxy_auth_required",
+                                              "http_unauthorized"])):
+        env["WW_TEST_PROXY_PW"] = pw
+        p = subprocess.run([binary, "--config", cfg, "probe", "--json"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        outputs.append(p.stdout + p.stderr)
+        try:
+            res = json.loads(p.stdout)["results"]
+        except (json.JSONDecodeError, KeyError):
+            res = []
+        check(f"config: proxy with the {name} password",
+              [r["result"] for r in res] == want,
+              f"rc {p.returncode}: {p.stdout} {p.stderr}")
+
+
 def grep_secrets(tmp):
     import base64
     needles = [PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()]
@@ -403,8 +470,10 @@ def main():
     hung = None
     try:
         make_certs(tmp)
-        ports = {k: free_port() for k in ("good", "expired", "notyet", "self",
-                                         "http", "tls10", "nullcipher", "closed")}
+        ports = {k: free_port() for k in ("expired", "notyet", "self",
+                                         "tls10", "nullcipher", "closed")}
+        # The upstream's HTTP port is its SSL port minus one.
+        ports["http"], ports["good"] = adjacent_ports()
         start_nginx(tmp, ports)
         start(["openssl", "s_server", "-accept", f"127.0.0.1:{ports['tls10']}",
                "-cert", f"{tmp}/good.pem", "-key", f"{tmp}/good.key", "-tls1",
@@ -418,6 +487,7 @@ def main():
         start_tinyproxy(tmp, proxy_port)
         hung, hung_port = start_hung_listener()
         scenarios(binary, tmp, ports, hung_port, proxy_port)
+        config_mode(binary, tmp, ports, proxy_port)
         if unit:
             abort_on_stop(unit, hung_port)
         grep_secrets(tmp)
