@@ -3,9 +3,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include <sqlite3.h>
+
 #include "config/config.h"
 #include "os.h"
 #include "probes/endpoint.h"
+#include "store.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -398,6 +401,57 @@ END_TEST
 static char name_adhoc[] = "adhoc";
 static char url_closed[] = "https://127.0.0.1:1/";
 
+START_TEST(store_round_trip)
+{
+	char *dir = ww_test_tmpdir("endpoint-store");
+	char *path = ww_os_path_join(dir, "ww.db");
+	struct ww_store *st = NULL;
+	struct ww_probe_result r;
+	struct ww_err err;
+	sqlite3_stmt *q;
+
+	ck_assert_msg(ww_store_open(path, &st, &err) == 0, "%s", err.msg);
+	memset(&r, 0, sizeof(r));
+	ww_strlcpy(r.target, "upstream_sync", sizeof(r.target));
+	ww_strlcpy(r.url, "https://wsus1:8531/x.asmx", sizeof(r.url));
+	r.at = 1700000000;
+	r.result = WW_PROBE_TLS_EXPIRED;
+	r.stage = WW_STAGE_TLS;
+	r.wu_code = 0x80072F8F;
+	r.cert_not_after = 1600000000;
+	r.cert_days_left = -1157;
+	r.clock_skew = WW_PROBE_UNKNOWN;
+	r.elapsed_ms = 12;
+	r.hint = "renew";
+	r.timings.dns = 1000;
+	r.timings.connect = r.timings.tls = -1;
+	ck_assert_msg(ww_probe_result_store(st, &r, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(st),
+		"SELECT target, ok, stage, result, wu_code, http_status, "
+		"cert_not_after, clock_skew, hint, "
+		"json_extract(detail_json, '$.timings_ms.dns') FROM probe_result",
+		-1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 0),
+			 "upstream_sync");
+	ck_assert_int_eq(sqlite3_column_int(q, 1), 0);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 2), "tls");
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 3), "tls_expired");
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 4), "0x80072F8F");
+	ck_assert_int_eq(sqlite3_column_type(q, 5), SQLITE_NULL);
+	ck_assert_int_eq(sqlite3_column_int64(q, 6), 1600000000);
+	ck_assert_int_eq(sqlite3_column_type(q, 7), SQLITE_NULL);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 8), "renew");
+	ck_assert_int_eq(sqlite3_column_int(q, 9), 1);
+	sqlite3_finalize(q);
+	ww_store_close(st);
+	remove(path);
+	remove(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 START_TEST(probe_rejects_userinfo)
 {
 	char with_user[] = "https://user:Secret123@127.0.0.1:1/";
@@ -494,6 +548,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, targets_microsoft_update_policy);
 	tcase_add_test(tc, targets_upstream);
 	tcase_add_test(tc, json_contract_fields);
+	tcase_add_test(tc, store_round_trip);
 	tcase_add_test(tc, probe_rejects_userinfo);
 	tcase_add_test(tc, probe_stopped_before_start);
 	tcase_add_test(tc, probe_aborts_when_stopped);
