@@ -11,6 +11,7 @@
 
 #include <expat.h>
 
+#include "os.h"
 #include "probes/evimport.h"
 #include "util.h"
 
@@ -786,7 +787,7 @@ int ww_evimport_file(const char *path, ww_evimport_fn fn, void *ctx,
 	int r;
 
 	memset(&s, 0, sizeof(s));
-	s.f = fopen(path, "rb");
+	s.f = ww_os_fopen(path, "rb");
 	if (!s.f) {
 		int e = errno;
 
