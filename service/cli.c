@@ -10,6 +10,8 @@
 
 static const struct ww_cmd commands[] = {
 	{ "version", ww_cmd_version, "version", "print the version" },
+	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
+	  "offline analysis of SoftwareDistribution.log files" },
 };
 
 static void print_help(FILE *f)
