@@ -33,6 +33,7 @@
 #include "err.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 struct ww_store;
 
 #define WW_STORE_SCHEMA_VERSION 1
@@ -54,14 +55,20 @@ void ww_store_close(struct ww_store *s); /* NULL-safe */
 struct sqlite3 *ww_store_db(struct ww_store *s);
 const char *ww_store_path(const struct ww_store *s);
 
-/* Transactions: BEGIN IMMEDIATE so writers never deadlock on upgrade. */
+/*
+ * Transactions: BEGIN IMMEDIATE so writers never deadlock on upgrade.
+ * A commit that fails rolls the transaction back; rollback is a no-op
+ * outside a transaction.
+ */
 int ww_store_begin(struct ww_store *s, struct ww_err *err);
 int ww_store_commit(struct ww_store *s, struct ww_err *err);
 void ww_store_rollback(struct ww_store *s);
 
 /*
  * Fill err from the connection's last error: "<path>: <what>: <sqlite
- * message>".  Returns WW_EDB, WW_EBUSY or WW_ECORRUPT as fits.
+ * message>".  Returns WW_EBUSY (locked), WW_ECORRUPT (corrupt, or not a
+ * database), WW_EPERM (read-only), WW_EIO (cannot open, I/O, disk full),
+ * WW_ENOMEM or WW_EDB (anything else) as fits.
  */
 int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what);
 
@@ -69,9 +76,28 @@ int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what);
 int ww_store_exec(struct ww_store *s, const char *sql, struct ww_err *err);
 
 /*
+ * Prepare one statement; *ret is NULL on failure and otherwise owned by
+ * the caller (sqlite3_finalize()).
+ */
+int ww_store_prepare(struct ww_store *s, const char *sql,
+		     struct sqlite3_stmt **ret, struct ww_err *err);
+
+/*
+ * sqlite3_step() with the store's error reporting: 1 for a row, 0 when
+ * done, a negative WW_E* ("<path>: <what>: <message>") on failure.
+ */
+int ww_store_step(struct ww_store *s, struct sqlite3_stmt *stmt,
+		  const char *what, struct ww_err *err);
+
+/*
  * Delete rows older than now - retention from every history table, at
  * most batch rows per statement and transaction, so a long backlog never
  * holds the write lock for long.  *ret_deleted may be NULL.
+ * probe_result, log_finding, wsus_event, alert_history go by `at`;
+ * sync_run only when not running and finished (or, unfinished, started)
+ * before the cutoff, and never the last successful run of each source.
+ * source_position and alert are never pruned.  Must be called outside a
+ * transaction (WW_ESTATE).
  */
 int ww_store_prune(struct ww_store *s, int64_t now, int64_t retention,
 		   int batch, int64_t *ret_deleted, struct ww_err *err);

@@ -12,6 +12,8 @@ static const struct ww_cmd commands[] = {
 	{ "version", ww_cmd_version, "version", "print the version" },
 	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
 	  "offline analysis of SoftwareDistribution.log files" },
+	{ "history", ww_cmd_history, "history [--limit N] [--json]",
+	  "recent sync runs, probe results and alert transitions" },
 };
 
 static void print_help(FILE *f)
