@@ -9,6 +9,8 @@
 #include "util.h"
 
 static const struct ww_cmd commands[] = {
+	{ "config", ww_cmd_config, "config check [FILE] | config show",
+	  "validate a configuration file / print the effective one" },
 	{ "version", ww_cmd_version, "version", "print the version" },
 	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
 	  "offline analysis of SoftwareDistribution.log files" },
@@ -112,5 +114,7 @@ int ww_main(int argc, char **argv)
 				    "unknown command '%s' (see --help)", argv[i]);
 	r = cmd->run(&cli, argc - i, argv + i);
 	fflush(cli.out);
+	if (cli.cfg_loaded)
+		ww_config_release(&cli.cfg);
 	return r;
 }

@@ -1,0 +1,182 @@
+/*
+ * config_keys.c - every configuration key, its type, default, bounds and
+ * documentation, in one table.  Adding a key is one row here plus the
+ * field in struct ww_config; the loader, "config show", the example file
+ * test and docs/configuration.md all follow from this table.
+ *
+ * Keys of one section stay together: "config show" opens a section when
+ * the prefix changes, so a section split in two would print twice.
+ */
+#include "compat.h"
+
+#include "config.h"
+#include "config_keys.h"
+#include "os.h"
+
+#define OFF(field) offsetof(struct ww_config, field)
+
+#define MIN_ 60
+#define HOUR_ (60 * MIN_)
+#define DAY_ (24 * HOUR_)
+
+/* The database lives in the OS's data directory (os.h decides where). */
+static char *default_database(void)
+{
+	char *dir = ww_os_default_data_dir();
+	char *path;
+
+	if (!dir)
+		return NULL;
+	path = ww_os_path_join(dir, "wsuswatch.db");
+	free(dir);
+	return path;
+}
+
+const struct ww_config_key ww_config_keys[] = {
+	{ "interval", WW_CFG_DURATION, "5m", NULL, OFF(interval),
+	  10, 7 * DAY_, 0, NULL,
+	  "time between probe runs" },
+	{ "database", WW_CFG_STRING, "<data dir>/wsuswatch.db", default_database,
+	  OFF(database), 0, 0, 0, NULL,
+	  "SQLite database holding history and state" },
+	{ "retention", WW_CFG_DURATION, "30d", NULL, OFF(retention),
+	  DAY_, 3650 * (int64_t)DAY_, 0, NULL,
+	  "how long history is kept" },
+
+	{ "wsus.discover", WW_CFG_BOOL, "true", NULL, OFF(wsus.discover),
+	  0, 0, 0, NULL,
+	  "Windows: read WSUS's own settings (registry, SUSDB when readable)" },
+	{ "wsus.log", WW_CFG_STRING, "<WSUS LogFiles>/SoftwareDistribution.log",
+	  ww_os_default_wsus_log, OFF(wsus.log), 0, 0, 0, NULL,
+	  "WSUS's SoftwareDistribution.log" },
+	{ "wsus.muurl", WW_CFG_URL, "https://sws.update.microsoft.com", NULL,
+	  OFF(wsus.muurl), 0, 0, 0, NULL,
+	  "Microsoft Update synchronization endpoint" },
+	{ "wsus.upstream.host", WW_CFG_STRING, NULL, NULL,
+	  OFF(wsus.upstream.host), 0, 0, WW_CFG_NULLABLE, NULL,
+	  "upstream WSUS server; null: syncing from Microsoft Update" },
+	{ "wsus.upstream.port", WW_CFG_INT, "8530", NULL,
+	  OFF(wsus.upstream.port), 1, 65535, 0, NULL,
+	  "upstream WSUS port (8530 HTTP, 8531 HTTPS)" },
+	{ "wsus.upstream.ssl", WW_CFG_BOOL, "false", NULL,
+	  OFF(wsus.upstream.ssl), 0, 0, 0, NULL,
+	  "the upstream requires SSL" },
+
+	{ "probes.microsoft_update", WW_CFG_TRISTATE, "auto", NULL,
+	  OFF(probes.microsoft_update), 0, 0, 0, NULL,
+	  "probe Microsoft Update; auto: when syncing from it" },
+	{ "probes.upstream", WW_CFG_TRISTATE, "auto", NULL,
+	  OFF(probes.upstream), 0, 0, 0, NULL,
+	  "probe the upstream server; auto: when one is configured or discovered" },
+	{ "probes.extra_urls", WW_CFG_STRLIST, "[]", NULL,
+	  OFF(probes.extra_urls), 0, 0, WW_CFG_LIST_URLS, NULL,
+	  "more URLs to probe, e.g. the required Microsoft Update domains" },
+	{ "probes.timeout", WW_CFG_DURATION, "30s", NULL, OFF(probes.timeout),
+	  1, 10 * MIN_, 0, NULL,
+	  "hard total time limit of one probe" },
+
+	{ "proxy.url", WW_CFG_URL, NULL, NULL, OFF(proxy.url),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "HTTP proxy, as configured in WSUS; null: direct" },
+	{ "proxy.ssl_url", WW_CFG_URL, NULL, NULL, OFF(proxy.ssl_url),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "separate proxy for HTTPS; null: proxy.url" },
+	{ "proxy.user", WW_CFG_STRING, NULL, NULL, OFF(proxy.user),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "proxy user name (DOMAIN\\user or user)" },
+	{ "proxy.password_env", WW_CFG_STRING, NULL, NULL,
+	  OFF(proxy.password_env), 0, 0, WW_CFG_NULLABLE | WW_CFG_SECRET_REF,
+	  NULL,
+	  "environment variable holding the proxy password" },
+	{ "proxy.password_credential", WW_CFG_STRING, NULL, NULL,
+	  OFF(proxy.password_credential), 0, 0,
+	  WW_CFG_NULLABLE | WW_CFG_SECRET_REF, NULL,
+	  "Windows Credential Manager target holding the proxy password" },
+
+	{ "tls.cacert", WW_CFG_STRING, NULL, NULL, OFF(tls.cacert),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "extra CA bundle (PEM); null: the system store" },
+	{ "tls.min_version", WW_CFG_STRING, "1.2", NULL, OFF(tls.min_version),
+	  0, 0, 0, "1.2|1.3",
+	  "lowest TLS version offered: 1.2 or 1.3" },
+
+	{ "resolve", WW_CFG_STRLIST, "[]", NULL, OFF(resolve),
+	  0, 0, WW_CFG_LIST_PINS, NULL,
+	  "HOST:PORT:ADDR pins, as curl --resolve" },
+
+	{ "thresholds.sync_warning", WW_CFG_DURATION, "26h", NULL,
+	  OFF(thresholds.sync_warning), HOUR_, 365 * (int64_t)DAY_, 0, NULL,
+	  "warn when the last successful sync is older than this" },
+	{ "thresholds.sync_critical", WW_CFG_DURATION, "50h", NULL,
+	  OFF(thresholds.sync_critical), HOUR_, 365 * (int64_t)DAY_, 0, NULL,
+	  "critical when the last successful sync is older than this" },
+	{ "thresholds.probe_failures", WW_CFG_INT, "2", NULL,
+	  OFF(thresholds.probe_failures), 1, 1000, 0, NULL,
+	  "consecutive probe failures before alerting" },
+	{ "thresholds.sync_failures", WW_CFG_INT, "3", NULL,
+	  OFF(thresholds.sync_failures), 1, 1000, 0, NULL,
+	  "consecutive failed sync attempts before alerting" },
+	{ "thresholds.cert_warning", WW_CFG_DURATION, "30d", NULL,
+	  OFF(thresholds.cert_warning), 0, 365 * (int64_t)DAY_, 0, NULL,
+	  "warn when a server certificate expires within this; 0s: never" },
+	{ "thresholds.clock_skew", WW_CFG_DURATION, "5m", NULL,
+	  OFF(thresholds.clock_skew), 1, DAY_, 0, NULL,
+	  "warn when a server's Date differs from the local clock by more" },
+
+	{ "alerts.eventlog", WW_CFG_BOOL, "true", NULL, OFF(alerts.eventlog),
+	  0, 0, 0, NULL,
+	  "Windows: write alerts to the Application event log" },
+	{ "alerts.syslog", WW_CFG_BOOL, "true", NULL, OFF(alerts.syslog),
+	  0, 0, 0, NULL,
+	  "POSIX: write alerts to syslog" },
+	{ "alerts.repeat", WW_CFG_DURATION, "24h", NULL, OFF(alerts.repeat),
+	  5 * MIN_, 30 * (int64_t)DAY_, 0, NULL,
+	  "repeat an alert that is still active after this long" },
+
+	{ "metrics.textfile", WW_CFG_STRING, NULL, NULL, OFF(metrics.textfile),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "Prometheus textfile-collector file; null: off" },
+
+	{ "control.pipe", WW_CFG_STRING, "wsuswatch", NULL, OFF(control.pipe),
+	  0, 0, 0, NULL,
+	  "Windows: control pipe name under \\\\.\\pipe\\" },
+	{ "control.socket", WW_CFG_STRING, NULL, NULL, OFF(control.socket),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "POSIX: control socket path; null: <data dir>/wsuswatch.sock" },
+	{ "control.read_group", WW_CFG_STRING, NULL, NULL,
+	  OFF(control.read_group), 0, 0, WW_CFG_NULLABLE, NULL,
+	  "group allowed to read status over the control channel" },
+};
+
+const size_t ww_config_nkeys = WW_ARRAY_SIZE(ww_config_keys);
+
+const char *ww_config_type_name(enum ww_config_type type)
+{
+	switch (type) {
+	case WW_CFG_STRING:
+		return "string";
+	case WW_CFG_BOOL:
+		return "boolean";
+	case WW_CFG_INT:
+		return "integer";
+	case WW_CFG_DURATION:
+		return "duration";
+	case WW_CFG_TRISTATE:
+		return "auto|on|off";
+	case WW_CFG_STRLIST:
+		return "list of strings";
+	case WW_CFG_URL:
+		return "URL";
+	}
+	return "value";
+}
+
+const struct ww_config_key *ww_config_key_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ww_config_nkeys; i++)
+		if (strcmp(ww_config_keys[i].name, name) == 0)
+			return &ww_config_keys[i];
+	return NULL;
+}
