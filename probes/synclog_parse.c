@@ -249,6 +249,19 @@ bool ww_synclog_parse_header(char *line, size_t len,
 
 /* ---- records --------------------------------------------------------- */
 
+/*
+ * NUL bytes (copy-truncate rotation leaves runs of them, as Fluent Bit
+ * notes) become spaces, so every record field is a proper C string.
+ */
+static void copy_clean(char *dst, const char *src, size_t n)
+{
+	char *end = dst + n, *q;
+
+	memcpy(dst, src, n);
+	for (q = memchr(dst, '\0', n); q; q = memchr(q, '\0', (size_t)(end - q)))
+		*q++ = ' ';
+}
+
 static int rec_reserve(struct ww_synclog_parser *p, size_t need)
 {
 	size_t cap;
@@ -296,7 +309,7 @@ static int start_record(struct ww_synclog_parser *p, const char *line,
 
 	if (rec_reserve(p, len + 1))
 		return WW_ENOMEM;
-	memcpy(p->rec, line, len);
+	copy_clean(p->rec, line, len);
 	p->rec[len] = '\0';
 	*ok = ww_synclog_parse_header(p->rec, len, r);
 	if (!*ok)
@@ -334,7 +347,7 @@ static int append_continuation(struct ww_synclog_parser *p, const char *line,
 	if (rec_reserve(p, p->rec_len + len + 2))
 		return WW_ENOMEM;
 	p->rec[p->rec_len++] = '\n';
-	memcpy(p->rec + p->rec_len, line, len);
+	copy_clean(p->rec + p->rec_len, line, len);
 	p->rec_len += len;
 	return 0;
 }
