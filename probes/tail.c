@@ -335,7 +335,8 @@ static int follow_path(struct ww_tailer *t)
 
 	if (t->f) {
 		r = ww_tail_path_id(t->path, &id, NULL);
-		if (r == 0 && id.dev == t->id.dev && id.ino == t->id.ino)
+		if (r == 0 && id.dev == t->id.dev && id.ino == t->id.ino &&
+		    !ww_tail_file_deleted(t->f))
 			return 0;
 		/* Rotated or deleted: what was written to it is final. */
 		r = finish_file(t);

@@ -74,6 +74,12 @@ int ww_tail_file_info(struct ww_tail_file *f, struct ww_file_id *id,
 /* Read up to len bytes at off; *got is 0 at end of file. */
 int ww_tail_file_read_at(struct ww_tail_file *f, uint64_t off, void *buf,
 			 size_t len, size_t *got, struct ww_err *err);
+/*
+ * True when the open file has been deleted (POSIX: no links left;
+ * Windows: delete pending, as its name stays visible until every handle
+ * is closed).
+ */
+bool ww_tail_file_deleted(struct ww_tail_file *f);
 /* Identity of whatever file the path names now; WW_ENOENT when none. */
 int ww_tail_path_id(const char *path, struct ww_file_id *id,
 		    struct ww_err *err);

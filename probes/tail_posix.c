@@ -117,3 +117,10 @@ int ww_tail_path_id(const char *path, struct ww_file_id *id,
 	id->ino = (uint64_t)st.st_ino;
 	return 0;
 }
+
+bool ww_tail_file_deleted(struct ww_tail_file *f)
+{
+	struct stat st;
+
+	return fstat(f->fd, &st) == 0 && st.st_nlink == 0;
+}

@@ -125,3 +125,11 @@ int ww_tail_path_id(const char *path, struct ww_file_id *id,
 	CloseHandle(h);
 	return r;
 }
+
+bool ww_tail_file_deleted(struct ww_tail_file *f)
+{
+	FILE_STANDARD_INFO si;
+
+	return GetFileInformationByHandleEx(f->h, FileStandardInfo, &si,
+					    sizeof(si)) && si.DeletePending;
+}
