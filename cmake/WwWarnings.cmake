@@ -3,9 +3,11 @@
 function(ww_target_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
-    -Wpointer-arith -Wcast-qual -Wwrite-strings -Wno-unused-parameter
+    -Wpointer-arith -Wcast-qual -Wwrite-strings -Wno-unused-parameter)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
     # snprintf truncation is how bounded messages are meant to behave.
-    -Wno-format-truncation)
+    target_compile_options(${target} PRIVATE -Wno-format-truncation)
+  endif()
   if(WW_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -28,6 +28,11 @@
 # - check: its CMake build compiles the libcompat sources it needs (fpclassify,
 #   clock_gettime, timer_*, ...) directly into libcheck.a, so libcompat.a is
 #   neither needed nor installed. libcheck uses winpthreads: link -lpthread.
+#   It is built with -D__USE_MINGW_ANSI_STDIO=1 (C99 %jd in failure messages)
+#   and check.h declares its format attribute gnu_printf instead of printf
+#   (MinGW gcc's ms_printf check warns on every ck_assert_int_* otherwise).
+# - expat: Debian's CVE-2024-8176 patch needs "#if XML_DTD == 1"; the CMake
+#   config header template is adjusted to define XML_DTD/XML_NS as 1.
 # - curl: Debian's openssl-flavour source (the last two series patches,
 #   90_gnutls/99_nss, only rename the library for the other flavours and are
 #   reverted, as debian/rules does). Schannel + SSPI, Win32 threads
@@ -307,30 +312,46 @@ fi
 need_tools apt-get:apt dpkg-source:dpkg-dev patch:patch make:make cmake:cmake \
   tclsh:tcl gcc:gcc "$HOST-ar:binutils-mingw-w64-x86-64" \
   "$HOST-ranlib:binutils-mingw-w64-x86-64" pkg-config:pkg-config \
-  tar:tar xz:xz-utils flock:util-linux timeout:coreutils
+  tar:tar xz:xz-utils flock:util-linux setsid:util-linux timeout:coreutils
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ww-mingw-deps.XXXXXX")
 TMP_PREFIX=
 cleanup() {
   local rc=$?
-  [ -z "$TMP_PREFIX" ] || rm -rf "$TMP_PREFIX"
   if [ $rc -ne 0 ] && [ "${WW_DEPS_KEEP_BUILD:-0}" = 1 ]; then
-    log "build directory kept: $WORK"
+    log "kept for debugging: $WORK ${TMP_PREFIX}"
   else
+    [ -z "$TMP_PREFIX" ] || rm -rf "$TMP_PREFIX"
     rm -rf "$WORK"
   fi
 }
+# Long steps run in their own process group in the background, so a signal is
+# handled at once (bash defers traps until a foreground child finishes) and
+# the whole step (make and its compilers) is stopped with it.
+CHILD=
+on_signal() {
+  if [ -n "$CHILD" ]; then
+    kill -TERM -- "-$CHILD" 2>/dev/null || true
+    wait "$CHILD" 2>/dev/null || true
+  fi
+  log "interrupted"
+  exit 130
+}
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap on_signal INT TERM
 
 # run LOGNAME CMD... : run CMD with output to $WORK/logs/LOGNAME.log
 mkdir -p "$WORK/logs" "$WORK/dl" "$WORK/src" "$WORK/build"
 run() {
-  local logf=$WORK/logs/$1.log; shift
+  local logf=$WORK/logs/$1.log rc=0; shift
   printf '+ %s\n' "$*" >>"$logf"
-  if ! "$@" >>"$logf" 2>&1; then
-    log "command failed: $*"
+  setsid "$@" >>"$logf" 2>&1 </dev/null &
+  CHILD=$!
+  wait "$CHILD" || rc=$?
+  CHILD=
+  if [ $rc -ne 0 ]; then
+    log "command failed (exit $rc): $*"
     log "last lines of $logf:"
     tail -n 40 "$logf" | sed 's/^/    /' >&2
     exit 1
@@ -373,8 +394,14 @@ PREFIX=$PREFIX_ROOT/mingw-$KEY
 exec 9>"$PREFIX_ROOT/.lock-$KEY"
 flock 9
 
+# Leftovers of killed runs (SIGKILL skips the cleanup trap); we hold the lock.
+rm -rf "$PREFIX".tmp.*
+# A fallback alias under the name of versions we could download now is stale.
+[ ! -L "$PREFIX" ] || rm -f "$PREFIX"
+
 make_alias() {
   [ "$KEY" = "$WANTED_KEY" ] && return 0
+  if [ -d "$WANTED_PREFIX" ] && [ ! -L "$WANTED_PREFIX" ]; then return 0; fi
   ln -sfn "mingw-$KEY" "$WANTED_PREFIX"
   log "WARNING: fallback versions built; $WANTED_PREFIX -> mingw-$KEY"
 }
@@ -465,7 +492,13 @@ build_libyaml() {
 
 build_check() {
   local s=${SRCDIR[check]} b=$WORK/build/check
+  # libcheck formats assertion messages (%jd, ...) with vsnprintf: use MinGW's
+  # C99 printf rather than msvcrt's, and declare it gnu_printf in check.h so
+  # consumers' -Wall/-Wformat does not flag every ck_assert_int_* (MinGW gcc
+  # maps the "printf" archetype to ms_printf, which lacks %jd).
+  sed -i 's/CK_ATTRIBUTE_FORMAT(printf,/CK_ATTRIBUTE_FORMAT(gnu_printf,/' "$s/src/check.h.in"
   run check cmake -S "$s" -B "$b" "${CMAKE_COMMON[@]}" -DCHECK_ENABLE_TESTS=OFF \
+    -DCMAKE_C_FLAGS="-D__USE_MINGW_ANSI_STDIO=1" \
     -DCHECK_ENABLE_GCOV=OFF -DENABLE_MEMORY_LEAKING_TESTS=OFF
   run check cmake --build "$b" -j "$JOBS" --target check
   install -m 0644 "$b/src/check.h" "$b/check_stdint.h" "$TMP_PREFIX/include/"

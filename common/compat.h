@@ -37,6 +37,16 @@
 #include <string.h>
 #include <time.h>
 
+#if WW_OS_WIN
+/*
+ * MinGW's <io.h> (also pulled in by <unistd.h>) defines inline functions
+ * that call strncpy; it must be seen before banned.h poisons that name.
+ */
+#include <io.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#endif
+
 #define WW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Free and forget: the pointer cannot be used after free by mistake. */

@@ -47,6 +47,18 @@ int ww_os_mkdir_private(const char *path, struct ww_err *err);
 
 bool ww_os_path_exists(const char *path);
 
+/* fopen() with a UTF-8 path (_wfopen on Windows).  NULL and errno set. */
+FILE *ww_os_fopen(const char *path, const char *mode);
+
+/*
+ * Rename from over to, replacing an existing `to` atomically where the
+ * OS can: rename(2) on POSIX, MoveFileExW(MOVEFILE_REPLACE_EXISTING |
+ * MOVEFILE_WRITE_THROUGH) on Windows.  Readers see the old or the new
+ * file, never a half-written one (Prometheus textfile, status files).
+ */
+int ww_os_rename_replace(const char *from, const char *to,
+			 struct ww_err *err);
+
 /*
  * Read a generic credential from Windows Credential Manager (CredReadW).
  * ret_user may be NULL.  Caller frees with ww_os_secret_free().

@@ -328,3 +328,18 @@ bool ww_event_wait(struct ww_event *e, unsigned timeout_ms)
 	pthread_mutex_unlock(&e->m);
 	return s;
 }
+
+FILE *ww_os_fopen(const char *path, const char *mode)
+{
+	return fopen(path, mode);
+}
+
+int ww_os_rename_replace(const char *from, const char *to,
+			 struct ww_err *err)
+{
+	if (rename(from, to) == 0)
+		return 0;
+	return ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
+			     "rename '%s' to '%s': %s", from, to,
+			     strerror(errno));
+}

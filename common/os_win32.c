@@ -446,3 +446,34 @@ bool ww_event_wait(struct ww_event *e, unsigned timeout_ms)
 {
 	return WaitForSingleObject(e->h, timeout_ms) == WAIT_OBJECT_0;
 }
+
+FILE *ww_os_fopen(const char *path, const char *mode)
+{
+	wchar_t *wp = ww_win_utf16(path), *wm = ww_win_utf16(mode);
+	FILE *f = NULL;
+
+	if (wp && wm)
+		f = _wfopen(wp, wm);
+	else
+		errno = ENOMEM;
+	free(wp);
+	free(wm);
+	return f;
+}
+
+int ww_os_rename_replace(const char *from, const char *to,
+			 struct ww_err *err)
+{
+	wchar_t *wf = ww_win_utf16(from), *wt = ww_win_utf16(to);
+	int r = 0;
+
+	if (!wf || !wt)
+		r = ww_err_set(err, WW_ENOMEM, "rename '%s': out of memory",
+			       from);
+	else if (!MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING |
+					      MOVEFILE_WRITE_THROUGH))
+		r = ww_win_err(err, GetLastError(), "MoveFileExW()", to);
+	free(wf);
+	free(wt);
+	return r;
+}

@@ -887,7 +887,7 @@ int ww_config_load_string(struct ww_config *cfg, const char *name,
 static int read_file(const char *path, struct ww_buf *b, struct ww_err *err)
 {
 	char chunk[8192];
-	FILE *f = fopen(path, "rb");
+	FILE *f = ww_os_fopen(path, "rb");
 	size_t n;
 	int r = 0;
 

@@ -9,11 +9,23 @@
 #include "util.h"
 
 static const struct ww_cmd commands[] = {
+	{ "check", ww_cmd_check, "check",
+	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
 	{ "config", ww_cmd_config, "config check [FILE] | config show",
 	  "validate a configuration file / print the effective one" },
+	{ "run", ww_cmd_run, "run [--foreground] [--once]",
+	  "the monitor (Windows: the service entry point)" },
+	{ "status", ww_cmd_status, "status [--json]",
+	  "ask the running monitor for its status" },
+	{ "install", ww_cmd_install, "install [--account NAME]",
+	  "(Windows) register the service and its event source" },
+	{ "uninstall", ww_cmd_uninstall, "uninstall",
+	  "(Windows) remove the service and its event source" },
 	{ "version", ww_cmd_version, "version", "print the version" },
 	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
 	  "offline analysis of SoftwareDistribution.log files" },
+	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
+	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
 	{ "history", ww_cmd_history, "history [--limit N] [--json]",
 	  "recent sync runs, probe results and alert transitions" },
 };
@@ -28,7 +40,7 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-34s %s\n", commands[i].usage, commands[i].summary);
 	fprintf(f, "\nexit codes: 0 ok, 1 warning, 2 critical/probe failed, "
 		   "3 unknown, 64 usage,\n65 bad input, 66 cannot open input, "
-		   "69 monitor not running, 74 I/O or database error,\n"
+		   "69 monitor not running, 74 I/O or database error, 77 permission denied,\n"
 		   "78 configuration invalid.  See docs/cli.md.\n");
 }
 

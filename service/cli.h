@@ -20,6 +20,7 @@ enum ww_exit {
 	WW_EXIT_UNAVAILABLE = 69, /* the monitor is not running */
 	WW_EXIT_SOFTWARE = 70,    /* internal error */
 	WW_EXIT_IOERR = 74,       /* database or file cannot be used */
+	WW_EXIT_NOPERM = 77,      /* needs administrator rights / access denied */
 	WW_EXIT_CONFIG = 78
 };
 
@@ -61,6 +62,12 @@ int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 int ww_cmd_version(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_config(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_analyze(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_history(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_run(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_status(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_install(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_uninstall(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_check(struct ww_cli *cli, int argc, char **argv);
 
 #endif /* WW_CLI_H */

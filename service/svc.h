@@ -1,0 +1,46 @@
+/*
+ * svc.h - running the monitor as a service: the OS half (svc_posix.c:
+ * signals; svc_win32.c: the Service Control Manager with a console
+ * fallback) and the portable pieces they share (cmd_run.c).
+ */
+#ifndef WW_SERVICE_SVC_H
+#define WW_SERVICE_SVC_H
+
+#include "compat.h"
+#include "cli.h"
+#include "monitor.h"
+
+#define WW_SERVICE_NAME "wsuswatch"
+#define WW_SERVICE_DISPLAY "wsuswatch - WSUS synchronization monitor"
+#define WW_SERVICE_DESCRIPTION                                              \
+	"Watches WSUS synchronization health: probes the sync endpoints, "  \
+	"follows SoftwareDistribution.log and the Application log, and "    \
+	"raises Event Log alerts when synchronization fails or goes stale."
+
+/*
+ * Run the monitor until stopped (foreground, or as a Windows service when
+ * foreground is false and the SCM started us).  It loads the
+ * configuration itself, so that a service that cannot reports it to the
+ * SCM; ownership of cli->cfg moves to the monitor.  Returns an exit code.
+ */
+int ww_svc_run(struct ww_cli *cli, bool foreground);
+
+/* `run --once`: one full cycle, the status JSON on stdout. */
+int ww_svc_run_once(struct ww_cli *cli);
+
+/* Log lines to stderr: "2026-11-23T08:15:00Z wsuswatch: error: ...". */
+void ww_svc_log_stderr(void *ctx, enum ww_log_level level, const char *msg);
+
+/*
+ * Load a fresh configuration from path (defaults when NULL) for a reload.
+ * On failure *cfg is left released and err names file:line:col.
+ */
+int ww_svc_load_config(const char *path, struct ww_config *cfg,
+		       struct ww_err *err);
+
+/* The options of a monitor that serves the control endpoint. */
+void ww_svc_monitor_opts(struct ww_monitor_opts *o,
+			 void (*log)(void *, enum ww_log_level, const char *),
+			 void *log_ctx);
+
+#endif /* WW_SERVICE_SVC_H */

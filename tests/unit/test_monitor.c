@@ -1,0 +1,383 @@
+/*
+ * test_monitor.c - the scheduler's arithmetic with injected time, and the
+ * loop with test tasks: a hung worker task blocks neither the other tasks
+ * nor a stop, failures back off and are reported, `run --once` runs each
+ * task once, a failed init is retried, a reload is applied.
+ */
+#include "compat.h"
+
+#include <cjson/cJSON.h>
+
+#include "config/config.h"
+#include "os.h"
+#include "service/monitor.h"
+#include "util.h"
+#include "ww_test.h"
+
+/* ---- scheduler arithmetic ---- */
+
+START_TEST(backoff_doubles_and_caps)
+{
+	/* Short interval: first retry after the interval, cap 10 min. */
+	ck_assert_int_eq(ww_sched_backoff_ms(5000, 1), 5000);
+	ck_assert_int_eq(ww_sched_backoff_ms(5000, 2), 10000);
+	ck_assert_int_eq(ww_sched_backoff_ms(5000, 3), 20000);
+	ck_assert_int_eq(ww_sched_backoff_ms(5000, 8), 600000);
+	ck_assert_int_eq(ww_sched_backoff_ms(5000, 4000000000u), 600000);
+	/* Probe interval 5 min: retry after 30 s, doubling to 10 min. */
+	ck_assert_int_eq(ww_sched_backoff_ms(300000, 1), 30000);
+	ck_assert_int_eq(ww_sched_backoff_ms(300000, 5), 480000);
+	ck_assert_int_eq(ww_sched_backoff_ms(300000, 6), 600000);
+	/* Hourly task: the cap is its own interval. */
+	ck_assert_int_eq(ww_sched_backoff_ms(3600000, 7), 1920000);
+	ck_assert_int_eq(ww_sched_backoff_ms(3600000, 8), 3600000);
+	ck_assert_int_eq(ww_sched_backoff_ms(3600000, 30), 3600000);
+}
+END_TEST
+
+START_TEST(done_schedules_with_injected_time)
+{
+	struct ww_task_state t;
+
+	memset(&t, 0, sizeof(t));
+	t.interval_ms = 60000;
+	ww_sched_done(&t, 1000000, false);
+	ck_assert_uint_eq(t.failures, 1);
+	ck_assert_int_eq(t.next_due_ms, 1000000 + 30000);
+	ww_sched_done(&t, 1030000, false);
+	ck_assert_uint_eq(t.failures, 2);
+	ck_assert_int_eq(t.next_due_ms, 1030000 + 60000);
+	ww_sched_done(&t, 1090000, false);
+	ck_assert_int_eq(t.next_due_ms, 1090000 + 120000);
+	ww_sched_done(&t, 1210000, true);
+	ck_assert_uint_eq(t.failures, 0);
+	ck_assert_int_eq(t.next_due_ms, 1210000 + 60000);
+	ck_assert_uint_eq(t.runs, 4);
+	ck_assert_uint_eq(t.errors, 3);
+}
+END_TEST
+
+START_TEST(next_wake_skips_disabled_and_running)
+{
+	struct ww_task_state t[3];
+
+	memset(t, 0, sizeof(t));
+	t[0].interval_ms = 0;       /* disabled, "due" long ago */
+	t[0].next_due_ms = 0;
+	t[1].interval_ms = 1000;    /* running, "due" long ago */
+	t[1].running = true;
+	t[2].interval_ms = 1000;
+	t[2].next_due_ms = 5400;
+	ck_assert_int_eq(ww_sched_next_wake(t, 3, 5000, 1000), 400);
+	ck_assert_int_eq(ww_sched_next_wake(t, 3, 4000, 1000), 1000);
+	ck_assert_int_eq(ww_sched_next_wake(t, 3, 9000, 1000), 0);
+	ck_assert_int_eq(ww_sched_next_wake(t, 2, 9000, 1000), 1000);
+}
+END_TEST
+
+/* ---- the loop with test tasks ---- */
+
+static struct ww_mutex *counter_lock;
+static int fast_runs, hung_finishes, flaky_inits;
+
+static int get(int *v)
+{
+	int r;
+
+	ww_mutex_lock(counter_lock);
+	r = *v;
+	ww_mutex_unlock(counter_lock);
+	return r;
+}
+
+static void bump(int *v)
+{
+	ww_mutex_lock(counter_lock);
+	(*v)++;
+	ww_mutex_unlock(counter_lock);
+}
+
+static int64_t every_20ms(const struct ww_config *cfg)
+{
+	(void)cfg;
+	return 20;
+}
+
+static int fast_run(struct ww_monitor *m, void *state, int64_t now,
+		    struct ww_err *err)
+{
+	(void)m;
+	(void)state;
+	(void)now;
+	(void)err;
+	bump(&fast_runs);
+	return 0;
+}
+
+static int failing_run(struct ww_monitor *m, void *state, int64_t now,
+		       struct ww_err *err)
+{
+	(void)m;
+	(void)state;
+	(void)now;
+	return ww_err_set(err, WW_EIO, "'/nowhere/log': no such file");
+}
+
+static int hung_prepare(struct ww_monitor *m, void *state, int64_t now,
+			void **ret_job, struct ww_err *err)
+{
+	(void)m;
+	(void)state;
+	(void)now;
+	(void)err;
+	*ret_job = malloc(64); /* ASan reports it if finish() is skipped */
+	return *ret_job ? 0 : WW_ENOMEM;
+}
+
+/* A probe that never gets an answer, but honours the abort flag. */
+static int hung_work(void *job, struct ww_event *stop, struct ww_err *err)
+{
+	(void)job;
+	while (!ww_event_wait(stop, 50))
+		;
+	return ww_err_set(err, WW_EABORT, "aborted");
+}
+
+static int quick_work(void *job, struct ww_event *stop, struct ww_err *err)
+{
+	(void)job;
+	(void)stop;
+	(void)err;
+	return 0;
+}
+
+static int hung_finish(struct ww_monitor *m, void *state, void *job, int rc,
+		       struct ww_err *err)
+{
+	(void)m;
+	(void)state;
+	(void)err;
+	free(job);
+	bump(&hung_finishes);
+	return rc;
+}
+
+static int flaky_init(struct ww_monitor *m, void **ret_state,
+		      struct ww_err *err)
+{
+	(void)m;
+	bump(&flaky_inits);
+	if (get(&flaky_inits) == 1)
+		return ww_err_set(err, WW_EBUSY, "database is locked");
+	*ret_state = malloc(1);
+	return 0;
+}
+
+static const struct ww_task_def hung_tasks[] = {
+	{ .name = "probes", .interval_ms = every_20ms, .prepare = hung_prepare,
+	  .work = hung_work, .finish = hung_finish },
+	{ .name = "tail", .interval_ms = every_20ms, .run = fast_run },
+	{ .name = "broken", .interval_ms = every_20ms, .run = failing_run },
+};
+
+static void setup(void)
+{
+	counter_lock = ww_mutex_new();
+	fast_runs = hung_finishes = flaky_inits = 0;
+}
+
+static void teardown(void)
+{
+	ww_mutex_free(counter_lock);
+}
+
+static struct ww_monitor *new_monitor(const struct ww_task_def *tasks, size_t n,
+				      bool once)
+{
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.tasks = tasks;
+	o.ntasks = n;
+	o.once = once;
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	ck_assert_msg(ww_monitor_new(&cfg, &o, &m, &err) == 0, "%s", err.msg);
+	return m;
+}
+
+/* The task object named name in the published status. */
+static cJSON *task_status(struct ww_monitor *m, const char *name, cJSON **root)
+{
+	char *json = ww_monitor_status_json(m);
+	cJSON *t;
+
+	*root = cJSON_Parse(json);
+	free(json);
+	ck_assert_ptr_nonnull(*root);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(*root, "tasks"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "name")),
+			   name) == 0)
+			return t;
+	ck_abort_msg("task %s not in status", name);
+	return NULL;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+START_TEST(hung_worker_blocks_neither_tasks_nor_stop)
+{
+	struct ww_monitor *m = new_monitor(hung_tasks, 3, false);
+	struct ww_err err;
+	int64_t deadline, t0, stopped;
+	cJSON *root, *t;
+
+	ck_assert_int_eq(ww_monitor_start(m, &err), 0);
+	/* The tail task keeps running while the probe hangs. */
+	deadline = ww_os_monotonic_ms() + 10000;
+	while (get(&fast_runs) < 10 && ww_os_monotonic_ms() < deadline)
+		ww_os_sleep_ms(10);
+	ck_assert_int_ge(get(&fast_runs), 10);
+	ck_assert_int_eq(get(&hung_finishes), 0);
+	/* The snapshot is republished and shows the probe as running. */
+	deadline = ww_os_monotonic_ms() + 10000;
+	do {
+		t = task_status(m, "tail", &root);
+		if (num(t, "runs") >= 10)
+			break;
+		cJSON_Delete(root);
+		ww_os_sleep_ms(10);
+	} while (ww_os_monotonic_ms() < deadline);
+	ck_assert_double_ge(num(t, "runs"), 10);
+	cJSON_Delete(root);
+	t = task_status(m, "probes", &root);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "running")));
+	cJSON_Delete(root);
+	/* The failing task is reported and backs off (20, 40, 80 ms...). */
+	t = task_status(m, "broken", &root);
+	ck_assert_double_ge(num(t, "consecutive_failures"), 1);
+	ck_assert_double_lt(num(t, "runs"), get(&fast_runs));
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "last_error")),
+			 "'/nowhere/log': no such file");
+	cJSON_Delete(root);
+	/* Stop is prompt although the probe never answers. */
+	t0 = ww_os_monotonic_ms();
+	ck_assert_int_eq(ww_monitor_stop(m), 0);
+	stopped = ww_os_monotonic_ms() - t0;
+	ck_assert_int_lt(stopped, 3000);
+	ck_assert_int_eq(get(&hung_finishes), 1);
+	ww_monitor_free(m);
+}
+END_TEST
+
+START_TEST(run_once_runs_each_task_once)
+{
+	static const struct ww_task_def tasks[] = {
+		{ .name = "tail", .interval_ms = every_20ms, .run = fast_run },
+		{ .name = "probes", .interval_ms = every_20ms,
+		  .prepare = hung_prepare, .work = quick_work,
+		  .finish = hung_finish },
+		{ .name = "broken", .interval_ms = every_20ms, .run = failing_run },
+		{ .name = "off", .run = fast_run },
+	};
+	struct ww_monitor *m = new_monitor(tasks, 4, true);
+	cJSON *root, *t;
+
+	ck_assert_int_eq(ww_monitor_run_once(m), WW_EIO);
+	ck_assert_int_eq(get(&fast_runs), 1);
+	ck_assert_int_eq(get(&hung_finishes), 1);
+	t = task_status(m, "off", &root);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t, "enabled")));
+	ck_assert_double_eq(num(t, "runs"), 0);
+	cJSON_Delete(root);
+	t = task_status(m, "broken", &root);
+	ck_assert_double_eq(num(t, "runs"), 1);
+	cJSON_Delete(root);
+	ww_monitor_free(m);
+}
+END_TEST
+
+START_TEST(failed_init_is_retried)
+{
+	static const struct ww_task_def tasks[] = {
+		{ .name = "store", .interval_ms = every_20ms, .init = flaky_init,
+		  .release = free, .run = fast_run },
+	};
+	struct ww_monitor *m = new_monitor(tasks, 1, true);
+	cJSON *root, *t;
+
+	/* init failed at creation: reported as a failed run. */
+	t = task_status(m, "store", &root);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "last_error")),
+			 "database is locked");
+	cJSON_Delete(root);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	ck_assert_int_eq(get(&flaky_inits), 2);
+	ck_assert_int_eq(get(&fast_runs), 1);
+	t = task_status(m, "store", &root);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t, "last_error")));
+	ck_assert_double_eq(num(t, "consecutive_failures"), 0);
+	cJSON_Delete(root);
+	ww_monitor_free(m);
+}
+END_TEST
+
+START_TEST(reload_is_applied_by_the_loop)
+{
+	static const struct ww_task_def tasks[] = {
+		{ .name = "tail", .interval_ms = every_20ms, .run = fast_run },
+	};
+	struct ww_monitor *m = new_monitor(tasks, 1, false);
+	struct ww_config cfg;
+	struct ww_err err;
+	int64_t deadline;
+	char *json = NULL, *hist;
+
+	ck_assert_int_eq(ww_monitor_start(m, &err), 0);
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	cfg.source = ww_strdup("reloaded.yaml");
+	ww_monitor_reload(m, &cfg);
+	ck_assert_ptr_null(cfg.source); /* ownership moved */
+	deadline = ww_os_monotonic_ms() + 10000;
+	do {
+		free(json);
+		ww_os_sleep_ms(10);
+		json = ww_monitor_status_json(m);
+	} while (!strstr(json, "\"config\":\"reloaded.yaml\"") &&
+		 ww_os_monotonic_ms() < deadline);
+	ck_assert_ptr_nonnull(strstr(json, "\"config\":\"reloaded.yaml\""));
+	free(json);
+	/* History: newest first, bounded by limit. */
+	hist = ww_monitor_history_json(m, 2);
+	ck_assert_ptr_nonnull(strstr(hist, "\"task_runs\":[{"));
+	ck_assert_ptr_nonnull(strstr(hist, "\"task\":\"tail\""));
+	ww_monitor_stop(m);
+	free(hist);
+	ww_monitor_free(m);
+}
+END_TEST
+
+Suite *ww_test_suite(void)
+{
+	Suite *s = suite_create("monitor");
+	TCase *tc = tcase_create("scheduler");
+	TCase *loop = tcase_create("loop");
+
+	tcase_add_test(tc, backoff_doubles_and_caps);
+	tcase_add_test(tc, done_schedules_with_injected_time);
+	tcase_add_test(tc, next_wake_skips_disabled_and_running);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(loop, setup, teardown);
+	tcase_set_timeout(loop, 60);
+	tcase_add_test(loop, hung_worker_blocks_neither_tasks_nor_stop);
+	tcase_add_test(loop, run_once_runs_each_task_once);
+	tcase_add_test(loop, failed_init_is_retried);
+	tcase_add_test(loop, reload_is_applied_by_the_loop);
+	suite_add_tcase(s, loop);
+	return s;
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The Windows service lifecycle under Wine, with the real wsuswatch.exe:
+# install (twice: idempotent), start through the SCM, `status --json` over the
+# named pipe with every contract field, stop, the service's exit code,
+# uninstall (twice), and `status` exit 69 once it is gone.
+#
+# Wine ends a service when the last ordinary client process exits unless the
+# wineserver is persistent (docs/service.md), so this test makes it so, and
+# kills the wineserver it started at the end.
+#
+# usage: service_lifecycle.sh WSUSWATCH.EXE   (WINEPREFIX set by the caller)
+set -euo pipefail
+exe=$1
+fail() { echo "FAIL $*" >&2; exit 1; }
+ok() { echo "ok   $*"; }
+: "${WINEPREFIX:?set WINEPREFIX}"
+export WINEDEBUG=${WINEDEBUG:--all}
+
+[ -f "$WINEPREFIX/system.reg" ] || wineboot -i >/dev/null 2>&1
+if wineserver -p 2>/dev/null; then
+	trap 'wine "$exe" uninstall >/dev/null 2>&1 || true; wineserver -k >/dev/null 2>&1 || true' EXIT
+else
+	trap 'wine "$exe" uninstall >/dev/null 2>&1 || true' EXIT
+fi
+
+state() { wine sc query wsuswatch 2>/dev/null | tr -d '\r' | awk '/STATE/ {print $4}'; }
+wait_state() {
+	for _ in $(seq 1 100); do [ "$(state)" = "$1" ] && return 0; sleep 0.2; done
+	return 1
+}
+
+wine "$exe" install >install.out 2>&1 || { cat install.out; fail "install"; }
+ok "install"
+wine "$exe" install >install2.out 2>&1 || { cat install2.out; fail "second install (idempotent)"; }
+ok "install again (idempotent)"
+wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\wsuswatch' /v TypesSupported \
+	2>/dev/null | tr -d '\r' | grep -qi '0x7' || fail "event source TypesSupported=7"
+ok "event source registered"
+
+wine sc start wsuswatch >/dev/null 2>&1 || true
+wait_state RUNNING || fail "service did not reach RUNNING (state: $(state))"
+ok "service RUNNING"
+
+json=""
+for _ in $(seq 1 50); do
+	if json=$(wine "$exe" status --json 2>status.err | tr -d '\r'); then break; fi
+	json=""; sleep 0.2
+done
+[ -n "$json" ] || { cat status.err; fail "status --json over the pipe"; }
+python3 - "$json" <<'PY' || fail "status --json lacks contract fields"
+import json, sys
+s = json.loads(sys.argv[1])
+need = ["version", "started_at", "health", "last_successful_sync", "last_sync_attempt",
+        "last_sync_result", "sync_age_seconds", "checks", "probes", "sources", "alerts"]
+missing = [k for k in need if k not in s]
+assert not missing, missing
+assert {"log", "eventlog"} <= set(s["sources"]), s["sources"]
+PY
+ok "status --json over \\\\.\\pipe\\wsuswatch"
+
+wine sc stop wsuswatch >/dev/null 2>&1 || true
+wait_state STOPPED || fail "service did not stop (state: $(state))"
+code=$(wine sc query wsuswatch 2>/dev/null | tr -d '\r' | awk '/WIN32_EXIT_CODE/ {print $3}')
+[ "$code" = "0" ] || fail "exit code after stop is '$code', expected 0"
+ok "service STOPPED with exit code 0"
+
+set +e
+wine "$exe" status >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" -eq 69 ] || fail "status after stop exits $rc, expected 69"
+ok "status exits 69 when the monitor is not running"
+
+wine "$exe" uninstall >/dev/null 2>&1 || fail "uninstall"
+[ -z "$(state)" ] || fail "service still registered after uninstall"
+wine "$exe" uninstall >/dev/null 2>&1 || fail "second uninstall (idempotent)"
+ok "uninstall (twice)"
+echo "all checks passed"
