@@ -718,7 +718,7 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->log.path = cfg->wsus.log;
 	d->events.last_success = WW_TIME_UNKNOWN;
 	d->events.catalog_at = 0;
-	ww_sync_run_list_init(&d->log.runs, 0);
+	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);
 }
 
 void ww_diag_data_release(struct ww_diag_data *d)

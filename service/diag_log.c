@@ -19,7 +19,6 @@
 #include "util.h"
 
 #define READ_CHUNK ((size_t)1 << 20)
-#define RUNS_MAX 10000
 
 struct log_ctx {
 	struct ww_diag_log *log;
@@ -171,7 +170,8 @@ int ww_diag_read_log(struct ww_diag_log *log, int64_t now, struct ww_err *err)
 {
 	int r;
 
-	ww_sync_run_list_init(&log->runs, RUNS_MAX);
+	ww_sync_run_list_release(&log->runs);
+	ww_sync_run_list_init(&log->runs, WW_DIAG_RUNS_MAX);
 	r = plan(log, err);
 	if (!r && !log->files[0].present && !log->files[1].present) {
 		log->avail = WW_DIAG_NOT_HERE;

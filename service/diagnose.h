@@ -79,6 +79,7 @@ enum ww_diag_avail {
 };
 
 #define WW_DIAG_PROBES_MAX 64
+#define WW_DIAG_RUNS_MAX 10000
 #define WW_DIAG_LOG_FILES 2
 /* The last bytes of the log (and of .old before it) that are analysed. */
 #define WW_DIAG_LOG_CHUNK ((uint64_t)32 << 20)
