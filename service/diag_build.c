@@ -386,6 +386,8 @@ static void host_tls(const struct ww_diag_data *d, struct ww_diag_report *r)
 
 		it = item(r, WW_DIAG_HOST_TLS, h->name,
 			  (enum ww_diag_state)h->state);
+		/* Without WSUS here the settings describe some other host. */
+		it->counts = d->host.wsus_installed;
 		if (h->finding)
 			say(it->summary, "%s: %s", h->finding, h->summary);
 		else
