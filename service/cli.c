@@ -31,6 +31,8 @@ static const struct ww_cmd commands[] = {
 	{ "diagnose", ww_cmd_diagnose,
 	  "diagnose [--json] [--log FILE] [--no-probes] [--timeout S]",
 	  "one full pass of every check, grouped like the troubleshooting guide" },
+	{ "eventlog-check", ww_cmd_eventlog_check, "eventlog-check [--json]",
+	  "can the Windows event log be read here (diagnostic)" },
 };
 
 static void print_help(FILE *f)
