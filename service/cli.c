@@ -28,6 +28,9 @@ static const struct ww_cmd commands[] = {
 	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
 	{ "history", ww_cmd_history, "history [--limit N] [--json]",
 	  "recent sync runs, probe results and alert transitions" },
+	{ "diagnose", ww_cmd_diagnose,
+	  "diagnose [--json] [--log FILE] [--no-probes] [--timeout S]",
+	  "one full pass of every check, grouped like the troubleshooting guide" },
 	{ "eventlog-check", ww_cmd_eventlog_check, "eventlog-check [--json]",
 	  "can the Windows event log be read here (diagnostic)" },
 };

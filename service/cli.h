@@ -70,5 +70,6 @@ int ww_cmd_status(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_install(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_uninstall(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_check(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_diagnose(struct ww_cli *cli, int argc, char **argv);
 
 #endif /* WW_CLI_H */

@@ -1,0 +1,247 @@
+/*
+ * cmd_diagnose.c - `wsuswatch diagnose [--json] [--log FILE] [--no-probes]
+ * [--timeout SECONDS]`: one full pass of every check, in-process, without
+ * the service; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN like `check`
+ * (docs/diagnose.md).
+ *
+ * This file gathers (configuration, proxy password source, host TLS
+ * registry, probes, log, event log) into struct ww_diag_data; judging is
+ * diag_build.c, printing diag_output.c.  Every source that cannot be seen
+ * is recorded as such, so the report says "unknown" or "skipped" instead
+ * of "ok".
+ */
+#include "compat.h"
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "diagnose.h"
+#include "os.h"
+#include "probes/eventlog.h"
+#include "util.h"
+
+#define DIAGNOSE_USAGE \
+	"diagnose [--json] [--log FILE] [--no-probes] [--timeout SECONDS]"
+
+struct diag_args {
+	bool json;
+	bool no_probes;
+	const char *log;
+	int64_t timeout_ms; /* 0: probes.timeout */
+};
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0' || *i + 1 >= argc)
+		return NULL;
+	return argv[++(*i)];
+}
+
+static int parse_args(struct ww_cli *cli, struct diag_args *a, int argc,
+		      char **argv)
+{
+	const char *v;
+	int64_t s;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			a->json = true;
+		} else if (strcmp(argv[i], "--no-probes") == 0) {
+			a->no_probes = true;
+		} else if ((v = opt_value(argc, argv, &i, "--log"))) {
+			if (!*v)
+				return ww_cli_usage(cli, DIAGNOSE_USAGE,
+						    "--log needs a file");
+			a->log = v;
+		} else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
+			if (ww_parse_i64(v, &s) || s < 1 || s > 3600)
+				return ww_cli_usage(cli, DIAGNOSE_USAGE,
+						    "--timeout: '%s' is not a number "
+						    "of seconds from 1 to 3600", v);
+			a->timeout_ms = s * 1000;
+		} else {
+			return ww_cli_usage(cli, DIAGNOSE_USAGE, "unknown "
+					    "argument '%.40s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+/* Resolve the proxy password only to learn whether it can be. */
+static char *gather_password(struct ww_diag_data *d)
+{
+	struct ww_err err;
+	char *secret = NULL;
+
+	ww_err_clear(&err);
+	if (!d->cfg->proxy.password_env && !d->cfg->proxy.password_credential)
+		return NULL;
+	if (ww_config_proxy_password(d->cfg, &secret, &err)) {
+		ww_strlcpy(d->proxy_password_error, err.msg,
+			   sizeof(d->proxy_password_error));
+		return NULL;
+	}
+	d->proxy_password_ok = secret != NULL;
+	return secret;
+}
+
+static void gather_host(struct ww_diag_data *d)
+{
+	struct ww_err err;
+	int r;
+
+	ww_err_clear(&err);
+	r = ww_hostcfg_read(&d->host, &err);
+	d->host_avail = !r ? WW_DIAG_AVAILABLE : r == WW_EUNAVAIL ?
+			WW_DIAG_NOT_HERE : WW_DIAG_UNAVAILABLE;
+	ww_strlcpy(d->host_error, err.msg, sizeof(d->host_error));
+}
+
+static int probe_all(struct ww_diag_data *d, const struct ww_endpoint_targets *t,
+		     const struct ww_endpoint_opts *o, struct ww_err *err)
+{
+	size_t i;
+	int r;
+
+	d->probes = calloc(t->n ? t->n : 1, sizeof(*d->probes));
+	if (!d->probes)
+		return ww_err_set(err, WW_ENOMEM, "diagnose: out of memory");
+	for (i = 0; i < t->n && i < WW_DIAG_PROBES_MAX; i++) {
+		r = ww_endpoint_probe(&t->items[i], o, NULL,
+				      &d->probes[d->n_probes], err);
+		if (r)
+			return r;
+		d->n_probes++;
+	}
+	return 0;
+}
+
+static void gather_probes(struct ww_diag_data *d, const struct diag_args *a,
+			  const char *password)
+{
+	struct ww_endpoint_targets t = { NULL, 0 };
+	struct ww_endpoint_opts o;
+	struct ww_err err;
+	int r;
+
+	if (a->no_probes) {
+		d->probes_avail = WW_DIAG_NOT_RUN;
+		ww_strlcpy(d->probes_error, "not run (--no-probes)",
+			   sizeof(d->probes_error));
+		return;
+	}
+	ww_err_clear(&err);
+	ww_endpoint_opts_init(&o);
+	r = ww_endpoint_global_init(&err);
+	if (!r)
+		r = ww_endpoint_opts_from_config(&o, d->cfg, &err);
+	if (!r)
+		r = ww_endpoint_targets_from_config(d->cfg, &t, &err);
+	if (!r) {
+		o.proxy_password = password;
+		if (a->timeout_ms)
+			o.timeout_ms = a->timeout_ms;
+		r = probe_all(d, &t, &o, &err);
+	}
+	d->probes_avail = r ? WW_DIAG_UNAVAILABLE : WW_DIAG_AVAILABLE;
+	if (r)
+		snprintf(d->probes_error, sizeof(d->probes_error),
+			 "probes could not run: %s", err.msg);
+	ww_endpoint_targets_release(&t);
+	ww_endpoint_global_cleanup();
+}
+
+static void gather_log(struct ww_diag_data *d, const struct diag_args *a)
+{
+	struct ww_err err;
+
+	ww_err_clear(&err);
+	if (a->log)
+		d->log.path = a->log;
+	if (!d->log.path) {
+		d->log.avail = WW_DIAG_NOT_RUN;
+		return;
+	}
+	/* Failures are recorded in d->log (avail, error) for the report. */
+	(void)ww_diag_read_log(&d->log, d->now, &err);
+}
+
+static void gather_events(struct ww_diag_data *d)
+{
+	const char *absent = ww_diag_eventlog_absent();
+	struct ww_err err;
+
+	if (absent) {
+		d->events.avail = WW_DIAG_NOT_HERE;
+		ww_strlcpy(d->events.error, absent, sizeof(d->events.error));
+		return;
+	}
+	ww_err_clear(&err);
+	if (ww_eventlog_probe(NULL, &d->events.count, &err)) {
+		d->events.avail = WW_DIAG_UNAVAILABLE;
+		ww_strlcpy(d->events.error, err.msg, sizeof(d->events.error));
+		return;
+	}
+	d->events.avail = WW_DIAG_AVAILABLE;
+}
+
+static int output(struct ww_cli *cli, const struct diag_args *a,
+		  const struct ww_diag_data *d, const struct ww_diag_report *r)
+{
+	cJSON *root;
+	char *text;
+
+	if (!a->json) {
+		ww_diag_print(cli->out, d, r);
+		return 0;
+	}
+	root = ww_diag_json(d, r);
+	text = root ? cJSON_Print(root) : NULL;
+	cJSON_Delete(root);
+	if (!text)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "diagnose: out of memory");
+	fprintf(cli->out, "%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
+
+int ww_cmd_diagnose(struct ww_cli *cli, int argc, char **argv)
+{
+	struct diag_args a;
+	struct ww_diag_data d;
+	struct ww_diag_report *rep;
+	char *password;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	r = parse_args(cli, &a, argc, argv);
+	if (!r)
+		r = ww_cli_load_config(cli);
+	if (r)
+		return r;
+	rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "diagnose: out of memory");
+	ww_diag_data_init(&d, &cli->cfg, ww_os_now());
+	d.from_file = cli->config_path != NULL;
+	password = gather_password(&d);
+	gather_host(&d);
+	gather_probes(&d, &a, password);
+	ww_os_secret_free(password);
+	gather_log(&d, &a);
+	gather_events(&d);
+	ww_diag_build(&d, rep);
+	r = output(cli, &a, &d, rep);
+	if (!r)
+		r = (int)rep->verdict;
+	ww_diag_data_release(&d);
+	free(rep);
+	return r;
+}

@@ -1,0 +1,174 @@
+/*
+ * diagnose.h - `wsuswatch diagnose [--json]`: one full pass of every
+ * check, in-process, grouped like the troubleshooting guide
+ * (docs/diagnose.md).
+ *
+ * Three steps, so the judging is testable without I/O:
+ *   gather  (cmd_diagnose.c, diag_log.c) fills struct ww_diag_data: the
+ *           configuration, the host's TLS registry values, one probe of
+ *           every configured target, the last bounded chunk of the WSUS
+ *           log, the event log's availability and WSUS events;
+ *   build   (diag_build.c, pure) turns the data into a health input for
+ *           the same rules `check` and the service use, evaluates them,
+ *           and into groups of items with a state, a summary, the first
+ *           check to make and the evidence;
+ *   output  (diag_output.c) prints the report or its JSON.
+ *
+ * Nothing here ever holds the proxy password: the configuration group
+ * only learns whether it could be resolved.
+ */
+#ifndef WW_SERVICE_DIAGNOSE_H
+#define WW_SERVICE_DIAGNOSE_H
+
+#include "compat.h"
+
+#include <cjson/cJSON.h>
+
+#include "config/config.h"
+#include "health.h"
+#include "probes/endpoint.h"
+#include "probes/hostcfg.h"
+#include "probes/synclog.h"
+
+/* Item states: the health states plus "skipped" (does not apply here). */
+enum ww_diag_state {
+	WW_DIAG_OK = WW_STATE_OK,
+	WW_DIAG_WARNING = WW_STATE_WARNING,
+	WW_DIAG_CRITICAL = WW_STATE_CRITICAL,
+	WW_DIAG_UNKNOWN = WW_STATE_UNKNOWN,
+	WW_DIAG_SKIPPED = 4
+};
+
+enum ww_diag_group_id {
+	WW_DIAG_CONFIGURATION = 0,
+	WW_DIAG_HOST_TLS,
+	WW_DIAG_NETWORK,
+	WW_DIAG_LOG,
+	WW_DIAG_EVENTLOG,
+	WW_DIAG_VERDICT,
+	WW_DIAG_GROUP_COUNT
+};
+
+#define WW_DIAG_ITEMS_MAX 48
+#define WW_DIAG_NAME_MAX 96
+#define WW_DIAG_TEXT_MAX 512
+#define WW_DIAG_FIX_MAX 3
+
+struct ww_diag_item {
+	char name[WW_DIAG_NAME_MAX];
+	enum ww_diag_state state;
+	char summary[WW_DIAG_TEXT_MAX];
+	char hint[WW_DIAG_TEXT_MAX];       /* first check / fix, "" none */
+	char evidence[WW_DIAG_TEXT_MAX];   /* "" none */
+	bool counts;  /* warning/critical count toward the verdict */
+};
+
+struct ww_diag_group {
+	const char *name;                  /* static */
+	struct ww_diag_item items[WW_DIAG_ITEMS_MAX];
+	size_t n;
+};
+
+/* ---- gathered data ---- */
+
+enum ww_diag_avail {
+	WW_DIAG_AVAILABLE = 0,
+	WW_DIAG_NOT_HERE,      /* does not exist on this system (POSIX) */
+	WW_DIAG_UNAVAILABLE,   /* should exist but cannot be read */
+	WW_DIAG_NOT_RUN        /* switched off (--no-probes, config) */
+};
+
+#define WW_DIAG_PROBES_MAX 64
+#define WW_DIAG_RUNS_MAX 10000
+#define WW_DIAG_LOG_FILES 2
+/* The last bytes of the log (and of .old before it) that are analysed. */
+#define WW_DIAG_LOG_CHUNK ((uint64_t)32 << 20)
+
+struct ww_diag_logfile {
+	char path[WW_PROBE_URL_MAX];
+	bool present;
+	uint64_t size;
+	uint64_t offset;       /* where reading started (size - chunk) */
+};
+
+struct ww_diag_log {
+	const char *path;           /* wsus.log or --log (borrowed) */
+	enum ww_diag_avail avail;   /* NOT_HERE: the file does not exist */
+	char error[WW_ERR_MSG_MAX]; /* UNAVAILABLE: why */
+	struct ww_diag_logfile files[WW_DIAG_LOG_FILES]; /* .old, log */
+	struct ww_synclog_stats stats;
+	struct ww_sync_run_list runs;
+	struct ww_finding_summary findings[WW_CAT_COUNT];
+};
+
+struct ww_diag_events {
+	enum ww_diag_avail avail;
+	char error[WW_ERR_MSG_MAX];
+	uint64_t count;             /* WSUS events in the channel */
+	bool have_catalog;          /* a 10020/10021/10022 was read */
+	int catalog_id;
+	int64_t catalog_at;
+	int64_t last_success;       /* from events 384, WW_TIME_UNKNOWN */
+};
+
+struct ww_diag_data {
+	const struct ww_config *cfg;
+	bool from_file;             /* cfg came from --config */
+	int64_t now;
+
+	/* Configuration: the proxy password's source, never the secret. */
+	bool proxy_password_ok;
+	char proxy_password_error[WW_ERR_MSG_MAX];
+
+	/* Host TLS registry (hostcfg.h). */
+	enum ww_diag_avail host_avail;
+	char host_error[WW_ERR_MSG_MAX];
+	struct ww_hostcfg_values host;
+
+	/* Endpoint probes, one per configured target. */
+	enum ww_diag_avail probes_avail;
+	char probes_error[WW_ERR_MSG_MAX];
+	struct ww_probe_result *probes; /* owned, n_probes */
+	size_t n_probes;
+
+	struct ww_diag_log log;
+	struct ww_diag_events events;
+};
+
+struct ww_diag_report {
+	struct ww_health_input in;
+	struct ww_health_report health;
+	struct ww_diag_group groups[WW_DIAG_GROUP_COUNT];
+	enum ww_diag_state verdict;    /* OK/WARNING/CRITICAL/UNKNOWN */
+	/* The first things to fix: (group, item) in order. */
+	struct { int group; size_t item; } fix[WW_DIAG_FIX_MAX];
+	size_t n_fix;
+};
+
+void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
+		       int64_t now);
+void ww_diag_data_release(struct ww_diag_data *d);
+
+/* Read the last WW_DIAG_LOG_CHUNK bytes of path.old + path (diag_log.c). */
+int ww_diag_read_log(struct ww_diag_log *log, int64_t now,
+		     struct ww_err *err);
+
+/* Judge everything gathered (pure; diag_build.c). */
+void ww_diag_build(const struct ww_diag_data *d, struct ww_diag_report *r);
+
+/* "ok", "warning", "critical", "unknown", "skipped". */
+const char *ww_diag_state_name(enum ww_diag_state s);
+
+/* Output (diag_output.c). */
+void ww_diag_print(FILE *out, const struct ww_diag_data *d,
+		   const struct ww_diag_report *r);
+cJSON *ww_diag_json(const struct ww_diag_data *d,
+		    const struct ww_diag_report *r);
+
+/*
+ * Why the Windows event log cannot exist here, or NULL where it can
+ * (diag_os_posix.c / diag_os_win32.c).
+ */
+const char *ww_diag_eventlog_absent(void);
+
+#endif /* WW_SERVICE_DIAGNOSE_H */
