@@ -22,6 +22,8 @@ static const struct ww_cmd commands[] = {
 	{ "uninstall", ww_cmd_uninstall, "uninstall",
 	  "(Windows) remove the service and its event source" },
 	{ "version", ww_cmd_version, "version", "print the version" },
+	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
+	  "offline analysis of SoftwareDistribution.log files" },
 	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
 	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
 	{ "history", ww_cmd_history, "history [--limit N] [--json]",

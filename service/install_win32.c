@@ -70,6 +70,27 @@ static wchar_t *build_binpath(struct ww_cli *cli)
 	return out;
 }
 
+/*
+ * Settings that make the service better but whose absence must not stop
+ * the install: Wine's SCM, for one, answers ERROR_INVALID_LEVEL for
+ * delayed auto-start.  On Windows Server all of them are supported.
+ */
+static int set_config2_optional(struct ww_cli *cli, SC_HANDLE svc, DWORD level,
+				void *info, const char *what)
+{
+	DWORD e;
+
+	if (ChangeServiceConfig2W(svc, level, info))
+		return 0;
+	e = GetLastError();
+	if (e != ERROR_INVALID_LEVEL && e != ERROR_NOT_SUPPORTED &&
+	    e != ERROR_CALL_NOT_IMPLEMENTED)
+		return win_fail(cli, e, what);
+	fprintf(cli->errf, "wsuswatch: warning: %s is not supported by this "
+		"system, ignoring\n", what);
+	return 0;
+}
+
 static int set_config2(struct ww_cli *cli, SC_HANDLE svc)
 {
 	static wchar_t desc[] = L"" WW_SERVICE_DESCRIPTION;
@@ -82,20 +103,22 @@ static int set_config2(struct ww_cli *cli, SC_HANDLE svc)
 	SERVICE_FAILURE_ACTIONSW fa = { 86400, NULL, NULL, 3, actions };
 	SERVICE_FAILURE_ACTIONS_FLAG flag = { TRUE };
 	SERVICE_PRESHUTDOWN_INFO pre = { 10000 };
+	int r;
 
 	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &d))
 		return win_fail(cli, GetLastError(), "ChangeServiceConfig2W(DESCRIPTION)");
-	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed))
-		return win_fail(cli, GetLastError(),
-				"ChangeServiceConfig2W(DELAYED_AUTO_START_INFO)");
+	r = set_config2_optional(cli, svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
+				 &delayed, "ChangeServiceConfig2W(DELAYED_AUTO_START_INFO)");
+	if (r)
+		return r;
 	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa))
 		return win_fail(cli, GetLastError(), "ChangeServiceConfig2W(FAILURE_ACTIONS)");
-	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag))
-		return win_fail(cli, GetLastError(),
-				"ChangeServiceConfig2W(FAILURE_ACTIONS_FLAG)");
-	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre))
-		return win_fail(cli, GetLastError(), "ChangeServiceConfig2W(PRESHUTDOWN_INFO)");
-	return 0;
+	r = set_config2_optional(cli, svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag,
+				 "ChangeServiceConfig2W(FAILURE_ACTIONS_FLAG)");
+	if (r)
+		return r;
+	return set_config2_optional(cli, svc, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre,
+				    "ChangeServiceConfig2W(PRESHUTDOWN_INFO)");
 }
 
 /* Create the service, or bring an existing one to this configuration. */
