@@ -33,6 +33,7 @@
 	  .init = ww_task_##n##_init, .release = ww_task_##n##_release,       \
 	  .run = ww_task_##n##_run }
 
+WW_TASK_LOOP_DECL(log);
 WW_TASK_LOOP_DECL(health);
 
 /* probes: worker lane */

@@ -253,6 +253,9 @@ int ww_task_probes_finish(struct ww_monitor *m, void *state, void *job, int rc,
 	job_free(j);
 	if (ran)
 		ww_monitor_kick(m, WW_TASK_HEALTH);
+	/* Stopping is not a failure of the endpoints or of the task. */
+	if (rc == WW_EABORT)
+		rc = 0;
 	if (r && !rc) {
 		*err = serr;
 		return r;
