@@ -118,9 +118,12 @@ static void update_model(struct ww_monitor *m, const struct log_state *s,
 	}
 	if (s->tailer) {
 		ww_tailer_status(s->tailer, &ts);
-		md->log.offset = (int64_t)ts.offset;
 		md->log.last_read_at = ts.last_read_at == WW_TIME_UNKNOWN
 					       ? 0 : ts.last_read_at;
+		/* Nothing ever read and no file: the offset is unknown. */
+		md->log.offset = ts.offset == 0 && !md->log.last_read_at &&
+						 !stats->file_present
+					 ? -1 : (int64_t)ts.offset;
 	}
 	if (rc)
 		ww_strlcpy(md->log.error, err->msg, sizeof(md->log.error));
