@@ -315,6 +315,10 @@ int ww_task_health_run(struct ww_monitor *m, void *state, int64_t now,
 	if (r) {
 		judge_without_store(h, cfg, now, src, err);
 		model_from_snapshot(md, h, &rows, now);
+		/* As ww_health_cycle() does: the textfile says so too. */
+		ww_err_clear(&aerr);
+		if (cfg->metrics.textfile && cfg->metrics.textfile[0])
+			ww_metrics_write(cfg->metrics.textfile, &h->snap, &aerr);
 		return r;
 	}
 	sink = alert_sink(m, cfg);
