@@ -578,6 +578,41 @@ START_TEST(builtin_tasks_turn_a_log_into_status)
 }
 END_TEST
 
+START_TEST(health_without_a_store_is_critical)
+{
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	char *dir = ww_test_tmpdir("monitor_nostore");
+	char *file = ww_os_path_join(dir, "not-a-dir");
+	char *json;
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+
+	ww_test_write_file(file, "x", 1);
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	free(cfg.database);
+	cfg.database = ww_os_path_join(file, "wsuswatch.db");
+	free(cfg.wsus.log);
+	cfg.wsus.log = NULL;
+	cfg.probes.microsoft_update = WW_OFF;
+	cfg.probes.upstream = WW_OFF;
+	memset(&o, 0, sizeof(o));
+	o.once = true;
+	o.sink = &sink;
+	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	ck_assert_int_ne(ww_monitor_run_once(m), 0);
+	json = ww_monitor_status_json(m);
+	ck_assert_ptr_nonnull(strstr(json, "\"health\":\"critical\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"sources:database\",\"state\":\"critical\""));
+	free(json);
+	ww_monitor_free(m);
+	free(file);
+	free(dir);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("monitor");
@@ -597,6 +632,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(loop, service_events_reach_the_sink);
 	tcase_add_test(loop, kick_makes_a_task_due);
 	tcase_add_test(loop, builtin_tasks_turn_a_log_into_status);
+	tcase_add_test(loop, health_without_a_store_is_critical);
 	suite_add_tcase(s, loop);
 	return s;
 }
