@@ -17,6 +17,9 @@ int64_t ww_os_now_ms(void);
 int64_t ww_os_monotonic_ms(void);
 void ww_os_sleep_ms(unsigned ms);
 
+/* This process's id. */
+unsigned long ww_os_pid(void);
+
 /* The environment variable as a heap UTF-8 string (free()), or NULL. */
 char *ww_os_getenv(const char *name);
 

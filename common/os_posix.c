@@ -41,6 +41,11 @@ void ww_os_sleep_ms(unsigned ms)
 		;
 }
 
+unsigned long ww_os_pid(void)
+{
+	return (unsigned long)getpid();
+}
+
 char *ww_os_getenv(const char *name)
 {
 	const char *v = getenv(name);

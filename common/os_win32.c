@@ -133,6 +133,11 @@ void ww_os_sleep_ms(unsigned ms)
 	Sleep(ms);
 }
 
+unsigned long ww_os_pid(void)
+{
+	return (unsigned long)GetCurrentProcessId();
+}
+
 char *ww_os_getenv(const char *name)
 {
 	wchar_t *wname = ww_win_utf16(name);

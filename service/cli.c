@@ -28,6 +28,8 @@ static const struct ww_cmd commands[] = {
 	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
 	{ "history", ww_cmd_history, "history [--limit N] [--json]",
 	  "recent sync runs, probe results and alert transitions" },
+	{ "eventlog-check", ww_cmd_eventlog_check, "eventlog-check [--json]",
+	  "can the Windows event log be read here (diagnostic)" },
 };
 
 static void print_help(FILE *f)

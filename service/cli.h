@@ -61,6 +61,7 @@ int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 /* Commands (one file each). */
 int ww_cmd_version(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_config(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_eventlog_check(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_analyze(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_history(struct ww_cli *cli, int argc, char **argv);

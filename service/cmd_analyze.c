@@ -5,15 +5,16 @@
  * Every source feeds one struct analysis: sync runs go into one timeline
  * (a ww_sync_run_list keyed per source), findings into per-category
  * summaries.  The log files are one source (analysis_add_log); the event
- * XML import (--events) is meant to be a second one that puts its runs in
- * a->runs and its events in a->wsus_events, so the output code below
- * serves both.
+ * XML export (--events, run_events) is the second: its implied runs go
+ * into a->runs (keys "event:<record>"), its events into a->wsus_events,
+ * and WSUS's own catalog verdict into "catalog_sync".
  */
 #include "compat.h"
 
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "probes/evanalyze.h"
 #include "probes/synclog.h"
 #include "probes/tail.h"
 #include "util.h"
@@ -31,6 +32,8 @@ struct analysis {
 	struct ww_finding_summary findings[WW_CAT_COUNT];
 	int64_t last_time;        /* newest record: "now" of an offline log */
 	cJSON *wsus_events;       /* array; NULL unless --events is given */
+	const char *events_path;  /* --events FILE */
+	struct ww_evanalysis *ev; /* the export's events, runs, verdict */
 
 	/* log source state */
 	struct ww_synclog_classifier *classifier;
@@ -118,6 +121,85 @@ static int analysis_add_log(struct ww_cli *cli, struct analysis *a,
 				   "%" PRIu64 " bytes (%" PRIu64 " malformed lines)",
 				   path, off, st->malformed);
 	a->stats = *st;
+	return 0;
+}
+
+/* ---- event export source (--events) ----------------------------------- */
+
+static void copy_error(char *dst, size_t size, const char *src)
+{
+	size_t n = ww_strlcpy(dst, src, size);
+
+	if (n >= size) { /* cut at a UTF-8 character boundary */
+		n = size - 1;
+		while (n > 0 && ((unsigned char)dst[n] & 0xC0) == 0x80)
+			n--;
+		dst[n] = '\0';
+	}
+}
+
+/* The runs that events 381/382/384/386 imply, into the one timeline. */
+static int put_event_runs(struct analysis *a)
+{
+	const struct ww_evrun *er;
+	size_t n = ww_evanalysis_runs(a->ev, &er), i;
+	struct ww_sync_run run;
+	int r = 0;
+
+	for (i = 0; i < n && !r; i++) {
+		memset(&run, 0, sizeof(run));
+		snprintf(run.key, sizeof(run.key), "event:%" PRIu64,
+			 er[i].start_record ? er[i].start_record
+					    : er[i].finish_record);
+		run.kind = er[i].kind == WW_EV_SYNC_SCHEDULED ? WW_SYNC_SCHEDULED :
+			   er[i].kind == WW_EV_SYNC_MANUAL ? WW_SYNC_MANUAL :
+			   WW_SYNC_KIND_UNKNOWN;
+		run.result = er[i].result == WW_EVRUN_SUCCEEDED ? WW_SYNC_SUCCEEDED :
+			     er[i].result == WW_EVRUN_FAILED ? WW_SYNC_FAILED :
+			     er[i].result == WW_EVRUN_RUNNING ? WW_SYNC_RUNNING :
+			     WW_SYNC_UNKNOWN;
+		run.started_at = er[i].started_at;
+		run.finished_at = er[i].finished_at;
+		run.started_ms = er[i].started_at == WW_EV_TIME_NONE ?
+				 WW_TIME_UNKNOWN : er[i].started_at * 1000;
+		run.finished_ms = er[i].finished_at == WW_EV_TIME_NONE ?
+				  WW_TIME_UNKNOWN : er[i].finished_at * 1000;
+		copy_error(run.error, sizeof(run.error), er[i].error);
+		r = ww_sync_run_list_put(&a->runs, &run);
+	}
+	return r;
+}
+
+/*
+ * The export through the importer.  A truncated file is reported and its
+ * complete events kept; a malformed one is exit 65 (data error).
+ */
+static int run_events(struct ww_cli *cli, struct analysis *a)
+{
+	const struct ww_evimport_stats *st;
+	struct ww_err err;
+	int r;
+
+	ww_err_clear(&err);
+	r = ww_evanalysis_new(&a->ev, &err);
+	if (!r)
+		r = ww_evanalysis_add_file(a->ev, a->events_path, &err);
+	if (r == WW_ENOENT || (r == WW_EIO && a->ev &&
+			       !ww_evanalysis_stats(a->ev)->bytes))
+		return ww_cli_fail(cli, WW_EXIT_NOINPUT, "%s", err.msg);
+	if (r == WW_EPARSE || r == WW_ERANGE)
+		return ww_cli_fail(cli, WW_EXIT_DATAERR, "%s", err.msg);
+	if (r)
+		return ww_cli_fail(cli, r == WW_EIO ? WW_EXIT_IOERR :
+				   WW_EXIT_SOFTWARE, "%s", err.msg);
+	st = ww_evanalysis_stats(a->ev);
+	if (st->note[0])
+		fprintf(cli->errf, "wsuswatch: %s\n", st->note);
+	if (ww_evanalysis_finish(a->ev, &err) || put_event_runs(a))
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "analyze: out of memory");
+	a->wsus_events = ww_evanalysis_events_json(a->ev);
+	if (!a->wsus_events)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "analyze: out of memory");
 	return 0;
 }
 
@@ -224,6 +306,8 @@ static int print_json(struct ww_cli *cli, struct analysis *a)
 		cJSON_AddItemToObject(root, "wsus_events", a->wsus_events);
 		a->wsus_events = NULL;
 	}
+	if (a->ev)
+		ww_evanalysis_add_summary_json(a->ev, a->events_path, root);
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!text)
@@ -271,10 +355,11 @@ static int print_human(struct ww_cli *cli, const struct analysis *a)
 	int order[WW_CAT_COUNT];
 	size_t n = finding_order(a, order), i;
 
-	fprintf(o, "%zu file(s): %" PRIu64 " lines, %" PRIu64 " records, %"
-		PRIu64 " malformed, %" PRIu64 " overlong\n", a->nfiles,
-		a->stats.lines, a->stats.records, a->stats.malformed,
-		a->stats.overlong);
+	if (a->nfiles)
+		fprintf(o, "%zu file(s): %" PRIu64 " lines, %" PRIu64 " records, %"
+			PRIu64 " malformed, %" PRIu64 " overlong\n", a->nfiles,
+			a->stats.lines, a->stats.records, a->stats.malformed,
+			a->stats.overlong);
 	fprintf(o, "Last sync attempt:    %s\n",
 		fmt_time(ww_sync_run_list_last_attempt(&a->runs), t1));
 	fprintf(o, "Last successful sync: %s\n",
@@ -291,6 +376,8 @@ static int print_human(struct ww_cli *cli, const struct analysis *a)
 		fprintf(o, "      e.g.  %s\n      hint: %s\n", f->example,
 			ww_synclog_category_hint(c));
 	}
+	if (a->ev)
+		ww_evanalysis_print(a->ev, o);
 	return WW_EXIT_OK;
 }
 
@@ -318,12 +405,25 @@ static int parse_args(struct ww_cli *cli, struct analysis *a, int argc,
 				return ww_cli_usage(cli, ANALYZE_USAGE,
 						    "bad or too many --log files");
 			a->files[a->nfiles++] = s;
+		} else if (strcmp(s, "--events") == 0 ||
+			   ww_str_starts_with(s, "--events=")) {
+			if (s[8] == '=')
+				s += 9;
+			else if (++i < argc)
+				s = argv[i];
+			else
+				return ww_cli_usage(cli, ANALYZE_USAGE,
+						    "--events needs a file");
+			if (a->events_path || !*s)
+				return ww_cli_usage(cli, ANALYZE_USAGE,
+						    "one --events file");
+			a->events_path = s;
 		} else {
 			return ww_cli_usage(cli, ANALYZE_USAGE,
 					    "unknown argument '%s'", s);
 		}
 	}
-	if (!a->nfiles)
+	if (!a->nfiles && !a->events_path)
 		return ww_cli_usage(cli, ANALYZE_USAGE, "nothing to analyze");
 	return 0;
 }
@@ -364,8 +464,11 @@ int ww_cmd_analyze(struct ww_cli *cli, int argc, char **argv)
 	ww_sync_tracker_init(&a->tracker);
 	a->last_time = WW_TIME_UNKNOWN;
 	r = parse_args(cli, a, argc, argv, &json);
-	if (!r)
+	if (!r && a->nfiles)
 		r = run_logs(cli, a);
+	/* Both sources feed one timeline of runs (a->runs). */
+	if (!r && a->events_path)
+		r = run_events(cli, a);
 	if (!r) {
 		ww_sync_run_list_sort(&a->runs);
 		r = json ? print_json(cli, a) : print_human(cli, a);
@@ -373,6 +476,7 @@ int ww_cmd_analyze(struct ww_cli *cli, int argc, char **argv)
 	ww_synclog_classifier_free(a->classifier);
 	ww_sync_run_list_release(&a->runs);
 	cJSON_Delete(a->wsus_events);
+	ww_evanalysis_free(a->ev);
 	free(a);
 	return r;
 }

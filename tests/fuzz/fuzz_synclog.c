@@ -59,6 +59,19 @@ static void run(struct ctx *x, const uint8_t *data, size_t size, size_t split)
 	ww_synclog_parser_free(p);
 }
 
+/* Pieces of the log format for replay_main.c's mutations. */
+const char *const ww_fuzz_tokens[] = {
+	"\n", "\r\n", "\t", "  ", "   at ", "--- End of inner exception stack trace ---",
+	"Message: ", "2024-01-01 00:00:00.000 UTC", "2024-13-99 99:99:99.999 UTC",
+	" UTC\tInfo\tw3wp.1\tA.B\t", "Error", "Change", "\xef\xbb\xbf", "\xff\xfe",
+	"\0", "\xd8\x3d", "EventLogEventReporter.ReportEvent", "EventId=381,",
+	"EventId=384,", "EventId=386,Message=", "EventId=99999999", "SyncFinish",
+	"CatalogSyncAgent.X", "AdminDataAccess.StartSubscriptionManually",
+	"do not possess a common algorithm", "Retry Limit Exceeded",
+	"fe2.update.microsoft.com", "(407)", "\xc3\xa9",
+};
+const size_t ww_fuzz_ntokens = WW_ARRAY_SIZE(ww_fuzz_tokens);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ww_synclog_classifier *c;

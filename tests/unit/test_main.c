@@ -14,7 +14,7 @@ char *ww_test_tmpdir(const char *tag)
 	static unsigned counter;
 	char name[128];
 	char *base = ww_os_getenv("WW_TEST_TMPDIR");
-	char *dir;
+	char *dir = NULL;
 	struct ww_err err;
 
 	if (!base)
@@ -23,9 +23,18 @@ char *ww_test_tmpdir(const char *tag)
 		base = ww_os_getenv("TEMP");
 	if (!base)
 		base = ww_strdup("/tmp");
-	snprintf(name, sizeof(name), "wwtest-%s-%lld-%u", tag,
-		 (long long)ww_os_now_ms(), counter++);
-	dir = ww_os_path_join(base, name);
+	/*
+	 * The pid keeps concurrent test processes (ctest -j, two builds on
+	 * one machine) out of each other's directories; an existing name is
+	 * never reused.
+	 */
+	do {
+		snprintf(name, sizeof(name), "wwtest-%s-%lu-%lld-%u", tag,
+			 ww_os_pid(), (long long)ww_os_now_ms(), counter++);
+		free(dir);
+		dir = ww_os_path_join(base, name);
+		ck_assert_ptr_nonnull(dir);
+	} while (ww_os_path_exists(dir));
 	free(base);
 	ck_assert_ptr_nonnull(dir);
 	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);

@@ -1,11 +1,10 @@
 /*
- * fuzz_synclog_replay.c - runs LLVMFuzzerTestOneInput of fuzz_synclog.c
- * without libFuzzer, so every build (gcc, MinGW under Wine) pushes random
- * mutations of the fixtures through the parser: each file given, then
- * ITERATIONS mutations from a fixed SEED.  A failure reproduces with the
- * same arguments.
+ * replay_main.c - runs a libFuzzer target's LLVMFuzzerTestOneInput without
+ * libFuzzer, so every build (gcc, MinGW under Wine) pushes random mutations
+ * of the seed files through it: each file given, then ITERATIONS mutations
+ * from a fixed SEED.  A failure reproduces with the same arguments.
  *
- * usage: fuzz_synclog_replay ITERATIONS SEED FILE...
+ * usage: <target>_replay ITERATIONS SEED FILE...
  */
 #include "compat.h"
 
@@ -30,21 +29,17 @@ static size_t pick(size_t n)
 	return n ? (size_t)(rng() % n) : 0;
 }
 
-/* Pieces of the log format, so mutations reach the interesting paths. */
-static const char *const tokens[] = {
-	"\n", "\r\n", "\t", "  ", "   at ", "--- End of inner exception stack trace ---",
-	"Message: ", "2024-01-01 00:00:00.000 UTC", "2024-13-99 99:99:99.999 UTC",
-	" UTC\tInfo\tw3wp.1\tA.B\t", "Error", "Change", "\xef\xbb\xbf", "\xff\xfe",
-	"\0", "\xd8\x3d", "EventLogEventReporter.ReportEvent", "EventId=381,",
-	"EventId=384,", "EventId=386,Message=", "EventId=99999999", "SyncFinish",
-	"CatalogSyncAgent.X", "AdminDataAccess.StartSubscriptionManually",
-	"do not possess a common algorithm", "Retry Limit Exceeded",
-	"fe2.update.microsoft.com", "(407)", "\xc3\xa9",
-};
+/*
+ * Pieces of the input format, defined by each target next to its
+ * LLVMFuzzerTestOneInput, so mutations reach the interesting paths.
+ */
+extern const char *const ww_fuzz_tokens[];
+extern const size_t ww_fuzz_ntokens;
 
 static void mutate(struct ww_buf *b)
 {
 	size_t n = 1 + pick(8), i;
+	char run[64];
 
 	for (i = 0; i < n; i++) {
 		size_t at = pick(b->len + 1), len;
@@ -64,14 +59,20 @@ static void mutate(struct ww_buf *b)
 			break;
 		case 2: /* duplicate a run */
 			len = pick(64);
+			/*
+			 * Copy the run out first: appending from the buffer's own
+			 * memory would read it after realloc() moved it.
+			 */
+			if (at + len <= b->len)
+				memcpy(run, b->data + at, len);
 			if (at + len <= b->len && b->len + len <= INPUT_MAX &&
-			    ww_buf_append(b, b->data + at, len) == 0) {
+			    ww_buf_append(b, run, len) == 0) {
 				memmove(b->data + at + len, b->data + at, b->len - len - at);
 				memcpy(b->data + at + len, b->data + at, len);
 			}
 			break;
 		default: /* insert a token */
-			t = tokens[pick(WW_ARRAY_SIZE(tokens))];
+			t = ww_fuzz_tokens[pick(ww_fuzz_ntokens)];
 			len = *t ? strlen(t) : 1;
 			if (b->len + len <= INPUT_MAX && ww_buf_append(b, t, len) == 0) {
 				memmove(b->data + at + len, b->data + at, b->len - len - at);
@@ -107,13 +108,13 @@ int main(int argc, char **argv)
 	int64_t k;
 
 	if (argc < 4 || ww_parse_i64(argv[1], &iters) || ww_parse_i64(argv[2], &seed)) {
-		fprintf(stderr, "usage: fuzz_synclog_replay ITERATIONS SEED FILE...\n");
+		fprintf(stderr, "usage: %s ITERATIONS SEED FILE...\n", argv[0]);
 		return 64;
 	}
 	for (i = 3; i < argc && nseeds < 32; i++) {
 		ww_buf_init(&seeds[nseeds], INPUT_MAX);
 		if (read_file(argv[i], &seeds[nseeds])) {
-			fprintf(stderr, "fuzz_synclog_replay: cannot read %s\n", argv[i]);
+			fprintf(stderr, "%s: cannot read %s\n", argv[0], argv[i]);
 			return 66;
 		}
 		LLVMFuzzerTestOneInput((const uint8_t *)seeds[nseeds].data, seeds[nseeds].len);
