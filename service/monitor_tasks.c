@@ -52,6 +52,7 @@ const struct ww_task_def ww_monitor_tasks[] = {
 	  .prepare = ww_task_probes_prepare, .work = ww_task_probes_work,
 	  .finish = ww_task_probes_finish },
 	WW_TASK_LOOP_ROW(log, WW_TASK_LOG),
+	WW_TASK_LOOP_ROW(eventlog, WW_TASK_EVENTLOG),
 	WW_TASK_LOOP_ROW(health, WW_TASK_HEALTH),
 	{ .name = WW_TASK_PRUNE, .interval_ms = prune_interval, .run = prune_run },
 };

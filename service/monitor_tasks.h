@@ -34,6 +34,7 @@
 	  .run = ww_task_##n##_run }
 
 WW_TASK_LOOP_DECL(log);
+WW_TASK_LOOP_DECL(eventlog);
 WW_TASK_LOOP_DECL(health);
 
 /* probes: worker lane */
