@@ -159,6 +159,9 @@ enum ww_event_offset {
 #define WW_EVENT_SERVICE_STARTED 1000
 #define WW_EVENT_SERVICE_STOPPED 1001
 #define WW_EVENT_SERVICE_ERROR 1002
+/* The service's other log lines when it runs under the SCM (no console). */
+#define WW_EVENT_SERVICE_INFO 1003
+#define WW_EVENT_SERVICE_WARNING 1004
 
 /* Event ID reporting `state` for a check with this base (clear for ok). */
 unsigned ww_health_event_id(unsigned event_base, enum ww_state state);

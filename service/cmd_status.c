@@ -99,8 +99,13 @@ static void print_alerts_tasks(FILE *f, const cJSON *r)
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(r, "alerts")) {
 		if (strcmp(s_or(a, "state", ""), "active") != 0)
 			continue;
-		fprintf(f, "  %-24s active since %s\n", s_or(a, "name", "?"),
-			s_or(a, "since", "unknown"));
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(a, "event_id");
+
+		fprintf(f, "  %-24s %s since %s", s_or(a, "name", "?"),
+			s_or(a, "level", "active"), s_or(a, "since", "unknown"));
+		if (cJSON_IsNumber(id))
+			fprintf(f, " (event %d)", (int)cJSON_GetNumberValue(id));
+		fprintf(f, "\n");
 		n++;
 	}
 	if (!n)

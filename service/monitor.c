@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "control.h"
+#include "health_cycle.h"
 #include "monitor.h"
 #include "os.h"
 #include "store.h"
@@ -69,6 +70,9 @@ struct ww_monitor {
 	int exit_code;
 
 	struct ww_store *store;      /* opened on first use */
+	struct ww_alert_sink os_sink; /* when opts.sink is NULL */
+	bool os_sink_tried;
+	bool running;                /* started, stop event not yet sent */
 	struct ww_mutex *lock;       /* pending reload */
 	struct ww_config *pending;
 
@@ -171,6 +175,72 @@ struct ww_monitor_model *ww_monitor_model(struct ww_monitor *m)
 struct ww_event *ww_monitor_stop_event(struct ww_monitor *m)
 {
 	return m->stop;
+}
+
+void ww_monitor_kick(struct ww_monitor *m, const char *name)
+{
+	int64_t mono = now_ms(m);
+	size_t i;
+
+	for (i = 0; i < m->ntasks; i++) {
+		struct ww_task_state *t = &m->tasks[i];
+
+		/* A failing task keeps its back-off: kicks are not retries. */
+		if (strcmp(t->def->name, name) == 0 && t->interval_ms > 0 &&
+		    t->failures == 0 && t->next_due_ms > mono)
+			t->next_due_ms = mono;
+	}
+}
+
+const struct ww_alert_sink *ww_monitor_sink(struct ww_monitor *m)
+{
+	struct ww_err err;
+
+	if (m->opts.sink)
+		return m->opts.sink;
+	if (!m->os_sink_tried) {
+		m->os_sink_tried = true;
+		ww_err_clear(&err);
+		if (ww_sink_os_open(&m->os_sink, &err))
+			ww_monitor_log(m, WW_LOG_ERROR,
+				       "alerts cannot be reported: %s", err.msg);
+	}
+	return m->os_sink.notify ? &m->os_sink : NULL;
+}
+
+/*
+ * The service's own events (1000 started, 1001 stopped, 1002 error) go
+ * through the same sink as alerts, whatever alerts.* say: they are the
+ * service's log, as the SCM's and journald's are.  An injected sink sees
+ * them as a notification named "service".
+ */
+static void service_event(struct ww_monitor *m, unsigned id, const char *text)
+{
+	const struct ww_alert_sink *s = ww_monitor_sink(m);
+	struct ww_alert_event ev;
+	struct ww_err err;
+	int r;
+
+	if (!s)
+		return;
+	ww_err_clear(&err);
+	if (s == &m->os_sink) {
+		r = ww_sink_os_message(&m->os_sink, id, text, &err);
+	} else {
+		memset(&ev, 0, sizeof(ev));
+		ev.transition = WW_ALERT_RAISE;
+		ev.name = ev.check = "service";
+		ev.state = ev.previous = id == WW_EVENT_SERVICE_ERROR
+						 ? WW_STATE_CRITICAL : WW_STATE_OK;
+		ev.event_id = id;
+		ev.reason = text;
+		ev.value = ev.threshold = "";
+		ev.at = ev.since = wall(m);
+		r = s->notify(s->ctx, &ev, &err);
+	}
+	if (r)
+		ww_monitor_log(m, WW_LOG_ERROR, "event %u not reported: %s", id,
+			       err.msg);
 }
 
 int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
@@ -833,6 +903,27 @@ static int start_workers(struct ww_monitor *m, struct ww_err *err)
 	return 0;
 }
 
+static void lifecycle_started(struct ww_monitor *m)
+{
+	char text[WW_ERR_MSG_MAX + 128];
+
+	snprintf(text, sizeof(text), "wsuswatch %s, configuration %s%s%s",
+		 WW_VERSION, m->cfg.source ? m->cfg.source : "(defaults)",
+		 m->control ? ", control endpoint " : "",
+		 m->control ? ww_control_server_endpoint(m->control) : "");
+	service_event(m, WW_EVENT_SERVICE_STARTED, text);
+	m->running = true;
+}
+
+static void lifecycle_failed(struct ww_monitor *m, const struct ww_err *err)
+{
+	char text[WW_ERR_MSG_MAX + 32];
+
+	snprintf(text, sizeof(text), "cannot start: %s",
+		 err && err->msg[0] ? err->msg : "unknown error");
+	service_event(m, WW_EVENT_SERVICE_ERROR, text);
+}
+
 int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 {
 	struct ww_control_source src = { src_status, src_history, src_version, m };
@@ -844,8 +935,10 @@ int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 		if (note)
 			ww_monitor_log(m, WW_LOG_WARNING, "%s", note);
 		free(note);
-		if (r)
+		if (r) {
+			lifecycle_failed(m, err);
 			return r;
+		}
 		ww_monitor_log(m, WW_LOG_INFO, "control endpoint '%s' ready",
 			       ww_control_server_endpoint(m->control));
 	}
@@ -855,8 +948,11 @@ int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 	if (r) {
 		ww_monitor_request_stop(m);
 		stop_workers(m);
+		lifecycle_failed(m, err);
+		return r;
 	}
-	return r;
+	lifecycle_started(m);
+	return 0;
 }
 
 int ww_monitor_run_once(struct ww_monitor *m)
@@ -900,6 +996,12 @@ int ww_monitor_stop(struct ww_monitor *m)
 	}
 	ww_control_server_stop(m->control);
 	m->control = NULL;
+	if (m->running) {
+		m->running = false;
+		service_event(m, WW_EVENT_SERVICE_STOPPED,
+			      m->exit_code ? "stopped after an error"
+					   : "stopped on request");
+	}
 	return m->exit_code;
 }
 
@@ -958,6 +1060,7 @@ void ww_monitor_free(struct ww_monitor *m)
 		free(m->pending);
 	}
 	model_release(&m->model);
+	ww_sink_os_close(&m->os_sink);
 	ww_store_close(m->store);
 	ww_config_release(&m->cfg);
 	ww_event_free(m->stop);

@@ -22,6 +22,7 @@
 #include "err.h"
 
 struct cJSON;
+struct ww_alert_sink;
 struct ww_config;
 struct ww_event;
 struct ww_monitor;
@@ -125,6 +126,12 @@ struct ww_monitor_opts {
 	/* The task table; NULL: the built-in one (monitor_tasks.c). */
 	const struct ww_task_def *tasks;
 	size_t ntasks;
+	/*
+	 * Where alerts and the service's own start/stop/error events go
+	 * (borrowed, must outlive the monitor); NULL: the operating
+	 * system's sink (Event Log / syslog, ww_sink_os_open()).
+	 */
+	const struct ww_alert_sink *sink;
 };
 
 /*
@@ -177,6 +184,19 @@ struct ww_monitor_model *ww_monitor_model(struct ww_monitor *m);
 void ww_monitor_log(struct ww_monitor *m, enum ww_log_level level,
 		    const char *fmt, ...) WW_PRINTF(3, 4);
 struct ww_event *ww_monitor_stop_event(struct ww_monitor *m);
+
+/*
+ * Make the task named name due now, so a task that reads what a source
+ * just stored (health) runs later in the same cycle instead of at its
+ * next interval.  Loop thread only; an unknown or disabled task is ignored.
+ */
+void ww_monitor_kick(struct ww_monitor *m, const char *name);
+
+/*
+ * The alert sink (opts.sink or the OS sink), or NULL when the OS sink
+ * could not be opened (logged once).  Loop thread only.
+ */
+const struct ww_alert_sink *ww_monitor_sink(struct ww_monitor *m);
 
 /*
  * The monitor's store connection (cfg->database), opened on first use and

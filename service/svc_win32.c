@@ -15,13 +15,11 @@
 #include <windows.h>
 
 #include "config/config.h"
+#include "health.h"
 #include "monitor.h"
 #include "os_win32.h"
 #include "svc.h"
 
-#define WW_EVENT_INFO 1000 /* the service's own messages (docs/service.md) */
-#define WW_EVENT_WARNING 1001
-#define WW_EVENT_ERROR 1002
 #define WW_START_WAIT_HINT 30000
 #define WW_STOP_WAIT_HINT 10000
 
@@ -42,7 +40,10 @@ static void log_eventlog(void *ctx, enum ww_log_level level, const char *msg)
 {
 	static const WORD types[] = { EVENTLOG_ERROR_TYPE, EVENTLOG_WARNING_TYPE,
 				      EVENTLOG_INFORMATION_TYPE };
-	static const DWORD ids[] = { WW_EVENT_ERROR, WW_EVENT_WARNING, WW_EVENT_INFO };
+	/* docs/events.md; 1000/1001 (started/stopped) come from the monitor. */
+	static const DWORD ids[] = { WW_EVENT_SERVICE_ERROR,
+				     WW_EVENT_SERVICE_WARNING,
+				     WW_EVENT_SERVICE_INFO };
 	wchar_t *w = ww_win_utf16(msg);
 	LPCWSTR strings[1];
 
@@ -190,12 +191,10 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 		return;
 	}
 	report(SERVICE_RUNNING, 0, 0);
-	log_eventlog(NULL, WW_LOG_INFO, "wsuswatch service running");
 	while (!ww_monitor_wait(g.monitor, 1000))
 		;
 	report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
 	r = stop_monitor();
-	log_eventlog(NULL, WW_LOG_INFO, "wsuswatch service stopped");
 	report(SERVICE_STOPPED, r, 0);
 }
 

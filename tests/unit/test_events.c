@@ -59,6 +59,8 @@ START_TEST(every_event_has_a_message_and_a_doc_row)
 	expect_id(mc, doc, WW_EVENT_SERVICE_STARTED);
 	expect_id(mc, doc, WW_EVENT_SERVICE_STOPPED);
 	expect_id(mc, doc, WW_EVENT_SERVICE_ERROR);
+	expect_id(mc, doc, WW_EVENT_SERVICE_INFO);
+	expect_id(mc, doc, WW_EVENT_SERVICE_WARNING);
 	for (i = 0; i < ww_health_rule_count(); i++) {
 		struct ww_health_rule_info info;
 

@@ -2,14 +2,19 @@
  * test_monitor.c - the scheduler's arithmetic with injected time, and the
  * loop with test tasks: a hung worker task blocks neither the other tasks
  * nor a stop, failures back off and are reported, `run --once` runs each
- * task once, a failed init is retried, a reload is applied.
+ * task once, a failed init is retried, a reload is applied, a kick makes
+ * a task due, the service's start/stop events reach the sink, and the
+ * built-in task table turns a real SoftwareDistribution.log into status
+ * fields and an alert.
  */
 #include "compat.h"
 
 #include <cjson/cJSON.h>
 
 #include "config/config.h"
+#include "health.h"
 #include "os.h"
+#include "service/health_cycle.h"
 #include "service/monitor.h"
 #include "util.h"
 #include "ww_test.h"
@@ -362,6 +367,258 @@ START_TEST(reload_is_applied_by_the_loop)
 }
 END_TEST
 
+/* ---- a recording alert sink ---- */
+
+#define REC_MAX 64
+
+struct recorder {
+	unsigned ids[REC_MAX];
+	char names[REC_MAX][64];
+	size_t n;
+};
+
+static int rec_notify(void *ctx, const struct ww_alert_event *ev,
+		      struct ww_err *err)
+{
+	struct recorder *r = ctx;
+
+	(void)err;
+	if (r->n < REC_MAX) {
+		r->ids[r->n] = ev->event_id;
+		ww_strlcpy(r->names[r->n], ev->name, sizeof(r->names[0]));
+		r->n++;
+	}
+	return 0;
+}
+
+static size_t rec_count(const struct recorder *r, unsigned id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->ids[i] == id;
+	return n;
+}
+
+START_TEST(service_events_reach_the_sink)
+{
+	static const struct ww_task_def tasks[] = {
+		{ .name = "tail", .interval_ms = every_20ms, .run = fast_run },
+	};
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.tasks = tasks;
+	o.ntasks = 1;
+	o.sink = &sink;
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	ck_assert_uint_eq(rec.n, 0); /* nothing before the start */
+	ck_assert_int_eq(ww_monitor_start(m, &err), 0);
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_uint_eq(rec.ids[0], WW_EVENT_SERVICE_STARTED);
+	ck_assert_int_eq(ww_monitor_stop(m), 0);
+	ck_assert_int_eq(ww_monitor_stop(m), 0); /* a second stop says nothing */
+	ww_monitor_free(m);
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_uint_eq(rec.ids[1], WW_EVENT_SERVICE_STOPPED);
+}
+END_TEST
+
+/* ---- kick ---- */
+
+static int slow_runs;
+
+static int64_t every_hour(const struct ww_config *cfg)
+{
+	(void)cfg;
+	return 3600 * 1000;
+}
+
+static int kicker_run(struct ww_monitor *m, void *state, int64_t now,
+		      struct ww_err *err)
+{
+	(void)state;
+	(void)now;
+	(void)err;
+	bump(&fast_runs);
+	if (get(&fast_runs) == 3)
+		ww_monitor_kick(m, "slow");
+	return 0;
+}
+
+static int slow_run(struct ww_monitor *m, void *state, int64_t now,
+		    struct ww_err *err)
+{
+	(void)m;
+	(void)state;
+	(void)now;
+	(void)err;
+	bump(&slow_runs);
+	return 0;
+}
+
+START_TEST(kick_makes_a_task_due)
+{
+	static const struct ww_task_def tasks[] = {
+		{ .name = "kicker", .interval_ms = every_20ms, .run = kicker_run },
+		{ .name = "slow", .interval_ms = every_hour, .run = slow_run },
+	};
+	struct ww_monitor *m;
+	struct ww_err err;
+	int64_t deadline;
+
+	slow_runs = 0;
+	m = new_monitor(tasks, 2, false);
+	ck_assert_int_eq(ww_monitor_start(m, &err), 0);
+	deadline = ww_os_monotonic_ms() + 10000;
+	while (get(&slow_runs) < 2 && ww_os_monotonic_ms() < deadline)
+		ww_os_sleep_ms(10);
+	/* Once at start, once kicked: not after its hour. */
+	ck_assert_int_eq(get(&slow_runs), 2);
+	ww_os_sleep_ms(100);
+	ck_assert_int_eq(get(&slow_runs), 2);
+	ww_monitor_free(m);
+}
+END_TEST
+
+/* ---- the built-in task table on a real log ---- */
+
+/* The fixture's four lines of a successful manual sync, moved to start. */
+static char *sync_log(int64_t start, int64_t *ret_success)
+{
+	static const int offsets[] = { 0, 2, 71, 72 };
+	char *path = ww_test_path("fixtures/synclog/track-sync.log");
+	char *text = ww_test_read_file(path, NULL);
+	struct ww_buf out;
+	char *line, *next;
+	size_t i = 0;
+
+	ck_assert_ptr_nonnull(text);
+	ww_buf_init(&out, 1 << 16);
+	for (line = text; *line && i < 4; line = next, i++) {
+		struct ww_civil c;
+		char *tab = strchr(line, '\t');
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		ck_assert_ptr_nonnull(tab);
+		ww_time_to_civil(start + offsets[i], &c);
+		ck_assert_int_eq(ww_buf_appendf(&out, "%04d-%02d-%02d %02d:%02d:%02d.000 UTC%.*s",
+					       c.year, c.mon, c.day, c.hour, c.min, c.sec,
+					       (int)(next - tab), tab), 0);
+	}
+	ck_assert_uint_eq(i, 4);
+	*ret_success = start + offsets[2];
+	free(text);
+	free(path);
+	return ww_buf_detach(&out);
+}
+
+START_TEST(builtin_tasks_turn_a_log_into_status)
+{
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	char *dir = ww_test_tmpdir("monitor_builtin");
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
+	int64_t success, now = ww_os_now();
+	char *text = sync_log(now - 30 * 3600 - 71, &success);
+	char iso[WW_ISO_TIME_LEN], *json;
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+	cJSON *root, *src;
+
+	ww_test_write_file(logp, text, strlen(text));
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	free(cfg.database);
+	cfg.database = ww_os_path_join(dir, "wsuswatch.db");
+	free(cfg.wsus.log);
+	cfg.wsus.log = ww_strdup(logp);
+	cfg.probes.microsoft_update = WW_OFF; /* no network in unit tests */
+	cfg.probes.upstream = WW_OFF;
+	memset(&o, 0, sizeof(o));
+	o.once = true;
+	o.sink = &sink;
+	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	json = ww_monitor_status_json(m);
+	root = cJSON_Parse(json);
+	ck_assert_ptr_nonnull(root);
+	ww_time_format_iso(success, iso);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 root, "last_successful_sync")), iso);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 root, "last_sync_result")), "succeeded");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 root, "health")), "warning");
+	src = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "sources"), "log");
+	/* The last record waits for the settle time: at least three lines. */
+	ck_assert_double_gt(cJSON_GetNumberValue(
+				    cJSON_GetObjectItemCaseSensitive(src, "offset")), 300);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(src, "error")));
+	/* POSIX and Wine: no event log to read, and that is not a failure. */
+	src = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "sources"), "eventlog");
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(src, "available")));
+	ck_assert_ptr_nonnull(strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+					     src, "error")), "event log unavailable"));
+	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"sync_staleness\",\"state\":\"warning\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"event_id\":2001"));
+	/* The alert went to the sink once; no service events in --once. */
+	ck_assert_uint_eq(rec_count(&rec, 2001), 1);
+	ck_assert_uint_eq(rec_count(&rec, WW_EVENT_SERVICE_STARTED), 0);
+	cJSON_Delete(root);
+	free(json);
+	ww_monitor_free(m);
+	free(text);
+	free(logp);
+	free(dir);
+}
+END_TEST
+
+START_TEST(health_without_a_store_is_critical)
+{
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	char *dir = ww_test_tmpdir("monitor_nostore");
+	char *file = ww_os_path_join(dir, "not-a-dir");
+	char *json;
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+
+	ww_test_write_file(file, "x", 1);
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	free(cfg.database);
+	cfg.database = ww_os_path_join(file, "wsuswatch.db");
+	free(cfg.wsus.log);
+	cfg.wsus.log = NULL;
+	cfg.probes.microsoft_update = WW_OFF;
+	cfg.probes.upstream = WW_OFF;
+	memset(&o, 0, sizeof(o));
+	o.once = true;
+	o.sink = &sink;
+	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	ck_assert_int_ne(ww_monitor_run_once(m), 0);
+	json = ww_monitor_status_json(m);
+	ck_assert_ptr_nonnull(strstr(json, "\"health\":\"critical\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"sources:database\",\"state\":\"critical\""));
+	free(json);
+	ww_monitor_free(m);
+	free(file);
+	free(dir);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("monitor");
@@ -378,6 +635,10 @@ Suite *ww_test_suite(void)
 	tcase_add_test(loop, run_once_runs_each_task_once);
 	tcase_add_test(loop, failed_init_is_retried);
 	tcase_add_test(loop, reload_is_applied_by_the_loop);
+	tcase_add_test(loop, service_events_reach_the_sink);
+	tcase_add_test(loop, kick_makes_a_task_due);
+	tcase_add_test(loop, builtin_tasks_turn_a_log_into_status);
+	tcase_add_test(loop, health_without_a_store_is_critical);
 	suite_add_tcase(s, loop);
 	return s;
 }
