@@ -8,31 +8,33 @@
 #include "err.h"
 #include "util.h"
 
+/* In the order an administrator meets them; --help prints this order. */
 static const struct ww_cmd commands[] = {
-	{ "check", ww_cmd_check, "check",
-	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
-	{ "config", ww_cmd_config, "config check [FILE] | config show",
-	  "validate a configuration file / print the effective one" },
 	{ "run", ww_cmd_run, "run [--foreground] [--once]",
 	  "the monitor (Windows: the service entry point)" },
 	{ "status", ww_cmd_status, "status [--json]",
 	  "ask the running monitor for its status" },
+	{ "check", ww_cmd_check, "check",
+	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
+	{ "diagnose", ww_cmd_diagnose,
+	  "diagnose [--json] [--log FILE] [--no-probes] [--timeout S]",
+	  "one full pass of every check, grouped like the troubleshooting guide" },
+	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
+	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
+	{ "analyze", ww_cmd_analyze,
+	  "analyze [--log FILE]... [--events FILE] [--json]",
+	  "offline analysis of SoftwareDistribution.log files / event exports" },
+	{ "history", ww_cmd_history, "history [--limit N] [--json]",
+	  "recent sync runs, probe results and alert transitions" },
+	{ "config", ww_cmd_config, "config check [FILE] | config show",
+	  "validate a configuration file / print the effective one" },
 	{ "install", ww_cmd_install, "install [--account NAME]",
 	  "(Windows) register the service and its event source" },
 	{ "uninstall", ww_cmd_uninstall, "uninstall",
 	  "(Windows) remove the service and its event source" },
-	{ "version", ww_cmd_version, "version", "print the version" },
-	{ "analyze", ww_cmd_analyze, "analyze [--log FILE]... [--json]",
-	  "offline analysis of SoftwareDistribution.log files" },
-	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
-	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
-	{ "history", ww_cmd_history, "history [--limit N] [--json]",
-	  "recent sync runs, probe results and alert transitions" },
-	{ "diagnose", ww_cmd_diagnose,
-	  "diagnose [--json] [--log FILE] [--no-probes] [--timeout S]",
-	  "one full pass of every check, grouped like the troubleshooting guide" },
 	{ "eventlog-check", ww_cmd_eventlog_check, "eventlog-check [--json]",
 	  "can the Windows event log be read here (diagnostic)" },
+	{ "version", ww_cmd_version, "version", "print the version" },
 };
 
 static void print_help(FILE *f)
@@ -42,7 +44,12 @@ static void print_help(FILE *f)
 	fprintf(f, "usage: wsuswatch [--config FILE] COMMAND [options]\n\n"
 		   "Watches WSUS synchronization health.\n\ncommands:\n");
 	for (i = 0; i < WW_ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-34s %s\n", commands[i].usage, commands[i].summary);
+		if (strlen(commands[i].usage) > 34)
+			fprintf(f, "  %s\n  %-34s %s\n", commands[i].usage, "",
+				commands[i].summary);
+		else
+			fprintf(f, "  %-34s %s\n", commands[i].usage,
+				commands[i].summary);
 	fprintf(f, "\nexit codes: 0 ok, 1 warning, 2 critical/probe failed, "
 		   "3 unknown, 64 usage,\n65 bad input, 66 cannot open input, "
 		   "69 monitor not running, 74 I/O or database error, 77 permission denied,\n"
