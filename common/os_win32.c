@@ -4,6 +4,8 @@
 #include "compat.h"
 
 #include <windows.h>
+#include <fcntl.h>
+#include <io.h>
 #include <sddl.h>
 #include <wincred.h>
 #include <shlobj.h>
@@ -464,6 +466,44 @@ FILE *ww_os_fopen(const char *path, const char *mode)
 	free(wp);
 	free(wm);
 	return f;
+}
+
+FILE *ww_os_fopen_new(const char *path)
+{
+	wchar_t *wp = ww_win_utf16(path);
+	HANDLE h = INVALID_HANDLE_VALUE;
+	FILE *f = NULL;
+	int fd = -1;
+
+	/* CREATE_NEW fails on any existing name, a symlink or junction too. */
+	if (wp)
+		h = CreateFileW(wp, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW,
+				FILE_ATTRIBUTE_NORMAL, NULL);
+	free(wp);
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = GetLastError() == ERROR_FILE_EXISTS ? EEXIST : EACCES;
+		return NULL;
+	}
+	fd = _open_osfhandle((intptr_t)h, _O_WRONLY | _O_BINARY);
+	if (fd < 0) {
+		CloseHandle(h);
+		return NULL;
+	}
+	f = _fdopen(fd, "wb");
+	if (!f)
+		_close(fd);
+	return f;
+}
+
+int ww_os_remove(const char *path)
+{
+	wchar_t *wp = ww_win_utf16(path);
+	int r = wp && DeleteFileW(wp) ? 0 : -1;
+
+	if (r)
+		errno = wp && GetLastError() == ERROR_FILE_NOT_FOUND ? ENOENT : EACCES;
+	free(wp);
+	return r;
 }
 
 int ww_os_rename_replace(const char *from, const char *to,
