@@ -226,18 +226,35 @@ bool ww_os_path_exists(const char *path)
 	return ok;
 }
 
-static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
+static int private_sd(PSECURITY_DESCRIPTOR *ret, const char *path,
+		      struct ww_err *err)
 {
-	PSECURITY_DESCRIPTOR sd = NULL;
-	int r = 0;
-
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
-		    WW_SDDL_PRIVATE, SDDL_REVISION_1, &sd, NULL))
+		    L"O:BA" WW_SDDL_PRIVATE, SDDL_REVISION_1, ret, NULL))
 		return ww_win_err(err, GetLastError(),
 				  "ConvertStringSecurityDescriptorToSecurityDescriptorW()",
 				  path);
-	if (!SetFileSecurityW(w, DACL_SECURITY_INFORMATION |
-				       PROTECTED_DACL_SECURITY_INFORMATION, sd))
+	return 0;
+}
+
+/*
+ * The owner matters as much as the DACL: an owner may always rewrite the
+ * DACL, and any user can create C:\ProgramData\wsuswatch before the
+ * service first runs.  So the directory is given to Administrators too.
+ * An account that may not assign that owner (not elevated) cannot be the
+ * service either; it gets the DACL alone rather than an error.
+ */
+static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
+{
+	const SECURITY_INFORMATION dacl = DACL_SECURITY_INFORMATION |
+					  PROTECTED_DACL_SECURITY_INFORMATION;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	int r = private_sd(&sd, path, err);
+
+	if (r)
+		return r;
+	if (!SetFileSecurityW(w, dacl | OWNER_SECURITY_INFORMATION, sd) &&
+	    (GetLastError() != ERROR_INVALID_OWNER || !SetFileSecurityW(w, dacl, sd)))
 		r = ww_win_err(err, GetLastError(), "SetFileSecurityW()", path);
 	LocalFree(sd);
 	return r;
@@ -246,13 +263,24 @@ static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
 static int mkdir_one(const char *path, struct ww_err *err)
 {
 	wchar_t *w = ww_win_utf16(path);
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
 	DWORD attr;
 	int r = 0;
 
 	if (!w)
 		return ww_err_set(err, WW_EINVAL, "'%s': not valid UTF-8", path);
-	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+	/*
+	 * Born private (DACL only: the owner is fixed in secure_dir), so there
+	 * is no moment when the inherited ACL of the parent lets others in.
+	 */
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+		    WW_SDDL_PRIVATE, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL))
+		r = ww_win_err(err, GetLastError(),
+			       "ConvertStringSecurityDescriptorToSecurityDescriptorW()",
+			       path);
+	else if (!CreateDirectoryW(w, &sa) && GetLastError() != ERROR_ALREADY_EXISTS)
 		r = ww_win_err(err, GetLastError(), "CreateDirectoryW()", path);
+	LocalFree(sa.lpSecurityDescriptor);
 	attr = GetFileAttributesW(w);
 	if (!r && (attr == INVALID_FILE_ATTRIBUTES ||
 		   !(attr & FILE_ATTRIBUTE_DIRECTORY)))
