@@ -319,8 +319,11 @@ static cJSON *event_json(const struct listed *l)
 	cJSON_AddStringToObject(o, "meaning", ww_meaning_name(l->meaning));
 	cJSON_AddStringToObject(o, "confidence", ww_confidence_name(
 		row ? row->confidence : WW_CONF_UNCONFIRMED));
-	cJSON_AddStringToObject(o, "computer", l->computer);
-	cJSON_AddStringToObject(o, "message", l->message);
+	/* An event without text or computer name: unknown is null (docs/cli.md). */
+	cJSON_AddItemToObject(o, "computer", l->computer[0]
+		? cJSON_CreateString(l->computer) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "message", l->message[0]
+		? cJSON_CreateString(l->message) : cJSON_CreateNull());
 	return o;
 }
 
