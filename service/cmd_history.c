@@ -48,8 +48,9 @@ static const struct col probe_cols[] = {
 	{ "stage", COL_TEXT },          { "result", COL_TEXT },
 	{ "wu_code", COL_TEXT },        { "http_status", COL_INT },
 	{ "tls_version", COL_TEXT },    { "tls_cipher", COL_TEXT },
-	{ "cert_not_after", COL_TIME }, { "clock_skew_seconds", COL_INT },
-	{ "elapsed_ms", COL_INT },      { "hint", COL_TEXT },
+	{ "cert_not_after", COL_TIME }, { "cert_days_left", COL_INT },
+	{ "clock_skew_seconds", COL_INT }, { "elapsed_ms", COL_INT },
+	{ "hint", COL_TEXT },
 };
 
 static const struct col alert_cols[] = {
@@ -65,7 +66,10 @@ static const struct section sections[] = {
 	  sync_cols, WW_ARRAY_SIZE(sync_cols) },
 	{ "probe_results",
 	  "SELECT target, url, at, ok, stage, result, wu_code, http_status,"
-	  " tls_version, tls_cipher, cert_not_after, clock_skew, elapsed_ms,"
+	  " tls_version, tls_cipher, cert_not_after,"
+	  /* floor((not_after - at) / 1 day), as the probe computes it */
+	  " (cert_not_after - at) / 86400 - ((cert_not_after - at) % 86400 < 0),"
+	  " clock_skew, elapsed_ms,"
 	  " hint FROM probe_result ORDER BY at DESC, id DESC LIMIT ?1",
 	  probe_cols, WW_ARRAY_SIZE(probe_cols) },
 	{ "alert_transitions",
