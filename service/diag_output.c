@@ -157,6 +157,8 @@ static cJSON *json_checks(const struct ww_diag_report *r)
 			break;
 		cJSON_AddStringToObject(o, "name", c->key);
 		cJSON_AddStringToObject(o, "state", ww_state_name(c->state));
+		/* One pass has no history: since when is unknown (docs/cli.md). */
+		cJSON_AddNullToObject(o, "since");
 		cJSON_AddStringToObject(o, "summary", c->reason);
 		add_text(o, "value", c->have_value ? c->value : NULL);
 		add_text(o, "threshold", c->threshold);
