@@ -942,6 +942,13 @@ int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 		ww_monitor_log(m, WW_LOG_INFO, "control endpoint '%s' ready",
 			       ww_control_server_endpoint(m->control));
 	}
+	/*
+	 * Open the OS sink before any thread that may report through it
+	 * starts: ww_monitor_sink() opens it lazily without a lock, and the
+	 * loop thread's health task and this thread's "started" event would
+	 * otherwise both open it at once.
+	 */
+	(void)ww_monitor_sink(m);
 	r = start_workers(m, err);
 	if (!r && ww_thread_create(&m->loop, loop_main, m))
 		r = ww_err_set(err, WW_ENOMEM, "cannot start the monitor thread");
