@@ -378,8 +378,14 @@ static int poll_once(struct ww_tailer *t)
 		r = check_truncation(t);
 	if (!r && t->f)
 		r = read_available(t, &grew);
+	/*
+	 * A wall clock that stepped back since the last growth (now before
+	 * it) counts as settled: otherwise the last record would wait for the
+	 * clock to catch up, possibly for hours.
+	 */
 	if (!r && t->f && !grew && ww_synclog_parser_pending(t->parser) &&
-	    t->now - t->last_growth >= t->opt.settle_seconds)
+	    (t->now - t->last_growth >= t->opt.settle_seconds ||
+	     t->now < t->last_growth))
 		r = ww_synclog_parser_flush(t->parser, true, t->err);
 	if (!r)
 		r = ww_sync_tracker_expire(&t->tracker, t->now, put_run, t);

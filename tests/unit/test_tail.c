@@ -359,6 +359,27 @@ START_TEST(tail_sync_runs_reach_the_store)
 }
 END_TEST
 
+/*
+ * The wall clock stepped back an hour (NTP, an administrator) right after
+ * the last growth: the last record must still settle, not wait an hour.
+ */
+START_TEST(tail_settles_after_the_clock_steps_back)
+{
+	struct env e;
+	struct ww_tailer_stats st;
+
+	env_init(&e, "tail-clockback");
+	append(e.path, 0, 10);
+	memset(&st, 0, sizeof(st));
+	poll_ok(&e, &st);
+	e.now -= 3600;
+	poll_ok(&e, &st);
+	poll_ok(&e, &st);
+	assert_exactly_once(&e, 10);
+	env_free(&e);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("tail");
@@ -370,6 +391,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_checksum_catches_reuse);
 	tcase_add_test(tc, tail_first_start_is_bounded);
 	tcase_add_test(tc, tail_sync_runs_reach_the_store);
+	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
 	suite_add_tcase(s, tc);
 	return s;
 }
