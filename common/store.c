@@ -24,6 +24,8 @@ struct ww_store {
 	bool readonly;
 	int64_t user_version;   /* as found at open, before migrating */
 	int64_t application_id; /* as found at open */
+	/* The last failure since the last commit, "" when none. */
+	char failure[WW_ERR_MSG_MAX];
 };
 
 /* Test hooks (store_internal.h); NULL / 0 mean the product's values. */
@@ -101,7 +103,18 @@ static int db_error(sqlite3 *db, const char *path, struct ww_err *err,
 
 int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what)
 {
-	return db_error(s->db, s->path, err, what);
+	struct ww_err e;
+	int r = db_error(s->db, s->path, &e, what);
+
+	ww_strlcpy(s->failure, e.msg, sizeof(s->failure));
+	if (err)
+		*err = e;
+	return r;
+}
+
+const char *ww_store_failure(const struct ww_store *s)
+{
+	return s && s->failure[0] ? s->failure : NULL;
 }
 
 static int exec_what(struct ww_store *s, const char *sql, const char *what,
@@ -545,6 +558,8 @@ int ww_store_commit(struct ww_store *s, struct ww_err *err)
 
 	if (r)
 		ww_store_rollback(s);
+	else
+		s->failure[0] = '\0';
 	return r;
 }
 

@@ -72,6 +72,13 @@ void ww_store_rollback(struct ww_store *s);
  */
 int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what);
 
+/*
+ * The message of the last failure ww_store_error() reported since the last
+ * successful commit, or NULL: whether the database currently takes writes
+ * (a lock held by another process, a full disk), for status.
+ */
+const char *ww_store_failure(const struct ww_store *s);
+
 /* One statement without results, e.g. a DELETE.  */
 int ww_store_exec(struct ww_store *s, const char *sql, struct ww_err *err);
 

@@ -69,6 +69,7 @@ static void print_sources(FILE *f, const cJSON *r)
 	const cJSON *src = cJSON_GetObjectItemCaseSensitive(r, "sources");
 	const cJSON *log = cJSON_GetObjectItemCaseSensitive(src, "log");
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(src, "eventlog");
+	const cJSON *db = cJSON_GetObjectItemCaseSensitive(src, "database");
 	const cJSON *off = cJSON_GetObjectItemCaseSensitive(log, "offset");
 	const cJSON *avail = cJSON_GetObjectItemCaseSensitive(ev, "available");
 	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(ev, "last_record_id");
@@ -87,6 +88,9 @@ static void print_sources(FILE *f, const cJSON *r)
 		fprintf(f, ", last record %.0f", rec->valuedouble);
 	if (s_or(ev, "error", NULL))
 		fprintf(f, ", error: %s", s_or(ev, "error", ""));
+	fprintf(f, "\n  database: %s", s_or(db, "path", "(none)"));
+	if (s_or(db, "error", NULL))
+		fprintf(f, ", error: %s", s_or(db, "error", ""));
 	fprintf(f, "\n");
 }
 

@@ -257,6 +257,9 @@ int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 		if (!m->cfg.database)
 			return ww_err_set(err, WW_ECONFIG, "no database configured");
 		r = ww_store_open(m->cfg.database, &m->store, err);
+		if (r)
+			ww_strlcpy(m->model.database.error, err->msg,
+				   sizeof(m->model.database.error));
 	}
 	*ret = m->store;
 	return r;
@@ -295,9 +298,10 @@ static cJSON *array_copy(const cJSON *a)
 	return a ? cJSON_Duplicate(a, true) : cJSON_CreateArray();
 }
 
-static cJSON *render_sources(const struct ww_monitor_model *md)
+static cJSON *render_sources(const struct ww_monitor_model *md,
+			    const char *database)
 {
-	cJSON *src = cJSON_CreateObject();
+	cJSON *src = cJSON_CreateObject(), *db;
 	cJSON *log = cJSON_AddObjectToObject(src, "log");
 	cJSON *ev = cJSON_AddObjectToObject(src, "eventlog");
 
@@ -316,6 +320,11 @@ static cJSON *render_sources(const struct ww_monitor_model *md)
 			      num_or_null(md->eventlog.last_record_id,
 					  md->eventlog.last_record_id >= 0));
 	cJSON_AddItemToObject(ev, "error", str_or_null(md->eventlog.error));
+	db = cJSON_AddObjectToObject(src, "database");
+	if (db) {
+		cJSON_AddItemToObject(db, "path", str_or_null(database));
+		cJSON_AddItemToObject(db, "error", str_or_null(md->database.error));
+	}
 	return src;
 }
 
@@ -371,7 +380,7 @@ static char *render_status(struct ww_monitor *m, uint64_t cycle)
 					  md->last_successful_sync > 0));
 	cJSON_AddItemToObject(r, "checks", array_copy(md->checks));
 	cJSON_AddItemToObject(r, "probes", array_copy(md->probes));
-	cJSON_AddItemToObject(r, "sources", render_sources(md));
+	cJSON_AddItemToObject(r, "sources", render_sources(md, m->cfg.database));
 	cJSON_AddItemToObject(r, "alerts", array_copy(md->alerts));
 	cJSON_AddItemToObject(r, "tasks", render_tasks(m, now_ms(m)));
 	cJSON_AddItemToObject(r, "config", str_or_null(m->cfg.source));
@@ -577,6 +586,23 @@ static void log_outcome(struct ww_monitor *m, const struct ww_task_state *t,
 							      t->failures) / 1000));
 }
 
+/*
+ * sources.database after a task run: the store's last failure since its
+ * last commit, so a lock held by another process or a full disk shows in
+ * status and health until a write goes through again.  An open failure
+ * (ww_monitor_store()) stays until the store opens.
+ */
+static void database_state(struct ww_monitor *m)
+{
+	const char *f;
+
+	if (!m->store)
+		return;
+	f = ww_store_failure(m->store);
+	ww_strlcpy(m->model.database.error, f ? f : "",
+		   sizeof(m->model.database.error));
+}
+
 static void record(struct ww_monitor *m, struct ww_task_state *t, int rc,
 		   const struct ww_err *err, int64_t started_ms)
 {
@@ -596,6 +622,7 @@ static void record(struct ww_monitor *m, struct ww_task_state *t, int rc,
 	}
 	ww_sched_done(t, end, rc == 0);
 	remember(m, t, rc == 0);
+	database_state(m);
 	log_outcome(m, t, before, prev);
 	m->dirty = true;
 }

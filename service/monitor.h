@@ -111,6 +111,14 @@ struct ww_monitor_model {
 		int64_t last_record_id; /* -1: unknown */
 		char error[WW_TASK_ERROR_MAX];
 	} eventlog;
+	struct {
+		/*
+		 * Why the database takes no writes (cannot be opened, locked
+		 * by another process, disk full), "" when the last attempt
+		 * worked.  The monitor sets it after every task run.
+		 */
+		char error[WW_TASK_ERROR_MAX];
+	} database;
 };
 
 /* ---- the monitor ---- */

@@ -84,8 +84,13 @@ static void sources_from_model(const struct ww_monitor_model *md,
 {
 	struct ww_health_source *log = &src[WW_SOURCE_LOG];
 	struct ww_health_source *ev = &src[WW_SOURCE_EVENTLOG];
+	struct ww_health_source *db = &src[WW_SOURCE_DATABASE];
 
 	memset(src, 0, sizeof(*src) * WW_SOURCE_COUNT);
+	/* The database is always used; its trouble is critical (health.c). */
+	db->known = true;
+	db->ok = !md->database.error[0];
+	ww_strlcpy(db->error, md->database.error, sizeof(db->error));
 	/* The log counts once the tail task has run (or failed). */
 	log->known = md->log.path && (md->log.last_read_at > 0 ||
 				      md->log.error[0] || md->log.offset >= 0);
