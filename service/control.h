@@ -45,6 +45,11 @@ struct ww_control_source {
 	char *(*history_json)(void *ctx, int limit);
 	char *(*version_json)(void *ctx);
 	void *ctx;
+	/*
+	 * The server's own trouble (a failing poll() or accept(), running
+	 * out of descriptors), called from the control thread; may be NULL.
+	 */
+	void (*log)(void *ctx, const char *msg);
 };
 
 /* Accumulates one request line from a byte stream. */

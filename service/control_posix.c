@@ -21,6 +21,7 @@
 #define WW_LISTEN_BACKLOG 512
 #define WW_DRAIN_MS 1000           /* reading what a client still sends */
 #define WW_DRAIN_MAX (64 * 1024)   /* ... and at most this much of it */
+#define WW_CONTROL_RETRY_MS 100    /* after poll() or accept() ran out of something */
 
 /*
  * A client is read, answered, then drained: closing a Unix socket with
@@ -49,6 +50,8 @@ struct ww_control_server {
 	struct ww_thread *thread;
 	struct ww_client *clients; /* WW_CONTROL_MAX_CLIENTS slots */
 	size_t nclients;
+	int64_t accept_pause_until; /* monotonic ms; listener not polled before */
+	int last_errno;             /* of the last trouble logged, 0: none */
 };
 
 char *ww_control_endpoint(const struct ww_config *cfg)
@@ -263,6 +266,21 @@ static void client_drain(struct ww_control_server *s, struct ww_client *c)
 		client_close(s, c);
 }
 
+/* Log the server's trouble once per distinct errno, not once per loop. */
+static void trouble(struct ww_control_server *s, int e, const char *what)
+{
+	char msg[256];
+
+	if (e == s->last_errno)
+		return;
+	s->last_errno = e;
+	if (!s->src.log)
+		return;
+	snprintf(msg, sizeof(msg), "%s failed: %s; retrying every %d ms", what,
+		 strerror(e), WW_CONTROL_RETRY_MS);
+	s->src.log(s->src.ctx, msg);
+}
+
 static void accept_clients(struct ww_control_server *s)
 {
 	size_t i = 0;
@@ -270,8 +288,20 @@ static void accept_clients(struct ww_control_server *s)
 	while (s->nclients < WW_CONTROL_MAX_CLIENTS) {
 		int fd = accept(s->lfd, NULL, NULL);
 
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+			       errno == ENOBUFS || errno == ENOMEM)) {
+			/*
+			 * The pending connection stays, so the listener stays
+			 * readable: without a pause the thread would spin.
+			 */
+			trouble(s, errno, "accept()");
+			s->accept_pause_until = ww_os_monotonic_ms() +
+						WW_CONTROL_RETRY_MS;
+			return;
+		}
 		if (fd < 0)
 			return; /* EAGAIN, or a client gone before accept */
+		s->last_errno = 0;
 		if (set_nonblock(fd)) {
 			close(fd);
 			continue;
@@ -312,8 +342,11 @@ static int build_pollfds(struct ww_control_server *s, struct pollfd *p,
 
 	p[0].fd = s->wake[0];
 	p[0].events = POLLIN;
-	p[1].fd = s->nclients < WW_CONTROL_MAX_CLIENTS ? s->lfd : -1;
+	p[1].fd = s->nclients < WW_CONTROL_MAX_CLIENTS &&
+				  now >= s->accept_pause_until ? s->lfd : -1;
 	p[1].events = POLLIN;
+	if (now < s->accept_pause_until && s->accept_pause_until - now < t)
+		t = s->accept_pause_until - now;
 	for (i = 0; i < WW_CONTROL_MAX_CLIENTS; i++) {
 		struct ww_client *c = &s->clients[i];
 
@@ -330,6 +363,20 @@ static int build_pollfds(struct ww_control_server *s, struct pollfd *p,
 	return (int)n;
 }
 
+/*
+ * poll() itself failed (ENOMEM; EINVAL would be a bug): say so and retry,
+ * the endpoint must not vanish silently.  True when a stop was asked for
+ * meanwhile (the wake pipe is readable without poll()).
+ */
+static bool poll_failed(struct ww_control_server *s, int e)
+{
+	char c;
+
+	trouble(s, e, "poll()");
+	ww_os_sleep_ms(WW_CONTROL_RETRY_MS);
+	return read(s->wake[0], &c, 1) == 1;
+}
+
 static void serve_main(void *arg)
 {
 	struct ww_control_server *s = arg;
@@ -341,8 +388,11 @@ static void serve_main(void *arg)
 	for (;;) {
 		n = build_pollfds(s, p, map, &timeout);
 		p[0].revents = p[1].revents = 0;
-		if (poll(p, (nfds_t)n, (int)timeout) < 0 && errno != EINTR)
-			break;
+		if (poll(p, (nfds_t)n, (int)timeout) < 0) {
+			if (errno != EINTR && poll_failed(s, errno))
+				break;
+			continue;
+		}
 		if (p[0].revents)
 			break;
 		for (i = 2; i < n; i++) {

@@ -529,6 +529,12 @@ static char *src_history(void *ctx, int limit)
 	return ww_monitor_history_json(ctx, limit);
 }
 
+/* The control thread's own trouble; the log sink is thread-safe. */
+static void src_log(void *ctx, const char *msg)
+{
+	ww_monitor_log(ctx, WW_LOG_ERROR, "control endpoint: %s", msg);
+}
+
 static char *src_version(void *ctx)
 {
 	struct ww_monitor *m = ctx;
@@ -953,7 +959,8 @@ static void lifecycle_failed(struct ww_monitor *m, const struct ww_err *err)
 
 int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 {
-	struct ww_control_source src = { src_status, src_history, src_version, m };
+	struct ww_control_source src = { src_status, src_history, src_version,
+					 m, src_log };
 	char *note = NULL;
 	int r;
 

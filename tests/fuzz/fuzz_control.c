@@ -82,7 +82,7 @@ const size_t ww_fuzz_ntokens = WW_ARRAY_SIZE(ww_fuzz_tokens);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct ww_control_source src = {
-		fake_status, fake_history, fake_version, NULL
+		fake_status, fake_history, fake_version, NULL, NULL
 	};
 	struct ww_control_framer *f = malloc(sizeof(*f));
 	enum ww_frame_state st = WW_FRAME_MORE;

@@ -36,7 +36,7 @@ static char *fake_version(void *ctx)
 }
 
 static const struct ww_control_source src = { fake_status, fake_history,
-					      fake_version, NULL };
+					      fake_version, NULL, NULL };
 
 /* The error code of a response line, or "" when it is not an error. */
 static void expect_error(const char *line, const char *code)
