@@ -92,6 +92,18 @@ static int fill_addr(struct sockaddr_un *sa, const char *path,
  * is created private; an existing one is never chmod'ed behind the
  * administrator's back (think of /tmp).
  */
+static int dir_private(const char *dir, const struct stat *st,
+		       struct ww_err *err)
+{
+	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() &&
+	    !(st->st_mode & 077))
+		return 0;
+	return ww_err_set(err, WW_EPERM,
+			  "control socket directory '%s' must be a directory "
+			  "owned by this user with mode 0700 (it is %04o, uid %u)",
+			  dir, (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid);
+}
+
 static int check_dir(const char *path, struct ww_err *err)
 {
 	char *dir = ww_strdup(path);
@@ -108,17 +120,23 @@ static int check_dir(const char *path, struct ww_err *err)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
-	if (!r && lstat(dir, &st) != 0)
+	if (!r && lstat(dir, &st) != 0) {
 		r = errno == ENOENT ? ww_os_mkdir_private(dir, err)
 				    : ww_err_set_os(err, WW_EIO, (unsigned long)errno,
 						    "lstat() '%s' failed: %s", dir,
 						    strerror(errno));
-	else if (!r && (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-			(st.st_mode & 077)))
-		r = ww_err_set(err, WW_EPERM,
-			       "control socket directory '%s' must be a directory "
-			       "owned by this user with mode 0700 (it is %04o, uid %u)",
-			       dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+		/*
+		 * Whoever created it first wins the mkdir(): another user's
+		 * directory (or link) made between the lstat() above and
+		 * ours is accepted by mkdir as "exists".  Look again.
+		 */
+		if (!r && lstat(dir, &st) != 0)
+			r = ww_err_set_os(err, WW_EIO, (unsigned long)errno,
+					  "lstat() '%s' failed: %s", dir,
+					  strerror(errno));
+	}
+	if (!r)
+		r = dir_private(dir, &st, err);
 	free(dir);
 	return r;
 }
