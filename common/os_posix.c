@@ -145,6 +145,27 @@ static int mkdir_one(const char *path, struct ww_err *err)
 	return 0;
 }
 
+/*
+ * chmod 0700 through a descriptor opened without following a link: a
+ * symbolic link planted in a shared parent (think of /tmp) must not make
+ * a privileged caller chmod whatever it points to.  A leaf that is a link
+ * is left alone; callers check what they got.
+ */
+static int chmod_leaf(const char *path, struct ww_err *err)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0 && errno == ELOOP)
+		return 0;
+	if (fd < 0 || fchmod(fd, 0700) != 0)
+		r = ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
+				  "chmod() '%s' failed: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 int ww_os_mkdir_private(const char *path, struct ww_err *err)
 {
 	char *copy = ww_strdup(path);
@@ -163,9 +184,8 @@ int ww_os_mkdir_private(const char *path, struct ww_err *err)
 	}
 	if (!r)
 		r = mkdir_one(copy, err);
-	if (!r && chmod(copy, 0700) != 0)
-		r = ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
-				  "chmod() '%s' failed: %s", copy, strerror(errno));
+	if (!r)
+		r = chmod_leaf(copy, err);
 	free(copy);
 	return r;
 }
