@@ -268,7 +268,10 @@ static void note_rejected(struct ww_config *cfg, const char *src,
 		 n ? "; " : "", why, src);
 }
 
-/* Set name from discovery unless the file set it. */
+/*
+ * Set name from discovery unless the file set it.  Returns 0 when set
+ * (or left to the file), 1 when the value was not taken, WW_ENOMEM.
+ */
 static int fill(struct ww_config *cfg, const char *name, const char *value,
 		const char *src)
 {
@@ -281,10 +284,11 @@ static int fill(struct ww_config *cfg, const char *name, const char *value,
 	r = ww_config_set(cfg, name, value, WW_ORIGIN_DISCOVERED, src, &e);
 	if (r == WW_ENOMEM)
 		return r;
-	if (r)
+	if (r) {
 		note_rejected(cfg, src, e.msg);
-	else
-		cfg->discovery.applied++;
+		return 1;
+	}
+	cfg->discovery.applied++;
 	return 0;
 }
 
@@ -307,15 +311,15 @@ static int apply_upstream(struct ww_config *cfg, const struct ww_discovered *d)
 		 d->upstream_host.source);
 	/* Port and SSL belong to the host: never mix them with the file's. */
 	if (r || explicit_key(cfg, "wsus.upstream.host"))
-		return r;
+		return r < 0 ? r : 0;
 	if (d->upstream_port.known) {
 		snprintf(port, sizeof(port), "%" PRId64, d->upstream_port.value);
 		r = fill(cfg, "wsus.upstream.port", port, d->upstream_port.source);
 	}
-	if (!r && d->upstream_ssl.known)
+	if (r >= 0 && d->upstream_ssl.known)
 		r = fill(cfg, "wsus.upstream.ssl", yes_no(d->upstream_ssl.value),
 			 d->upstream_ssl.source);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 static int apply_sync(struct ww_config *cfg, const struct ww_discovered *d)
@@ -324,11 +328,13 @@ static int apply_sync(struct ww_config *cfg, const struct ww_discovered *d)
 
 	if (d->muurl.known)
 		r = fill(cfg, "wsus.muurl", d->muurl.value, d->muurl.source);
-	if (r || !d->sync_to_mu.known)
-		return r;
+	if (r < 0 || !d->sync_to_mu.known)
+		return r < 0 ? r : 0;
 	if (d->sync_to_mu.value)
-		return fill(cfg, "wsus.upstream.host", NULL, d->sync_to_mu.source);
-	return apply_upstream(cfg, d);
+		r = fill(cfg, "wsus.upstream.host", NULL, d->sync_to_mu.source);
+	else
+		r = apply_upstream(cfg, d);
+	return r < 0 ? r : 0;
 }
 
 /* A proxy host name as WSUS's console takes it: no scheme, no spaces. */
@@ -368,7 +374,7 @@ static int apply_proxy(struct ww_config *cfg, const struct ww_discovered *d)
 		r = fill(cfg, "proxy.url", NULL, d->use_proxy.source);
 		if (!r && !explicit_key(cfg, "proxy.url"))
 			r = fill(cfg, "proxy.user", NULL, d->use_proxy.source);
-		return r;
+		return r < 0 ? r : 0;
 	}
 	if (!d->proxy_name.known || !proxy_host_ok(d->proxy_name.value)) {
 		note_rejected(cfg, d->proxy_name.source ? d->proxy_name.source :
@@ -381,8 +387,9 @@ static int apply_proxy(struct ww_config *cfg, const struct ww_discovered *d)
 	r = fill(cfg, "proxy.url", url, d->proxy_name.source);
 	/* The user belongs to that proxy: not to one the file names. */
 	if (r || explicit_key(cfg, "proxy.url"))
-		return r;
-	return apply_proxy_user(cfg, d);
+		return r < 0 ? r : 0;
+	r = apply_proxy_user(cfg, d);
+	return r < 0 ? r : 0;
 }
 
 static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
@@ -392,7 +399,8 @@ static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
 
 	if (d->log_path.known) {
 		ww_discover_log_file(d->log_path.value, path, sizeof(path));
-		return fill(cfg, "wsus.log", path, d->log_path.source);
+		return fill(cfg, "wsus.log", path, d->log_path.source) < 0 ?
+			WW_ENOMEM : 0;
 	}
 	if (!d->target_dir.known)
 		return 0;
@@ -400,7 +408,8 @@ static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
 	snprintf(path, sizeof(path), "%s%sLogFiles\\SoftwareDistribution.log",
 		 d->target_dir.value, n && d->target_dir.value[n - 1] == '\\' ?
 		 "" : "\\");
-	return fill(cfg, "wsus.log", path, d->target_dir.source);
+	return fill(cfg, "wsus.log", path, d->target_dir.source) < 0 ?
+		WW_ENOMEM : 0;
 }
 
 /* "port 8531, SSL on, SUSDB on MICROSOFT##WID, content D:\WSUS". */
