@@ -331,7 +331,11 @@ START_TEST(discover_off_or_unavailable)
 	ww_config_release(&c);
 	load(&c, NULL);
 	ck_assert_int_eq(ww_config_discover(&c), 0);
-	/* This test runs on POSIX or under Wine without WSUS. */
+	/* Where WSUS is (a Wine prefix with the Setup key), see wine_discover. */
+	if (c.discovery.code == 0) {
+		ww_config_release(&c);
+		return;
+	}
 	ck_assert_msg(c.discovery.code == WW_EUNAVAIL ||
 		      c.discovery.code == WW_ENOENT, "%d %s", c.discovery.code,
 		      c.discovery.msg);
