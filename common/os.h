@@ -54,6 +54,16 @@ bool ww_os_path_exists(const char *path);
 FILE *ww_os_fopen(const char *path, const char *mode);
 
 /*
+ * Create path for writing, failing when anything (a file, a symlink, a
+ * directory) already has that name, so a privileged writer can never be
+ * pointed at another file through a link planted in a shared directory.
+ * Binary mode; the file is readable by others (0644 before umask) since
+ * its readers (node_exporter) run as another account.  NULL and errno set.
+ */
+FILE *ww_os_fopen_new(const char *path);
+/* Delete a file (a link itself, never its target); 0 or -1 and errno. */
+int ww_os_remove(const char *path);
+/*
  * Rename from over to, replacing an existing `to` atomically where the
  * OS can: rename(2) on POSIX, MoveFileExW(MOVEFILE_REPLACE_EXISTING |
  * MOVEFILE_WRITE_THROUGH) on Windows.  Readers see the old or the new

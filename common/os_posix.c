@@ -3,6 +3,7 @@
  */
 #include "compat.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -337,6 +338,25 @@ bool ww_event_wait(struct ww_event *e, unsigned timeout_ms)
 FILE *ww_os_fopen(const char *path, const char *mode)
 {
 	return fopen(path, mode);
+}
+
+FILE *ww_os_fopen_new(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0644);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "wb");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int ww_os_remove(const char *path)
+{
+	return unlink(path);
 }
 
 int ww_os_rename_replace(const char *from, const char *to,

@@ -4,6 +4,8 @@
 #include "compat.h"
 
 #include <windows.h>
+#include <fcntl.h>
+#include <io.h>
 #include <sddl.h>
 #include <wincred.h>
 #include <shlobj.h>
@@ -224,18 +226,35 @@ bool ww_os_path_exists(const char *path)
 	return ok;
 }
 
-static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
+static int private_sd(PSECURITY_DESCRIPTOR *ret, const char *path,
+		      struct ww_err *err)
 {
-	PSECURITY_DESCRIPTOR sd = NULL;
-	int r = 0;
-
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
-		    WW_SDDL_PRIVATE, SDDL_REVISION_1, &sd, NULL))
+		    L"O:BA" WW_SDDL_PRIVATE, SDDL_REVISION_1, ret, NULL))
 		return ww_win_err(err, GetLastError(),
 				  "ConvertStringSecurityDescriptorToSecurityDescriptorW()",
 				  path);
-	if (!SetFileSecurityW(w, DACL_SECURITY_INFORMATION |
-				       PROTECTED_DACL_SECURITY_INFORMATION, sd))
+	return 0;
+}
+
+/*
+ * The owner matters as much as the DACL: an owner may always rewrite the
+ * DACL, and any user can create C:\ProgramData\wsuswatch before the
+ * service first runs.  So the directory is given to Administrators too.
+ * An account that may not assign that owner (not elevated) cannot be the
+ * service either; it gets the DACL alone rather than an error.
+ */
+static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
+{
+	const SECURITY_INFORMATION dacl = DACL_SECURITY_INFORMATION |
+					  PROTECTED_DACL_SECURITY_INFORMATION;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	int r = private_sd(&sd, path, err);
+
+	if (r)
+		return r;
+	if (!SetFileSecurityW(w, dacl | OWNER_SECURITY_INFORMATION, sd) &&
+	    (GetLastError() != ERROR_INVALID_OWNER || !SetFileSecurityW(w, dacl, sd)))
 		r = ww_win_err(err, GetLastError(), "SetFileSecurityW()", path);
 	LocalFree(sd);
 	return r;
@@ -244,13 +263,24 @@ static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
 static int mkdir_one(const char *path, struct ww_err *err)
 {
 	wchar_t *w = ww_win_utf16(path);
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
 	DWORD attr;
 	int r = 0;
 
 	if (!w)
 		return ww_err_set(err, WW_EINVAL, "'%s': not valid UTF-8", path);
-	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+	/*
+	 * Born private (DACL only: the owner is fixed in secure_dir), so there
+	 * is no moment when the inherited ACL of the parent lets others in.
+	 */
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+		    WW_SDDL_PRIVATE, SDDL_REVISION_1, &sa.lpSecurityDescriptor, NULL))
+		r = ww_win_err(err, GetLastError(),
+			       "ConvertStringSecurityDescriptorToSecurityDescriptorW()",
+			       path);
+	else if (!CreateDirectoryW(w, &sa) && GetLastError() != ERROR_ALREADY_EXISTS)
 		r = ww_win_err(err, GetLastError(), "CreateDirectoryW()", path);
+	LocalFree(sa.lpSecurityDescriptor);
 	attr = GetFileAttributesW(w);
 	if (!r && (attr == INVALID_FILE_ATTRIBUTES ||
 		   !(attr & FILE_ATTRIBUTE_DIRECTORY)))
@@ -464,6 +494,44 @@ FILE *ww_os_fopen(const char *path, const char *mode)
 	free(wp);
 	free(wm);
 	return f;
+}
+
+FILE *ww_os_fopen_new(const char *path)
+{
+	wchar_t *wp = ww_win_utf16(path);
+	HANDLE h = INVALID_HANDLE_VALUE;
+	FILE *f = NULL;
+	int fd = -1;
+
+	/* CREATE_NEW fails on any existing name, a symlink or junction too. */
+	if (wp)
+		h = CreateFileW(wp, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_NEW,
+				FILE_ATTRIBUTE_NORMAL, NULL);
+	free(wp);
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = GetLastError() == ERROR_FILE_EXISTS ? EEXIST : EACCES;
+		return NULL;
+	}
+	fd = _open_osfhandle((intptr_t)h, _O_WRONLY | _O_BINARY);
+	if (fd < 0) {
+		CloseHandle(h);
+		return NULL;
+	}
+	f = _fdopen(fd, "wb");
+	if (!f)
+		_close(fd);
+	return f;
+}
+
+int ww_os_remove(const char *path)
+{
+	wchar_t *wp = ww_win_utf16(path);
+	int r = wp && DeleteFileW(wp) ? 0 : -1;
+
+	if (r)
+		errno = wp && GetLastError() == ERROR_FILE_NOT_FOUND ? ENOENT : EACCES;
+	free(wp);
+	return r;
 }
 
 int ww_os_rename_replace(const char *from, const char *to,

@@ -410,12 +410,22 @@ const char *ww_control_server_endpoint(const struct ww_control_server *s)
 /* ---------------------------------------------------------------- */
 /* client                                                             */
 
+/*
+ * The CLI often runs elevated.  Without a SQOS flag the server end may
+ * impersonate the client fully, so whoever squats the pipe name while the
+ * service is down (any user can create a pipe of a name nobody serves)
+ * would receive an administrator's token.  SECURITY_IDENTIFICATION lets a
+ * server learn who we are, never act as us.
+ */
+#define WW_PIPE_CLIENT_FLAGS \
+	(FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION)
+
 static int open_pipe(const char *name, const wchar_t *wname, int64_t deadline,
 		     HANDLE *ret, struct ww_err *err)
 {
 	for (;;) {
 		HANDLE h = CreateFileW(wname, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-				       OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+				       OPEN_EXISTING, WW_PIPE_CLIENT_FLAGS, NULL);
 		DWORD e = GetLastError();
 		int64_t left = deadline - ww_os_monotonic_ms();
 

@@ -237,7 +237,13 @@ int ww_metrics_write(const char *path, const struct ww_health_snapshot *snap,
 		goto out;
 	}
 	snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
-	f = ww_os_fopen(tmp, "wb");
+	/*
+	 * The textfile directory is often writable by node_exporter's group:
+	 * whatever has the temp name (a leftover, or a symlink to a file of
+	 * ours) goes, and the temp file is created afresh, never opened.
+	 */
+	ww_os_remove(tmp);
+	f = ww_os_fopen_new(tmp);
 	if (!f) {
 		r = ww_err_set_os(err, WW_EIO, (unsigned long)errno,
 				  "%s: cannot create: %s", tmp, strerror(errno));
@@ -246,14 +252,14 @@ int ww_metrics_write(const char *path, const struct ww_health_snapshot *snap,
 	r = fwrite(b.data, 1, b.len, f) != b.len;
 	if (fclose(f) != 0 || r) {
 		f = NULL;
-		remove(tmp);
+		ww_os_remove(tmp);
 		r = ww_err_set(err, WW_EIO, "%s: write failed", tmp);
 		goto out;
 	}
 	f = NULL;
 	r = ww_os_rename_replace(tmp, path, err);
 	if (r)
-		remove(tmp);
+		ww_os_remove(tmp);
 out:
 	if (f)
 		fclose(f);

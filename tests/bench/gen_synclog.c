@@ -7,8 +7,9 @@
  * traces; now and then a SQL deadlock.  Messages are the real sample
  * texts (tests/fixtures/synclog).  Deterministic (fixed seed).
  *
- * usage: ww_bench_gen OUT MEGABYTES      write the log
- *        ww_bench_gen --patterns         print the classifier's patterns
+ * usage: ww_bench_gen OUT MEGABYTES        write the log
+ *        ww_bench_gen --records OUT N      write the log, N records
+ *        ww_bench_gen --patterns           print the classifier's patterns
  */
 #include "compat.h"
 
@@ -48,7 +49,7 @@ static const char *const failures[] = {
 static FILE *out;
 static int64_t now = 1704067200; /* 2024-01-01 */
 static unsigned ms;
-static uint64_t written;
+static uint64_t written, records;
 
 static void line(const char *level, const char *proc, const char *comp,
 		 const char *msg)
@@ -61,6 +62,7 @@ static void line(const char *level, const char *proc, const char *comp,
 		    c.year, c.mon, c.day, c.hour, c.min, c.sec, ms, level, proc,
 		    comp, msg);
 	written += (uint64_t)n;
+	records++;
 	ms = (ms + 1 + rng() % 200) % 1000;
 	if (ms < 200)
 		now++;
@@ -95,7 +97,9 @@ static void sync_run(void)
 	line("Info", "WsusService.31", "CatalogSyncAgent.SetSubscriptionStateWithRetry", "Firing event SyncFinish...");
 }
 
-static int generate(const char *path, uint64_t bytes)
+/* Stops at bytes or at max_records, whichever comes first (the last sync
+ * may overshoot by a few records: the benchmark counts what it reads). */
+static int generate(const char *path, uint64_t bytes, uint64_t max_records)
 {
 	int64_t next_sync = now + 3600;
 	char proc[32];
@@ -103,7 +107,7 @@ static int generate(const char *path, uint64_t bytes)
 	out = fopen(path, "wb");
 	if (!out)
 		return 1;
-	while (written < bytes) {
+	while (written < bytes && records < max_records) {
 		uint32_t r = rng() % 1000;
 
 		if (now >= next_sync) {
@@ -137,9 +141,13 @@ int main(int argc, char **argv)
 			printf("%s\n", p);
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "--records") == 0 &&
+	    !ww_parse_i64(argv[3], &mb) && mb > 0)
+		return generate(argv[2], UINT64_MAX, (uint64_t)mb);
 	if (argc != 3 || ww_parse_i64(argv[2], &mb) || mb <= 0) {
-		fprintf(stderr, "usage: ww_bench_gen OUT MEGABYTES | --patterns\n");
+		fprintf(stderr, "usage: ww_bench_gen OUT MEGABYTES | --records OUT N"
+			" | --patterns\n");
 		return 64;
 	}
-	return generate(argv[1], (uint64_t)mb << 20);
+	return generate(argv[1], (uint64_t)mb << 20, UINT64_MAX);
 }
