@@ -354,6 +354,8 @@ int ww_config_init(struct ww_config *cfg, struct ww_err *err)
 			r = set_scalar(k, cfg, def, true, why, sizeof(why));
 		free(dyn);
 	}
+	cfg->discovery.code = WW_ESTATE;
+	ww_strlcpy(cfg->discovery.msg, "not attempted", sizeof(cfg->discovery.msg));
 	if (r) {
 		ww_config_release(cfg);
 		if (r == WW_ENOMEM)
@@ -712,6 +714,9 @@ static int load_key(struct loader *ld, const char *name, yaml_mark_t mark)
 	pos->seen = true;
 	pos->line = mark.line + 1;
 	pos->col = mark.column + 1;
+	/* Explicit, even when null: discovery must not fill it (all or
+	 * nothing still holds: this is the temporary's table). */
+	ld->cfg->origin[k - ww_config_keys] = WW_ORIGIN_FILE;
 	return load_value(ld, k);
 }
 
@@ -928,6 +933,54 @@ int ww_config_load_file(struct ww_config *cfg, const char *path,
 	return r;
 }
 
+/* ---- Setting one key ---- */
+
+int ww_config_set(struct ww_config *cfg, const char *name, const char *value,
+		  enum ww_config_origin origin, const char *source,
+		  struct ww_err *err)
+{
+	const struct ww_config_key *k = ww_config_key_find(name);
+	char why[WW_ERR_MSG_MAX];
+	size_t idx;
+	int r;
+
+	if (!k || k->type == WW_CFG_STRLIST)
+		return ww_err_set(err, WW_EINVAL, "'%s' cannot be set here", name);
+	idx = (size_t)(k - ww_config_keys);
+	if (!value) {
+		if (!(k->flags & WW_CFG_NULLABLE))
+			return ww_err_set(err, WW_ECONFIG, "'%s' must not be null",
+					  name);
+		r = set_string(k, cfg, "", true, why, sizeof(why));
+	} else if (strlen(value) > WW_CONFIG_MAX_SCALAR) {
+		return ww_err_set(err, WW_ECONFIG, "'%s': value longer than %d "
+				  "bytes", name, WW_CONFIG_MAX_SCALAR);
+	} else if (is_null(value, true) && (k->type == WW_CFG_STRING ||
+					    k->type == WW_CFG_URL)) {
+		/* Text is taken literally: "" or "null" is not a null here. */
+		return ww_err_set(err, WW_ECONFIG, "'%s': empty or null-like "
+				  "value '%s'", name, value);
+	} else {
+		r = set_scalar(k, cfg, value, true, why, sizeof(why));
+	}
+	if (r == WW_ENOMEM)
+		return ww_err_set(err, r, "'%s': out of memory", name);
+	if (r)
+		return ww_err_set(err, r, "%s", why);
+	cfg->origin[idx] = (unsigned char)origin;
+	cfg->origin_source[idx] = source;
+	return 0;
+}
+
+enum ww_config_origin ww_config_origin_of(const struct ww_config *cfg,
+					  const char *name)
+{
+	const struct ww_config_key *k = ww_config_key_find(name);
+
+	return k ? (enum ww_config_origin)cfg->origin[k - ww_config_keys] :
+		   WW_ORIGIN_DEFAULT;
+}
+
 /* ---- Showing ---- */
 
 /* A YAML double-quoted scalar; everything printable passes through. */
@@ -946,6 +999,40 @@ static int show_quoted(struct ww_buf *out, const char *s)
 			r = ww_buf_append(out, s, 1);
 	}
 	return r ? r : ww_buf_appends(out, "\"");
+}
+
+/* One comment line; control characters would end the comment. */
+static int show_comment(struct ww_buf *out, const char *prefix,
+			const char *text)
+{
+	int r = ww_buf_appends(out, prefix);
+
+	for (; !r && *text; text++)
+		r = ww_buf_append(out, (unsigned char)*text < 0x20 ? "?" : text, 1);
+	return r ? r : ww_buf_appends(out, "\n");
+}
+
+/* What discovery found or why it could not; silent where WSUS cannot be. */
+static int show_discovery(struct ww_buf *out,
+			  const struct ww_config_discovery *d)
+{
+	int r = 0;
+
+	if (d->code == WW_ESTATE || d->code == WW_EUNAVAIL)
+		return 0;
+	if (d->code)
+		return show_comment(out, "# WSUS settings not discovered: ",
+				    d->msg);
+	r = ww_buf_appendf(out, "# Discovered from WSUS: %zu key%s (marked "
+			   "\"discovered\"); the file wins over discovery.\n",
+			   d->applied, d->applied == 1 ? "" : "s");
+	if (!r && d->server[0])
+		r = show_comment(out, "# This WSUS server: ", d->server);
+	if (!r && d->susdb_code)
+		r = show_comment(out, "# ", d->susdb_msg);
+	if (!r && d->rejected[0])
+		r = show_comment(out, "# Not taken: ", d->rejected);
+	return r;
 }
 
 static int show_value(struct ww_buf *out, const struct ww_config *cfg,
@@ -1024,10 +1111,16 @@ static int show_key(struct ww_buf *out, const struct ww_config *cfg,
 		if (!r)
 			r = show_value(out, cfg, k, (int)depth * 2);
 	} else {
+		size_t idx = (size_t)(k - ww_config_keys);
+
 		r = ww_buf_appendf(out, "%*s%s: ", (int)depth * 2, "", s);
 		if (!r)
 			r = show_value(out, cfg, k, (int)depth * 2);
-		if (!r)
+		if (!r && cfg->origin[idx] == WW_ORIGIN_DISCOVERED)
+			r = ww_buf_appendf(out, "  # discovered: %s",
+					   cfg->origin_source[idx] ?
+					   cfg->origin_source[idx] : "WSUS");
+		else if (!r)
 			r = ww_buf_appendf(out, "  # %s", k->doc);
 	}
 	return r ? r : ww_buf_appends(out, "\n");
@@ -1048,6 +1141,8 @@ int ww_config_show(const struct ww_config *cfg, struct ww_buf *out)
 	if (!r)
 		r = ww_buf_appends(out, ")\n# The proxy password is never shown, only "
 				   "the variable or credential it is read from.\n");
+	if (!r)
+		r = show_discovery(out, &cfg->discovery);
 	for (i = 0; i < ww_config_nkeys && !r; i++) {
 		r = show_key(out, cfg, &ww_config_keys[i], prev);
 		prev = ww_config_keys[i].name;

@@ -18,6 +18,33 @@
 
 enum ww_tristate { WW_AUTO = 0, WW_ON = 1, WW_OFF = 2 };
 
+/* Where a key's value came from (config show, diagnose). */
+enum ww_config_origin {
+	WW_ORIGIN_DEFAULT = 0,
+	WW_ORIGIN_FILE,       /* written in the configuration file */
+	WW_ORIGIN_DISCOVERED  /* read from WSUS's own settings (discover.h) */
+};
+
+/* Rows of the key table; config_keys.c asserts the table fits. */
+#define WW_CONFIG_MAX_KEYS 64
+
+/*
+ * The outcome of the last discovery (config/discover.h), kept with the
+ * configuration it changed so that "config show", diagnose and the
+ * service can report it.  code: 0 read; WW_EUNAVAIL not Windows;
+ * WW_ENOENT WSUS not installed; WW_ESTATE not attempted (wsus.discover
+ * false, or never run); other: the registry could not be read.
+ */
+struct ww_config_discovery {
+	int code;
+	char msg[WW_ERR_MSG_MAX];       /* why code is not 0, "" when it is */
+	int susdb_code;                 /* 0: SUSDB read; else why not */
+	char susdb_msg[WW_ERR_MSG_MAX]; /* "SUSDB not readable: ..." */
+	char server[160];               /* this WSUS: "port 8530, SSL off, ..." */
+	char rejected[WW_ERR_MSG_MAX];  /* discovered values not taken, why */
+	size_t applied;                 /* keys filled from discovery */
+};
+
 struct ww_strlist {
 	char **items; /* owned, each owned */
 	size_t n;
@@ -77,6 +104,16 @@ struct ww_config {
 		char *socket;     /* POSIX socket path, NULL: default */
 		char *read_group; /* group granted read-only status access */
 	} control;
+
+	/*
+	 * Per row of ww_config_keys[] (same index): where the value came
+	 * from, and for discovered values a static text naming the source
+	 * ("SUSDB tbConfigurationB.MUUrl").  A key set in the file, even to
+	 * null, is WW_ORIGIN_FILE: discovery never overrides it.
+	 */
+	unsigned char origin[WW_CONFIG_MAX_KEYS];
+	const char *origin_source[WW_CONFIG_MAX_KEYS];
+	struct ww_config_discovery discovery;
 };
 
 /* Fill cfg with the compiled-in defaults. cfg is overwritten. */
@@ -98,9 +135,23 @@ int ww_config_load_string(struct ww_config *cfg, const char *name,
 			  const char *text, size_t len, struct ww_err *err);
 
 /*
+ * Set the key called name from its text form, validated as the loader
+ * does (value NULL: null, for keys that allow it), and record origin and
+ * source (static string, may be NULL).  On error cfg is unchanged and
+ * err says why, naming the key.
+ */
+int ww_config_set(struct ww_config *cfg, const char *name, const char *value,
+		  enum ww_config_origin origin, const char *source,
+		  struct ww_err *err);
+
+/* Origin of the key called name (WW_ORIGIN_DEFAULT for unknown names). */
+enum ww_config_origin ww_config_origin_of(const struct ww_config *cfg,
+					  const char *name);
+
+/*
  * The effective configuration as YAML, every key present, secrets
  * redacted (only the names of the variable / credential appear).
- * Appends to out.
+ * Discovered values carry "# discovered: SOURCE".  Appends to out.
  */
 int ww_config_show(const struct ww_config *cfg, struct ww_buf *out);
 

@@ -150,6 +150,10 @@ const struct ww_config_key ww_config_keys[] = {
 
 const size_t ww_config_nkeys = WW_ARRAY_SIZE(ww_config_keys);
 
+/* struct ww_config keeps one origin per row. */
+_Static_assert(WW_ARRAY_SIZE(ww_config_keys) <= WW_CONFIG_MAX_KEYS,
+	       "raise WW_CONFIG_MAX_KEYS");
+
 const char *ww_config_type_name(enum ww_config_type type)
 {
 	switch (type) {

@@ -119,7 +119,12 @@ static int check_url(const char *url, const char *what, bool proxy,
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
 	if (curl_url_set(u, CURLUPART_URL, url,
 			 proxy ? CURLU_GUESS_SCHEME : 0) != CURLUE_OK) {
-		r = ww_err_set(err, WW_EINVAL, "%s: not a valid URL", what);
+		/* Quote it only when it cannot hold userinfo (no '@'). */
+		if (strchr(url, '@'))
+			r = ww_err_set(err, WW_EINVAL, "%s: not a valid URL", what);
+		else
+			r = ww_err_set(err, WW_EINVAL, "%s: '%s' is not a valid URL",
+				       what, url);
 		goto out;
 	}
 	if (has_part(u, CURLUPART_USER) || has_part(u, CURLUPART_PASSWORD)) {

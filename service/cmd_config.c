@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config/config.h"
 #include "config/config_keys.h"
+#include "config/discover.h"
 #include "err.h"
 #include "util.h"
 
@@ -38,6 +39,17 @@ int ww_cli_load_config(struct ww_cli *cli)
 			ww_config_release(&cli->cfg);
 			return ww_cli_fail(cli, exit_for(r), "%s", err.msg);
 		}
+	}
+	/* WSUS's own settings fill what the file left out; never fatal. */
+	if (ww_config_discover(&cli->cfg)) {
+		ww_config_release(&cli->cfg);
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	}
+	if (ww_config_discovery_noteworthy(&cli->cfg)) {
+		char note[2 * WW_ERR_MSG_MAX + 64];
+
+		ww_config_discovery_note(&cli->cfg, note, sizeof(note));
+		fprintf(cli->errf, "wsuswatch: note: %s\n", note);
 	}
 	cli->cfg_loaded = true;
 	return 0;

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "config/config.h"
+#include "config/discover.h"
 #include "monitor.h"
 #include "os.h"
 #include "svc.h"
@@ -30,9 +31,23 @@ int ww_svc_load_config(const char *path, struct ww_config *cfg,
 
 	if (!r && path)
 		r = ww_config_load_file(cfg, path, err);
+	if (!r && ww_config_discover(cfg))
+		r = ww_err_set(err, WW_ENOMEM, "WSUS discovery: out of memory");
 	if (r)
 		ww_config_release(cfg);
 	return r;
+}
+
+void ww_svc_log_discovery(const struct ww_config *cfg,
+			  void (*log)(void *, enum ww_log_level, const char *),
+			  void *log_ctx)
+{
+	char note[2 * WW_ERR_MSG_MAX + 64];
+
+	if (!ww_config_discovery_noteworthy(cfg))
+		return;
+	ww_config_discovery_note(cfg, note, sizeof(note));
+	log(log_ctx, WW_LOG_WARNING, note);
 }
 
 void ww_svc_monitor_opts(struct ww_monitor_opts *o,

@@ -17,6 +17,7 @@
  */
 #include "compat.h"
 
+#include "config/config_keys.h"
 #include "diagnose.h"
 #include "util.h"
 
@@ -199,14 +200,41 @@ static void build_input(const struct ww_diag_data *d,
 
 /* ---- 1. configuration ---- */
 
+/* "file t.yaml", "discovered: SUSDB ...", "default" for one key. */
+static void origin_text(const struct ww_config *cfg, const char *key,
+			char *buf, size_t size)
+{
+	const struct ww_config_key *k = ww_config_key_find(key);
+	size_t i = k ? (size_t)(k - ww_config_keys) : 0;
+
+	switch (ww_config_origin_of(cfg, key)) {
+	case WW_ORIGIN_FILE:
+		snprintf(buf, size, "file %s", cfg->source ? cfg->source : "?");
+		break;
+	case WW_ORIGIN_DISCOVERED:
+		snprintf(buf, size, "discovered: %s", cfg->origin_source[i] ?
+			 cfg->origin_source[i] : "WSUS");
+		break;
+	default:
+		snprintf(buf, size, "default");
+		break;
+	}
+}
+
 static void config_source(const struct ww_diag_data *d,
 			  struct ww_diag_report *r)
 {
 	const struct ww_config *cfg = d->cfg;
+	const char *key = r->in.from_upstream ? "wsus.upstream.port" :
+						"wsus.muurl";
+	enum ww_config_origin host = ww_config_origin_of(cfg,
+							 "wsus.upstream.host");
+	bool known = d->from_file || host != WW_ORIGIN_DEFAULT;
+	char o_host[160], o_url[160];
 	struct ww_diag_item *it;
 
 	it = item(r, WW_DIAG_CONFIGURATION, "sync_source",
-		  d->from_file ? WW_DIAG_OK : WW_DIAG_UNKNOWN);
+		  known ? WW_DIAG_OK : WW_DIAG_UNKNOWN);
 	if (r->in.from_upstream)
 		say(it->summary, "synchronizes from the upstream WSUS server "
 		    "%s, port %" PRId64 " (%s)", cfg->wsus.upstream.host,
@@ -215,19 +243,84 @@ static void config_source(const struct ww_diag_data *d,
 	else
 		say(it->summary, "synchronizes from Microsoft Update at %s",
 		    cfg->wsus.muurl ? cfg->wsus.muurl : "(no MUUrl)");
-	if (d->from_file) {
-		say(it->evidence, "configuration file %s", cfg->source ?
-		    cfg->source : "?");
+	origin_text(cfg, "wsus.upstream.host", o_host, sizeof(o_host));
+	origin_text(cfg, key, o_url, sizeof(o_url));
+	say(it->evidence, "wsus.upstream.host from %s; %s from %s", o_host,
+	    key, o_url);
+	if (known)
+		return;
+	ww_strlcpy(it->summary + strlen(it->summary),
+		   " - assumed: built-in defaults, nothing configured or "
+		   "discovered", sizeof(it->summary) - strlen(it->summary));
+	set_hint(it, "Run diagnose on the WSUS server as LocalSystem (so "
+		 "WSUS's own settings can be read), or describe its sync "
+		 "source in a configuration file (wsus.muurl or "
+		 "wsus.upstream) and run diagnose --config FILE");
+}
+
+#define HINT_DISCOVERY \
+	"Run wsuswatch as LocalSystem (the service's account) or an account " \
+	"with read access to SUSDB; check by hand with sqlcmd " \
+	"(docs/discovery.md)"
+
+/* Whether and how WSUS's own settings were read (wsus.discover). */
+static void config_discovery(const struct ww_diag_data *d,
+			     struct ww_diag_report *r)
+{
+	const struct ww_config_discovery *st = &d->cfg->discovery;
+	struct ww_diag_item *it;
+
+	if (st->code == WW_ESTATE || st->code == WW_EUNAVAIL ||
+	    st->code == WW_ENOENT) {
+		it = item(r, WW_DIAG_CONFIGURATION, "discovery", WW_DIAG_SKIPPED);
+		say(it->summary, "%s", st->msg);
 		return;
 	}
-	ww_strlcpy(it->summary + strlen(it->summary),
-		   " - assumed: built-in defaults, nothing configured",
-		   sizeof(it->summary) - strlen(it->summary));
-	say(it->evidence, "no --config file; WSUS's own settings (SUSDB) "
-	    "are not read");
-	set_hint(it, "Describe this WSUS server's sync source in a "
-		 "configuration file (wsus.muurl or wsus.upstream) and run "
-		 "diagnose --config FILE");
+	if (st->code) {
+		it = item(r, WW_DIAG_CONFIGURATION, "discovery", WW_DIAG_UNKNOWN);
+		say(it->summary, "WSUS's registry settings could not be read: %s",
+		    st->msg);
+		set_hint(it, HINT_DISCOVERY);
+		return;
+	}
+	it = item(r, WW_DIAG_CONFIGURATION, "discovery",
+		  st->susdb_code ? WW_DIAG_UNKNOWN : WW_DIAG_OK);
+	if (st->susdb_code) {
+		say(it->summary, "%s", st->susdb_msg);
+		set_hint(it, HINT_DISCOVERY);
+	} else {
+		say(it->summary, "read the registry and SUSDB: %zu key%s "
+		    "discovered", st->applied, st->applied == 1 ? "" : "s");
+	}
+	say(it->evidence, "this WSUS server: %s%s%s", st->server,
+	    st->rejected[0] ? "; not taken: " : "", st->rejected);
+}
+
+/* Where the values came from: file, discovered, default. */
+static void config_origins(const struct ww_diag_data *d,
+			   struct ww_diag_report *r)
+{
+	const struct ww_config *cfg = d->cfg;
+	size_t i, n[3] = { 0, 0, 0 }, len = 0;
+	struct ww_diag_item *it;
+
+	it = item(r, WW_DIAG_CONFIGURATION, "value_sources", WW_DIAG_OK);
+	for (i = 0; i < ww_config_nkeys; i++) {
+		unsigned o = cfg->origin[i];
+
+		n[o < 3 ? o : 0]++;
+		if (o == WW_ORIGIN_DEFAULT || len >= WW_DIAG_TEXT_MAX - 1)
+			continue;
+		len += (size_t)snprintf(it->evidence + len, WW_DIAG_TEXT_MAX - len,
+					"%s%s (%s)", len ? "; " : "",
+					ww_config_keys[i].name,
+					o == WW_ORIGIN_FILE ? "file" :
+					cfg->origin_source[i] ?
+					cfg->origin_source[i] : "discovered");
+	}
+	say(it->summary, "%zu from the file, %zu discovered from WSUS, %zu "
+	    "defaults", n[WW_ORIGIN_FILE], n[WW_ORIGIN_DISCOVERED],
+	    n[WW_ORIGIN_DEFAULT]);
 }
 
 static void config_muurl(const struct ww_diag_data *d,
@@ -236,6 +329,7 @@ static void config_muurl(const struct ww_diag_data *d,
 	const struct ww_check_result *c = ww_health_find(&r->health,
 							 "muurl_policy");
 	struct ww_diag_item *it;
+	char from[160];
 
 	if (r->in.from_upstream) {
 		it = item(r, WW_DIAG_CONFIGURATION, "muurl_policy",
@@ -246,8 +340,9 @@ static void config_muurl(const struct ww_diag_data *d,
 	}
 	it = item(r, WW_DIAG_CONFIGURATION, "muurl_policy", from_check(c));
 	say(it->summary, "%s", c ? c->reason : "MUUrl could not be judged");
-	say(it->evidence, "wsus.muurl: %s", d->cfg->wsus.muurl ?
-	    d->cfg->wsus.muurl : "(none)");
+	origin_text(d->cfg, "wsus.muurl", from, sizeof(from));
+	say(it->evidence, "wsus.muurl: %s (%s)", d->cfg->wsus.muurl ?
+	    d->cfg->wsus.muurl : "(none)", from);
 	if (it->state != WW_DIAG_OK)
 		set_hint(it, HINT_MUURL_FIX);
 }
@@ -698,6 +793,8 @@ void ww_diag_build(const struct ww_diag_data *d, struct ww_diag_report *r)
 	build_input(d, &r->in);
 	ww_health_evaluate(&r->in, d->now, &r->health);
 	config_source(d, r);
+	config_discovery(d, r);
+	config_origins(d, r);
 	config_muurl(d, r);
 	config_port_ssl(d, r);
 	config_proxy(d, r);

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "control.h"
 #include "health_cycle.h"
+#include "history.h"
 #include "monitor.h"
 #include "os.h"
 #include "store.h"
@@ -35,6 +36,7 @@ struct ww_snapshot {
 	int refs;
 	char *status_json;
 	char *version_json;
+	char *database;       /* the store's path, for history requests */
 	struct ww_hist *hist; /* oldest first */
 	size_t nhist;
 };
@@ -416,6 +418,7 @@ static void snapshot_unref(struct ww_monitor *m, struct ww_snapshot *s)
 		return;
 	free(s->status_json);
 	free(s->version_json);
+	free(s->database);
 	free(s->hist);
 	free(s);
 }
@@ -457,10 +460,13 @@ static void publish(struct ww_monitor *m)
 	s->status_json = render_status(m, cycle);
 	s->version_json = render_version(m);
 	s->hist = calloc(WW_HISTORY_RING, sizeof(*s->hist));
-	if (!s->status_json || !s->version_json || !s->hist) {
+	s->database = m->cfg.database ? ww_strdup(m->cfg.database) : NULL;
+	if (!s->status_json || !s->version_json || !s->hist ||
+	    (m->cfg.database && !s->database)) {
 		s->refs = 1;
 		free(s->status_json);
 		free(s->version_json);
+		free(s->database);
 		free(s->hist);
 		free(s);
 		return;
@@ -497,6 +503,39 @@ static cJSON *hist_entry(const struct ww_hist *h)
 	return o;
 }
 
+/*
+ * The store's history (sync runs, probe results, alert transitions: the
+ * same document as `wsuswatch history --json`) merged into r.  The control
+ * thread opens its own read-only connection per request: SQLite
+ * connections are not shared between threads, WAL lets it read while the
+ * loop writes, and an open costs well under a millisecond.  A store that
+ * cannot be read is reported in the answer, not as a failed request.
+ */
+static void add_store_history(cJSON *r, const char *database, int limit)
+{
+	struct ww_store *st = NULL;
+	cJSON *h = NULL, *item;
+	struct ww_err err;
+
+	ww_err_clear(&err);
+	if (!database) {
+		cJSON_AddNullToObject(r, "store_error");
+		return;
+	}
+	if (ww_store_open_readonly(database, &st, &err) == 0 &&
+	    ww_history_collect(st, limit, &h, &err) == 0) {
+		while ((item = h->child) != NULL) {
+			cJSON_DetachItemViaPointer(h, item);
+			cJSON_AddItemToObject(r, item->string, item);
+		}
+		cJSON_AddNullToObject(r, "store_error");
+	} else {
+		cJSON_AddStringToObject(r, "store_error", err.msg);
+	}
+	cJSON_Delete(h);
+	ww_store_close(st);
+}
+
 char *ww_monitor_history_json(struct ww_monitor *m, int limit)
 {
 	struct ww_snapshot *s = snapshot_ref(m);
@@ -512,6 +551,7 @@ char *ww_monitor_history_json(struct ww_monitor *m, int limit)
 	/* Newest first, as a log reader expects. */
 	for (i = 0; arr && i < n; i++)
 		cJSON_AddItemToArray(arr, hist_entry(&s->hist[s->nhist - 1 - i]));
+	add_store_history(r, s->database, limit);
 	if (arr)
 		out = cJSON_PrintUnformatted(r);
 	cJSON_Delete(r);

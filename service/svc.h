@@ -32,11 +32,18 @@ int ww_svc_run_once(struct ww_cli *cli);
 void ww_svc_log_stderr(void *ctx, enum ww_log_level level, const char *msg);
 
 /*
- * Load a fresh configuration from path (defaults when NULL) for a reload.
- * On failure *cfg is left released and err names file:line:col.
+ * Load a fresh configuration from path (defaults when NULL), with WSUS
+ * discovery (wsus.discover), for the service's start and reloads.  On
+ * failure *cfg is left released and err names file:line:col; a failed
+ * discovery is not a failure (ww_svc_log_discovery() reports it).
  */
 int ww_svc_load_config(const char *path, struct ww_config *cfg,
 		       struct ww_err *err);
+
+/* Log cfg's discovery outcome as a warning when it deserves a note. */
+void ww_svc_log_discovery(const struct ww_config *cfg,
+			  void (*log)(void *, enum ww_log_level, const char *),
+			  void *log_ctx);
 
 /* The options of a monitor that serves the control endpoint. */
 void ww_svc_monitor_opts(struct ww_monitor_opts *o,

@@ -36,6 +36,7 @@ static void reload(struct ww_cli *cli, struct ww_monitor *m)
 		ww_svc_log_stderr(cli->errf, WW_LOG_ERROR, msg);
 		return;
 	}
+	ww_svc_log_discovery(&cfg, ww_svc_log_stderr, cli->errf);
 	ww_monitor_reload(m, &cfg);
 }
 

@@ -141,6 +141,7 @@ static int start_monitor(struct ww_monitor_opts *o)
 		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
 		return exit_for_load(r);
 	}
+	ww_svc_log_discovery(&cli->cfg, o->log, o->log_ctx);
 	r = ww_monitor_new(&cli->cfg, o, &m, &err);
 	if (!r)
 		r = ww_monitor_start(m, &err);

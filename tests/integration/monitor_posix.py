@@ -140,6 +140,13 @@ check(json.loads(resp).get("version") == status.get("version"), "version request
 resp, _ = exchange(b'{"cmd":"history","limit":1}\n')
 runs = json.loads(resp).get("task_runs")
 check(isinstance(runs, list) and len(runs) == 1, f"history honours limit ({resp[:80]})")
+hist = json.loads(resp)
+check(all(isinstance(hist.get(k), list) for k in ("sync_runs", "probe_results",
+                                                  "alert_transitions"))
+      and hist.get("store_error", "missing") is None,
+      f"history carries the store's sync runs, probe results and alerts ({resp[:200]})")
+check(all(len(hist[k]) <= 1 for k in ("sync_runs", "probe_results", "alert_transitions")),
+      "the store's history honours limit too")
 
 # --- refused requests: error object, then the server closes -----------------
 resp, _ = exchange(b"garbage\n", shut=False)

@@ -442,13 +442,50 @@ proxy: {{url: "http://127.0.0.1:{proxy_port}", user: {USER},
               f"rc {p.returncode}: {p.stdout} {p.stderr}")
 
 
+def monitor_once(binary, tmp, ports, proxy_port):
+    """The whole monitor once (`run --once`) through the authenticating proxy:
+    probe results go into the store, the metrics textfile and the status
+    JSON.  grep_secrets() then searches all of them for the password."""
+    mon = os.path.join(tmp, "monitor")
+    os.makedirs(mon, mode=0o700)
+    cfg = os.path.join(mon, "wsuswatch.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""database: {mon}/wsuswatch.db
+wsus:
+  log: {mon}/SoftwareDistribution.log
+  upstream: {{host: 127.0.0.1, port: {ports['good']}, ssl: true}}
+probes: {{microsoft_update: "off", timeout: 10s}}
+tls: {{cacert: {tmp}/ca.pem}}
+proxy: {{url: "http://127.0.0.1:{proxy_port}", user: {USER},
+         password_env: WW_TEST_PROXY_PW}}
+alerts: {{syslog: false}}
+metrics: {{textfile: {mon}/wsuswatch.prom}}
+control: {{socket: {mon}/ctl/wsuswatch.sock}}
+""")
+    env = dict(os.environ)
+    env["WW_TEST_PROXY_PW"] = PASSWORD
+    p = subprocess.run([binary, "--config", cfg, "run", "--once"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    outputs.append(p.stdout + p.stderr)
+    try:
+        probes = json.loads(p.stdout)["probes"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        probes = []
+    check("monitor --once: probes through the proxy with the configured password",
+          sorted(r["result"] for r in probes) == ["ok", "ok"],
+          f"rc {p.returncode}: {p.stdout[:400]} {p.stderr[:400]}")
+    check("monitor --once: the store and the textfile were written",
+          os.path.exists(f"{mon}/wsuswatch.db") and os.path.exists(f"{mon}/wsuswatch.prom"),
+          os.listdir(mon))
+
+
 def grep_secrets(tmp):
     import base64
     needles = [PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()]
     texts = list(outputs)
     for root, _, files in os.walk(tmp):
         for name in files:
-            if name.endswith((".log", ".db", ".db-wal")):
+            if name.endswith((".log", ".db", ".db-wal", ".prom", ".yaml")):
                 with open(os.path.join(root, name), "rb") as f:
                     texts.append(f.read().decode("latin-1"))
     leaked = [n for n in needles for t in texts if n in t]
@@ -488,6 +525,7 @@ def main():
         hung, hung_port = start_hung_listener()
         scenarios(binary, tmp, ports, hung_port, proxy_port)
         config_mode(binary, tmp, ports, proxy_port)
+        monitor_once(binary, tmp, ports, proxy_port)
         if unit:
             abort_on_stop(unit, hung_port)
         grep_secrets(tmp)

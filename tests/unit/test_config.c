@@ -715,6 +715,66 @@ START_TEST(example_file)
 }
 END_TEST
 
+START_TEST(explicit_keys_tracked)
+{
+	struct ww_config c;
+	struct ww_err err;
+	static const char good[] = "interval: 10m\nwsus:\n  upstream:\n"
+				   "    host: null\nproxy:\n  url: null\n";
+	static const char bad[] = "retention: 2d\nwsus:\n  muurl: nope\n";
+
+	init(&c);
+	ck_assert_int_eq(ww_config_origin_of(&c, "interval"), WW_ORIGIN_DEFAULT);
+	ck_assert_int_eq(load(&c, good, &err), 0);
+	ck_assert_int_eq(ww_config_origin_of(&c, "interval"), WW_ORIGIN_FILE);
+	/* null written in the file is explicit too. */
+	ck_assert_int_eq(ww_config_origin_of(&c, "wsus.upstream.host"),
+			 WW_ORIGIN_FILE);
+	ck_assert_int_eq(ww_config_origin_of(&c, "proxy.url"), WW_ORIGIN_FILE);
+	ck_assert_int_eq(ww_config_origin_of(&c, "wsus.muurl"),
+			 WW_ORIGIN_DEFAULT);
+	ck_assert_int_eq(ww_config_origin_of(&c, "retention"), WW_ORIGIN_DEFAULT);
+	/* All or nothing: a rejected file leaves values and origins alone. */
+	ck_assert_int_eq(load(&c, bad, &err), WW_ECONFIG);
+	ck_assert_int_eq(ww_config_origin_of(&c, "retention"), WW_ORIGIN_DEFAULT);
+	ck_assert_int_eq(ww_config_origin_of(&c, "interval"), WW_ORIGIN_FILE);
+	ck_assert_int_eq(c.interval, 600);
+	/* A new file replaces the origins of the old one. */
+	ck_assert_int_eq(load(&c, "retention: 2d\n", &err), 0);
+	ck_assert_int_eq(ww_config_origin_of(&c, "interval"), WW_ORIGIN_DEFAULT);
+	ck_assert_int_eq(ww_config_origin_of(&c, "retention"), WW_ORIGIN_FILE);
+	ww_config_release(&c);
+}
+END_TEST
+
+START_TEST(set_validates_like_the_loader)
+{
+	struct ww_config c;
+	struct ww_err err;
+
+	init(&c);
+	ck_assert_int_eq(ww_config_set(&c, "wsus.upstream.port", "70000",
+				       WW_ORIGIN_DISCOVERED, "x", &err),
+			 WW_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(err.msg, "wsus.upstream.port"));
+	ck_assert_int_eq(c.wsus.upstream.port, 8530);
+	ck_assert_int_eq(ww_config_origin_of(&c, "wsus.upstream.port"),
+			 WW_ORIGIN_DEFAULT);
+	ck_assert_int_eq(ww_config_set(&c, "wsus.muurl", NULL,
+				       WW_ORIGIN_DISCOVERED, "x", &err),
+			 WW_ECONFIG);
+	ck_assert_int_eq(ww_config_set(&c, "wsus.upstream.host", "null",
+				       WW_ORIGIN_DISCOVERED, "x", &err),
+			 WW_ECONFIG);
+	ck_assert_int_eq(ww_config_set(&c, "wsus.upstream.ssl", "true",
+				       WW_ORIGIN_DISCOVERED, "src", &err), 0);
+	ck_assert(c.wsus.upstream.ssl);
+	ck_assert_int_eq(ww_config_origin_of(&c, "wsus.upstream.ssl"),
+			 WW_ORIGIN_DISCOVERED);
+	ww_config_release(&c);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -735,6 +795,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, table_sane);
 	tcase_add_test(tc, load_file);
 	tcase_add_test(tc, example_file);
+	tcase_add_test(tc, explicit_keys_tracked);
+	tcase_add_test(tc, set_validates_like_the_loader);
 	suite_add_tcase(s, tc);
 	return s;
 }

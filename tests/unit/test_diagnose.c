@@ -6,6 +6,7 @@
  */
 #include "compat.h"
 
+#include "config/discover.h"
 #include "service/diagnose.h"
 #include "util.h"
 #include "ww_test.h"
@@ -243,6 +244,68 @@ START_TEST(failed_probe_is_critical_at_once)
 }
 END_TEST
 
+/* MUUrl fe2 read from SUSDB: the policy finding, and its origin shown. */
+START_TEST(discovered_fe2_is_critical)
+{
+	struct fx *f = setup(NULL);
+	struct ww_discovered *disc = calloc(1, sizeof(*disc));
+	const char *a[] = { "1", NULL, NULL, NULL, "0", NULL, NULL, NULL, NULL };
+	const char *b[] = { "https://fe2.update.microsoft.com/v6", NULL };
+	const struct ww_diag_item *it;
+	struct ww_err err;
+
+	ck_assert_ptr_nonnull(disc);
+	ww_discovered_init(disc);
+	disc->installed = true;
+	ww_discovered_take_row(disc, WW_DISC_TABLE_A, a);
+	ww_discovered_take_row(disc, WW_DISC_TABLE_B, b);
+	f->cfg.discovery.code = 0;
+	ck_assert_int_eq(ww_config_apply_discovered(&f->cfg, disc, &err), 0);
+	add_run(&f->d, "a", NOW - 2 * H, NOW - H, WW_SYNC_SUCCEEDED);
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "muurl_policy");
+	ck_assert_int_eq(it->state, WW_DIAG_CRITICAL);
+	ck_assert_msg(strstr(it->evidence, "discovered: SUSDB "
+			     "tbConfigurationB.MUUrl"), "%s", it->evidence);
+	/* Discovered, not assumed: the sync source is known. */
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "sync_source");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	ck_assert_ptr_nonnull(strstr(it->evidence, "SyncToMU"));
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "discovery");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "value_sources");
+	ck_assert_msg(strstr(it->summary, "0 from the file, 4 discovered"),
+		      "%s", it->summary);
+	ck_assert_int_eq(f->r.verdict, WW_DIAG_CRITICAL);
+	free(disc);
+	teardown(f);
+}
+END_TEST
+
+/* SUSDB refused: an unknown item with the message and the first check. */
+START_TEST(susdb_unreadable_is_unknown)
+{
+	struct fx *f = setup("wsus:\n  muurl: https://sws.update.microsoft.com\n");
+	const struct ww_diag_item *it;
+
+	f->cfg.discovery.code = 0;
+	f->cfg.discovery.susdb_code = WW_EIO;
+	ww_strlcpy(f->cfg.discovery.susdb_msg, "SUSDB not readable: np:x: "
+		   "[28000] Login failed", sizeof(f->cfg.discovery.susdb_msg));
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "discovery");
+	ck_assert_int_eq(it->state, WW_DIAG_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(it->summary, "Login failed"));
+	ck_assert_ptr_nonnull(strstr(it->hint, "LocalSystem"));
+	it = get(&f->r, WW_DIAG_CONFIGURATION, "value_sources");
+	ck_assert_msg(strstr(it->summary, "1 from the file, 0 discovered"),
+		      "%s", it->summary);
+	ck_assert_ptr_nonnull(strstr(it->evidence, "wsus.muurl (file)"));
+	teardown(f);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("diagnose");
@@ -255,6 +318,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, proxy_password_never_shown);
 	tcase_add_test(tc, stale_sync_with_findings);
 	tcase_add_test(tc, failed_probe_is_critical_at_once);
+	tcase_add_test(tc, discovered_fe2_is_critical);
+	tcase_add_test(tc, susdb_unreadable_is_unknown);
 	suite_add_tcase(s, tc);
 	return s;
 }

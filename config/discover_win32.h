@@ -1,0 +1,60 @@
+/*
+ * discover_win32.h - the seam around the registry and ODBC calls of
+ * discover_win32.c, for that file and its unit test only.
+ *
+ * Every Reg* and SQL* call goes through ww_disc_api, a table of function
+ * pointers initialised with the real advapi32 / odbc32 functions (as
+ * eventlog_win32.h does for wevtapi).  Wine has no SQL Server, so the unit
+ * test swaps in fakes that serve a registry key and SUSDB rows; restore
+ * the table with ww_disc_api_reset() when done.
+ */
+#ifndef WW_CONFIG_DISCOVER_WIN32_H
+#define WW_CONFIG_DISCOVER_WIN32_H
+
+#include "compat.h"
+
+#include <windows.h>
+#include <sql.h>
+#include <sqlext.h>
+#include <sqlucode.h>
+
+struct ww_disc_api {
+	LONG (WINAPI *reg_open)(HKEY key, LPCWSTR sub, DWORD opts, REGSAM sam,
+				PHKEY ret);
+	LONG (WINAPI *reg_query)(HKEY key, LPCWSTR name, LPDWORD reserved,
+				 LPDWORD type, LPBYTE data, LPDWORD size);
+	LONG (WINAPI *reg_close)(HKEY key);
+	SQLRETURN (SQL_API *alloc_handle)(SQLSMALLINT type, SQLHANDLE in,
+					  SQLHANDLE *out);
+	SQLRETURN (SQL_API *set_env_attr)(SQLHENV env, SQLINTEGER attr,
+					  SQLPOINTER value, SQLINTEGER len);
+	SQLRETURN (SQL_API *set_connect_attr)(SQLHDBC dbc, SQLINTEGER attr,
+					      SQLPOINTER value, SQLINTEGER len);
+	SQLRETURN (SQL_API *driver_connect)(SQLHDBC dbc, SQLHWND hwnd,
+					    SQLWCHAR *in, SQLSMALLINT in_len,
+					    SQLWCHAR *out, SQLSMALLINT out_max,
+					    SQLSMALLINT *out_len,
+					    SQLUSMALLINT completion);
+	SQLRETURN (SQL_API *set_stmt_attr)(SQLHSTMT stmt, SQLINTEGER attr,
+					   SQLPOINTER value, SQLINTEGER len);
+	SQLRETURN (SQL_API *exec_direct)(SQLHSTMT stmt, SQLWCHAR *sql,
+					 SQLINTEGER len);
+	SQLRETURN (SQL_API *fetch)(SQLHSTMT stmt);
+	SQLRETURN (SQL_API *get_data)(SQLHSTMT stmt, SQLUSMALLINT col,
+				      SQLSMALLINT type, SQLPOINTER value,
+				      SQLLEN size, SQLLEN *ind);
+	SQLRETURN (SQL_API *get_diag_rec)(SQLSMALLINT type, SQLHANDLE h,
+					  SQLSMALLINT rec, SQLWCHAR *state,
+					  SQLINTEGER *native, SQLWCHAR *msg,
+					  SQLSMALLINT msg_max,
+					  SQLSMALLINT *msg_len);
+	SQLRETURN (SQL_API *disconnect)(SQLHDBC dbc);
+	SQLRETURN (SQL_API *free_handle)(SQLSMALLINT type, SQLHANDLE h);
+};
+
+extern struct ww_disc_api ww_disc_api;
+
+/* Put the real functions back. */
+void ww_disc_api_reset(void);
+
+#endif /* WW_CONFIG_DISCOVER_WIN32_H */
