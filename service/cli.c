@@ -68,6 +68,19 @@ int ww_cli_fail(struct ww_cli *cli, int code, const char *fmt, ...)
 	return code;
 }
 
+const char *ww_cli_opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0' || *i + 1 >= argc)
+		return NULL;
+	return argv[++(*i)];
+}
+
 int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 {
 	va_list ap;

@@ -58,6 +58,13 @@ int ww_cli_fail(struct ww_cli *cli, int code, const char *fmt, ...)
 int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 	WW_PRINTF(3, 4);
 
+/*
+ * The value of option name at argv[*i], given as "--opt VALUE" (then *i
+ * moves past the value) or "--opt=VALUE"; NULL when argv[*i] is not that
+ * option or its value is missing.
+ */
+const char *ww_cli_opt_value(int argc, char **argv, int *i, const char *name);
+
 /* Commands (one file each). */
 int ww_cmd_version(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_config(struct ww_cli *cli, int argc, char **argv);

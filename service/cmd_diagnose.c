@@ -30,19 +30,6 @@ struct diag_args {
 	int64_t timeout_ms; /* 0: probes.timeout */
 };
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0' || *i + 1 >= argc)
-		return NULL;
-	return argv[++(*i)];
-}
-
 static int parse_args(struct ww_cli *cli, struct diag_args *a, int argc,
 		      char **argv)
 {
@@ -55,12 +42,12 @@ static int parse_args(struct ww_cli *cli, struct diag_args *a, int argc,
 			a->json = true;
 		} else if (strcmp(argv[i], "--no-probes") == 0) {
 			a->no_probes = true;
-		} else if ((v = opt_value(argc, argv, &i, "--log"))) {
+		} else if ((v = ww_cli_opt_value(argc, argv, &i, "--log"))) {
 			if (!*v)
 				return ww_cli_usage(cli, DIAGNOSE_USAGE,
 						    "--log needs a file");
 			a->log = v;
-		} else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
+		} else if ((v = ww_cli_opt_value(argc, argv, &i, "--timeout"))) {
 			if (ww_parse_i64(v, &s) || s < 1 || s > 3600)
 				return ww_cli_usage(cli, DIAGNOSE_USAGE,
 						    "--timeout: '%s' is not a number "

@@ -32,20 +32,6 @@ struct probe_args {
 	bool have_proxy_user, have_proxy, have_cacert, have_timeout;
 };
 
-/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0' || *i + 1 >= argc)
-		return NULL;
-	return argv[++(*i)];
-}
-
 static int parse_timeout(struct ww_cli *cli, const char *v, int64_t *ret_ms)
 {
 	int64_t s;
@@ -64,21 +50,21 @@ static int parse_option(struct ww_cli *cli, struct probe_args *a, int argc,
 
 	if (strcmp(argv[*i], "--json") == 0) {
 		a->json = true;
-	} else if ((v = opt_value(argc, argv, i, "--proxy-user"))) {
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--proxy-user"))) {
 		a->opts.proxy_user = v;
 		a->have_proxy_user = true;
-	} else if ((v = opt_value(argc, argv, i, "--proxy"))) {
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--proxy"))) {
 		a->opts.proxy = v;
 		a->have_proxy = true;
-	} else if ((v = opt_value(argc, argv, i, "--resolve"))) {
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--resolve"))) {
 		if (a->n_resolve >= MAX_RESOLVE)
 			return ww_cli_usage(cli, PROBE_USAGE, "at most %d "
 					    "--resolve pins", MAX_RESOLVE);
 		a->resolve[a->n_resolve++] = v;
-	} else if ((v = opt_value(argc, argv, i, "--cacert"))) {
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--cacert"))) {
 		a->opts.cacert = v;
 		a->have_cacert = true;
-	} else if ((v = opt_value(argc, argv, i, "--timeout"))) {
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--timeout"))) {
 		a->have_timeout = true;
 		return parse_timeout(cli, v, &a->opts.timeout_ms);
 	} else {
