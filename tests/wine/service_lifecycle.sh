@@ -24,8 +24,14 @@ else
 fi
 
 state() { wine sc query wsuswatch 2>/dev/null | tr -d '\r' | awk '/STATE/ {print $4}'; }
+# wait_state STATE SECONDS: a deadline, not a count of polls, because each
+# `wine sc query` itself takes a variable time on a loaded machine.
 wait_state() {
-	for _ in $(seq 1 100); do [ "$(state)" = "$1" ] && return 0; sleep 0.2; done
+	local end=$((SECONDS + ${2:-60}))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ "$(state)" = "$1" ] && return 0
+		sleep 0.3
+	done
 	return 1
 }
 
@@ -37,8 +43,15 @@ wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\wsus
 	2>/dev/null | tr -d '\r' | grep -qi '0x7' || fail "event source TypesSupported=7"
 ok "event source registered"
 
-wine sc start wsuswatch >/dev/null 2>&1 || true
-wait_state RUNNING || fail "service did not reach RUNNING (state: $(state))"
+start_out=$(wine sc start wsuswatch 2>&1 | tr -d '\r') || true
+if ! wait_state RUNNING 45; then
+	# Seen once on a fresh prefix on a loaded machine: Wine's services.exe
+	# gave up on the first start before the process connected.  A second
+	# start is what an administrator would do; it is reported, not hidden.
+	echo "note: first start did not reach RUNNING (state: $(state)): $start_out"
+	start_out=$(wine sc start wsuswatch 2>&1 | tr -d '\r') || true
+	wait_state RUNNING 60 || fail "service did not reach RUNNING (state: $(state)): $start_out"
+fi
 ok "service RUNNING"
 
 json=""
