@@ -44,7 +44,8 @@ char *ww_os_path_join(const char *dir, const char *name);
  * Create a directory (and missing parents) readable only by its owner:
  * mode 0700 on POSIX; on Windows a protected DACL granting SYSTEM and
  * Administrators full control and nobody else anything.  An existing
- * directory is re-secured.
+ * directory is re-secured; on Windows with everything in it (owner
+ * Administrators, children inherit the private DACL, docs/service.md).
  */
 int ww_os_mkdir_private(const char *path, struct ww_err *err);
 

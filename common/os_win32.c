@@ -4,11 +4,13 @@
 #include "compat.h"
 
 #include <windows.h>
+#include <aclapi.h>
 #include <fcntl.h>
 #include <io.h>
 #include <sddl.h>
 #include <wincred.h>
 #include <shlobj.h>
+#include <wchar.h>
 
 #include "os.h"
 #include "os_win32.h"
@@ -260,6 +262,217 @@ static int secure_dir(const wchar_t *w, const char *path, struct ww_err *err)
 	return r;
 }
 
+/*
+ * Files that were in the directory before us (a wsuswatch.db planted by
+ * whoever created C:\ProgramData\wsuswatch) keep their own ACL and owner
+ * unless the tree below is reset too: every child is given to
+ * Administrators and loses its explicit ACEs, so it inherits the private
+ * DACL.  TreeResetNamedSecurityInfoW does that on Windows; Wine (8.0) has
+ * it as a stub that returns success without visiting anything, which the
+ * progress callback shows, and then the tree is walked here instead.
+ */
+struct tree_reset {
+	unsigned visited;	/* objects the progress callback saw */
+	DWORD status;		/* first failure, ERROR_SUCCESS if none */
+	char *failed;		/* its object name (UTF-8), heap */
+};
+
+/*
+ * FN_PROGRESS as MinGW declares it (the last argument is a PBOOL in the
+ * Windows SDK; unused here, and passed in a register either way).
+ */
+static VOID tree_progress(LPWSTR name, DWORD status,
+			  PPROG_INVOKE_SETTING invoke, PVOID args,
+			  BOOL security_set)
+{
+	struct tree_reset *t = args;
+
+	(void)security_set;
+	t->visited++;
+	if (status != ERROR_SUCCESS && t->status == ERROR_SUCCESS) {
+		t->status = status;
+		t->failed = name ? ww_win_utf8(name) : NULL;
+	}
+	*invoke = ProgressInvokeEveryObject;
+}
+
+static DWORD tree_reset_api(wchar_t *w, PSECURITY_DESCRIPTOR sd, bool owner,
+			    struct tree_reset *t)
+{
+	SECURITY_INFORMATION si = DACL_SECURITY_INFORMATION |
+				  PROTECTED_DACL_SECURITY_INFORMATION;
+	PSID sid = NULL;
+	PACL dacl = NULL;
+	BOOL present = FALSE, defaulted;
+	DWORD e;
+
+	if (!GetSecurityDescriptorOwner(sd, &sid, &defaulted) ||
+	    !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) ||
+	    !present)
+		return GetLastError() ? GetLastError() : ERROR_INVALID_ACL;
+	if (owner)
+		si |= OWNER_SECURITY_INFORMATION;
+	free(t->failed);
+	memset(t, 0, sizeof(*t));
+	e = TreeResetNamedSecurityInfoW(w, SE_FILE_OBJECT, si,
+					owner ? sid : NULL, NULL, dacl, NULL,
+					FALSE, tree_progress,
+					ProgressInvokeEveryObject, t);
+	return e != ERROR_SUCCESS ? e : t->status;
+}
+
+/* Depth of the walk below the data directory; it holds only files. */
+#define WW_TREE_DEPTH_MAX 8
+
+static wchar_t *wjoin(const wchar_t *dir, const wchar_t *name)
+{
+	size_t dl = wcslen(dir), nl = wcslen(name);
+	wchar_t *p = malloc((dl + nl + 2) * sizeof(wchar_t));
+
+	if (!p)
+		return NULL;
+	wmemcpy(p, dir, dl);
+	p[dl] = L'\\';
+	wmemcpy(p + dl + 1, name, nl + 1);
+	return p;
+}
+
+static int child_err(struct ww_err *err, DWORD e, const char *call,
+		     const wchar_t *w)
+{
+	char *path = ww_win_utf8(w);
+	int r = ww_win_err(err, e, call, path ? path : "?");
+
+	free(path);
+	return r;
+}
+
+static int child_msg(struct ww_err *err, int code, const wchar_t *w,
+		     const char *what)
+{
+	char *path = ww_win_utf8(w);
+	int r = ww_err_set(err, code, "'%s': %s", path ? path : "?", what);
+
+	free(path);
+	return r;
+}
+
+/*
+ * One child: owner Administrators (DACL only when that cannot be
+ * assigned), an empty unprotected DACL so that only the inherited ACEs
+ * remain.  SetNamedSecurityInfoW computes those from the parent, which is
+ * why the walk goes top-down.
+ */
+static int reset_child(wchar_t *w, PSID owner, struct ww_err *err)
+{
+	const SECURITY_INFORMATION dacl = DACL_SECURITY_INFORMATION |
+					  UNPROTECTED_DACL_SECURITY_INFORMATION;
+	ACL empty;
+	DWORD e;
+
+	if (!InitializeAcl(&empty, sizeof(empty), ACL_REVISION))
+		return child_err(err, GetLastError(), "InitializeAcl()", w);
+	e = SetNamedSecurityInfoW(w, SE_FILE_OBJECT,
+				  dacl | OWNER_SECURITY_INFORMATION, owner,
+				  NULL, &empty, NULL);
+	if (e == ERROR_INVALID_OWNER)
+		e = SetNamedSecurityInfoW(w, SE_FILE_OBJECT, dacl, NULL, NULL,
+					  &empty, NULL);
+	return e == ERROR_SUCCESS ? 0 :
+	       child_err(err, e, "SetNamedSecurityInfoW()", w);
+}
+
+static int walk_entry(const wchar_t *dir, const WIN32_FIND_DATAW *fd,
+		      PSID owner, int depth, struct ww_err *err);
+
+/*
+ * The walk never follows a reparse point (a symbolic link or junction
+ * planted inside would make it reset the target's ACL): it refuses.
+ */
+static int walk_children(const wchar_t *dir, PSID owner, int depth,
+			 struct ww_err *err)
+{
+	wchar_t *pattern = wjoin(dir, L"*");
+	WIN32_FIND_DATAW fd;
+	HANDLE h;
+	int r = 0;
+
+	if (!pattern)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	if (depth > WW_TREE_DEPTH_MAX) {
+		r = child_msg(err, WW_ERANGE, dir,
+			      "too many directory levels below a private directory; remove it");
+		goto out;
+	}
+	h = FindFirstFileW(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE) {
+		if (GetLastError() != ERROR_FILE_NOT_FOUND)
+			r = child_err(err, GetLastError(), "FindFirstFileW()", dir);
+		goto out;
+	}
+	do
+		r = walk_entry(dir, &fd, owner, depth, err);
+	while (!r && FindNextFileW(h, &fd));
+	if (!r && GetLastError() != ERROR_NO_MORE_FILES)
+		r = child_err(err, GetLastError(), "FindNextFileW()", dir);
+	FindClose(h);
+out:
+	free(pattern);
+	return r;
+}
+
+static int walk_entry(const wchar_t *dir, const WIN32_FIND_DATAW *fd,
+		      PSID owner, int depth, struct ww_err *err)
+{
+	wchar_t *w;
+	int r;
+
+	if (!wcscmp(fd->cFileName, L".") || !wcscmp(fd->cFileName, L".."))
+		return 0;
+	w = wjoin(dir, fd->cFileName);
+	if (!w)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	if (fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+		r = child_msg(err, WW_EPERM, w,
+			      "a link or junction inside a private directory; remove it");
+	else
+		r = reset_child(w, owner, err);
+	if (!r && (fd->dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+	    !(fd->dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT))
+		r = walk_children(w, owner, depth + 1, err);
+	free(w);
+	return r;
+}
+
+static int secure_tree(wchar_t *w, const char *path, struct ww_err *err)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	struct tree_reset t = { 0, ERROR_SUCCESS, NULL };
+	PSID owner = NULL;
+	BOOL defaulted;
+	DWORD e;
+	int r = private_sd(&sd, path, err);
+
+	if (r)
+		return r;
+	e = tree_reset_api(w, sd, true, &t);
+	if (e == ERROR_INVALID_OWNER)
+		e = tree_reset_api(w, sd, false, &t);
+	if (e != ERROR_SUCCESS)
+		r = ww_win_err(err, e, "TreeResetNamedSecurityInfoW()",
+			       t.failed ? t.failed : path);
+	else if (!t.visited && !(r = secure_dir(w, path, err))) {
+		if (!GetSecurityDescriptorOwner(sd, &owner, &defaulted))
+			r = ww_win_err(err, GetLastError(),
+				       "GetSecurityDescriptorOwner()", path);
+		else
+			r = walk_children(w, owner, 1, err);
+	}
+	free(t.failed);
+	LocalFree(sd);
+	return r;
+}
+
 static int mkdir_one(const char *path, struct ww_err *err)
 {
 	wchar_t *w = ww_win_utf16(path);
@@ -315,7 +528,7 @@ int ww_os_mkdir_private(const char *path, struct ww_err *err)
 		r = mkdir_one(copy, err);
 	w = r ? NULL : ww_win_utf16(copy);
 	if (w)
-		r = secure_dir(w, copy, err);
+		r = secure_tree(w, copy, err);
 	free(w);
 	free(copy);
 	return r;

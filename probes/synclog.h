@@ -277,6 +277,15 @@ struct ww_finding_summary {
 	char example[WW_SYNCLOG_EXAMPLE_MAX];
 };
 
+/*
+ * Count rec in sums[c] for every category c in cats: first and last time
+ * seen, and the newest record (ties: the later one) as the example.
+ * sums has WW_CAT_COUNT entries, zeroed before the first call.
+ */
+void ww_finding_summary_add(struct ww_finding_summary *sums,
+			    ww_synclog_catset cats,
+			    const struct ww_synclog_record *rec);
+
 /* A list of sync runs from any source, merged into one timeline. */
 struct ww_sync_run_list {
 	struct ww_sync_run *runs;

@@ -273,6 +273,27 @@ int ww_sync_tracker_expire(struct ww_sync_tracker *t, int64_t now,
 
 /* ---- run lists ------------------------------------------------------- */
 
+void ww_finding_summary_add(struct ww_finding_summary *sums,
+			    ww_synclog_catset cats,
+			    const struct ww_synclog_record *rec)
+{
+	int c;
+
+	for (c = 0; c < WW_CAT_COUNT; c++) {
+		struct ww_finding_summary *f = &sums[c];
+
+		if (!(cats & (1u << c)))
+			continue;
+		if (!f->count || rec->time < f->first_seen)
+			f->first_seen = rec->time;
+		if (!f->count || rec->time >= f->last_seen) {
+			f->last_seen = rec->time;
+			ww_synclog_example(rec, f->example, sizeof(f->example));
+		}
+		f->count++;
+	}
+}
+
 void ww_sync_run_list_init(struct ww_sync_run_list *l, size_t max)
 {
 	memset(l, 0, sizeof(*l));

@@ -48,34 +48,12 @@ static int put_run(void *ctx, const struct ww_sync_run *run)
 	return ww_sync_run_list_put(&a->runs, run);
 }
 
-static void add_finding(struct analysis *a, enum ww_synclog_category c,
-			const struct ww_synclog_record *rec)
-{
-	struct ww_finding_summary *f = &a->findings[c];
-
-	if (!f->count || rec->time < f->first_seen)
-		f->first_seen = rec->time;
-	if (!f->count || rec->time >= f->last_seen) {
-		f->last_seen = rec->time;
-		ww_synclog_example(rec, f->example, sizeof(f->example));
-	}
-	f->count++;
-}
-
 static int on_record(void *ctx, const struct ww_synclog_record *rec)
 {
 	struct analysis *a = ctx;
 	ww_synclog_catset cats = ww_synclog_classify(a->classifier, rec);
-	ww_synclog_catset m = cats;
 
-	while (m) {
-		int c = 0;
-
-		while (!(m & (1u << c)))
-			c++;
-		m &= ~(1u << c);
-		add_finding(a, (enum ww_synclog_category)c, rec);
-	}
+	ww_finding_summary_add(a->findings, cats, rec);
 	if (rec->time > a->last_time)
 		a->last_time = rec->time;
 	return ww_sync_tracker_record(&a->tracker, rec, cats, put_run, a);

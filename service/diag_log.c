@@ -33,29 +33,12 @@ static int put_run(void *ctx, const struct ww_sync_run *run)
 	return ww_sync_run_list_put(&c->log->runs, run);
 }
 
-static void add_finding(struct ww_diag_log *log, enum ww_synclog_category cat,
-			const struct ww_synclog_record *rec)
-{
-	struct ww_finding_summary *f = &log->findings[cat];
-
-	if (!f->count || rec->time < f->first_seen)
-		f->first_seen = rec->time;
-	if (!f->count || rec->time >= f->last_seen) {
-		f->last_seen = rec->time;
-		ww_synclog_example(rec, f->example, sizeof(f->example));
-	}
-	f->count++;
-}
-
 static int on_record(void *ctx, const struct ww_synclog_record *rec)
 {
 	struct log_ctx *c = ctx;
 	ww_synclog_catset cats = ww_synclog_classify(c->classifier, rec);
-	int i;
 
-	for (i = 0; i < WW_CAT_COUNT; i++)
-		if (cats & (1u << i))
-			add_finding(c->log, (enum ww_synclog_category)i, rec);
+	ww_finding_summary_add(c->log->findings, cats, rec);
 	return ww_sync_tracker_record(&c->tracker, rec, cats, put_run, c);
 }
 

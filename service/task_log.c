@@ -139,6 +139,7 @@ int ww_task_log_run(struct ww_monitor *m, void *state, int64_t now,
 {
 	struct log_state *s = state;
 	struct ww_tailer_stats stats;
+	bool failing = ww_monitor_model(m)->log.error[0] != '\0';
 	int r;
 
 	memset(&stats, 0, sizeof(stats));
@@ -146,7 +147,13 @@ int ww_task_log_run(struct ww_monitor *m, void *state, int64_t now,
 	if (!r)
 		r = ww_tailer_poll(s->tailer, now, &stats, err);
 	update_model(m, s, &stats, r, err);
-	if (stats.records || stats.run_updates)
+	/*
+	 * New records, and a source that starts or stops failing (a full
+	 * disk, a locked database, an unreadable log), are judged now rather
+	 * than at the next health interval.
+	 */
+	if (stats.records || stats.run_updates ||
+	    failing != (ww_monitor_model(m)->log.error[0] != '\0'))
 		ww_monitor_kick(m, WW_TASK_HEALTH);
 	return r;
 }

@@ -67,6 +67,119 @@ START_TEST(existing_dir_is_taken_over)
 }
 END_TEST
 
+/* The DACL of path as SDDL (UTF-8, caller frees). */
+static char *dacl_of(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+	BYTE buf[4096];
+	DWORD need = 0;
+	LPWSTR sddl = NULL;
+	char *out;
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_msg(GetFileSecurityW(w, DACL_SECURITY_INFORMATION, buf,
+				       sizeof(buf), &need),
+		      "GetFileSecurityW(%s): %lu", path, GetLastError());
+	ck_assert(ConvertSecurityDescriptorToStringSecurityDescriptorW(
+		buf, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, NULL));
+	out = ww_win_utf8(sddl);
+	LocalFree(sddl);
+	free(w);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* A file as a squatter leaves it: explicitly open to Everyone. */
+static void make_open_file(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+	PSECURITY_DESCRIPTOR sd = NULL;
+	HANDLE h;
+	char *d;
+
+	h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+			FILE_ATTRIBUTE_NORMAL, NULL);
+	ck_assert(h != INVALID_HANDLE_VALUE);
+	CloseHandle(h);
+	ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorW(
+		L"D:(A;;FA;;;WD)", SDDL_REVISION_1, &sd, NULL));
+	ck_assert(SetFileSecurityW(w, DACL_SECURITY_INFORMATION, sd));
+	LocalFree(sd);
+	d = dacl_of(path);
+	ck_assert_msg(strstr(d, ";WD)") != NULL, "setup: %s is %s", path, d);
+	free(d);
+	free(w);
+}
+
+/* Everyone is gone, and (Windows) every ACE is inherited from the parent. */
+static void assert_reset(const char *path)
+{
+	char *d = dacl_of(path);
+	const char *p;
+	int aces = 0, inherited = 0;
+
+	ck_assert_msg(strstr(d, ";WD)") == NULL, "%s keeps Everyone: %s", path, d);
+	for (p = strchr(d, '('); p; p = strchr(p + 1, '('))
+		aces++;
+	for (p = strstr(d, ";ID;"); p; p = strstr(p + 1, ";ID;"))
+		inherited++;
+	/* Wine synthesizes a DACL from the Unix mode bits, without ID flags. */
+	ck_assert_msg(under_wine() || (aces > 0 && aces == inherited &&
+				       strstr(d, ";FA;;;BA)") != NULL),
+		      "%s: not inherited from the private parent: %s", path, d);
+	ck_assert_msg(under_wine() || owner_is_administrators(path),
+		      "%s keeps its old owner", path);
+	free(d);
+}
+
+static void remove_file(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+
+	DeleteFileW(w);
+	free(w);
+}
+
+static void remove_dir(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+
+	RemoveDirectoryW(w);
+	free(w);
+}
+
+START_TEST(existing_files_inside_are_reset)
+{
+	char *base = ww_test_tmpdir("os-tree");
+	char *dir = ww_os_path_join(base, "squatted");
+	char *db = ww_os_path_join(dir, "wsuswatch.db");
+	char *sub = ww_os_path_join(dir, "sub");
+	char *deep = ww_os_path_join(sub, "planted.txt");
+	wchar_t *w = ww_win_utf16(dir), *wsub = ww_win_utf16(sub);
+	struct ww_err err;
+
+	ck_assert(CreateDirectoryW(w, NULL));
+	ck_assert(CreateDirectoryW(wsub, NULL));
+	make_open_file(db);
+	make_open_file(deep);
+	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
+	assert_reset(db);
+	assert_reset(sub);
+	assert_reset(deep);
+	remove_file(deep);
+	remove_dir(sub);
+	remove_file(db);
+	remove_dir(dir);
+	free(wsub);
+	free(w);
+	free(deep);
+	free(sub);
+	free(db);
+	free(dir);
+	free(base);
+}
+END_TEST
+
 START_TEST(new_dir_is_owned_by_administrators)
 {
 	char *base = ww_test_tmpdir("os-new");
@@ -87,6 +200,7 @@ Suite *ww_test_suite(void)
 
 	tcase_add_test(tc, existing_dir_is_taken_over);
 	tcase_add_test(tc, new_dir_is_owned_by_administrators);
+	tcase_add_test(tc, existing_files_inside_are_reset);
 	suite_add_tcase(s, tc);
 	return s;
 }

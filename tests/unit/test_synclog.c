@@ -544,6 +544,49 @@ START_TEST(runs_manual_success_track_sync)
 }
 END_TEST
 
+static struct ww_synclog_record summary_rec(int64_t time, const char *msg)
+{
+	struct ww_synclog_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.time = time;
+	r.level = WW_SYNCLOG_LEVEL_ERROR;
+	r.level_text = "Error";
+	r.process = "WsusService.9";
+	r.component = "X.Y";
+	r.message = msg;
+	r.message_len = strlen(msg);
+	return r;
+}
+
+START_TEST(finding_summary_counts_every_category_of_a_record)
+{
+	struct ww_finding_summary sums[WW_CAT_COUNT];
+	struct ww_synclog_record a = summary_rec(200, "second");
+	struct ww_synclog_record b = summary_rec(100, "first");
+	struct ww_synclog_record c = summary_rec(200, "tie");
+	ww_synclog_catset two = (1u << WW_CAT_PROXY_AUTH_REQUIRED) | (1u << WW_CAT_TLS_TRUST_FAILURE);
+	int i;
+
+	memset(sums, 0, sizeof(sums));
+	ww_finding_summary_add(sums, two, &a);
+	ww_finding_summary_add(sums, 1u << WW_CAT_TLS_TRUST_FAILURE, &b);
+	ww_finding_summary_add(sums, 1u << WW_CAT_TLS_TRUST_FAILURE, &c);
+	ww_finding_summary_add(sums, 0, &b);
+	ck_assert_uint_eq(sums[WW_CAT_PROXY_AUTH_REQUIRED].count, 1);
+	ck_assert_int_eq(sums[WW_CAT_PROXY_AUTH_REQUIRED].first_seen, 200);
+	ck_assert_ptr_nonnull(strstr(sums[WW_CAT_PROXY_AUTH_REQUIRED].example, "second"));
+	ck_assert_uint_eq(sums[WW_CAT_TLS_TRUST_FAILURE].count, 3);
+	ck_assert_int_eq(sums[WW_CAT_TLS_TRUST_FAILURE].first_seen, 100);
+	ck_assert_int_eq(sums[WW_CAT_TLS_TRUST_FAILURE].last_seen, 200);
+	/* An older record does not replace the example; a tie does. */
+	ck_assert_ptr_nonnull(strstr(sums[WW_CAT_TLS_TRUST_FAILURE].example, "tie"));
+	for (i = 0; i < WW_CAT_COUNT; i++)
+		if (i != WW_CAT_PROXY_AUTH_REQUIRED && i != WW_CAT_TLS_TRUST_FAILURE)
+			ck_assert_uint_eq(sums[i].count, 0);
+}
+END_TEST
+
 #define H(t, lvl, comp) "2024-03-0" t " UTC\t" lvl "\tWsusService.9\t" comp "\t"
 #define EV "EventLogEventReporter.ReportEvent"
 #define PX "WebServiceCommunicationHelper.ProcessWebServiceProxyException"
@@ -643,6 +686,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, runs_manual_success_track_sync);
 	tcase_add_test(tc, runs_failed_with_error_then_scheduled_success);
 	tcase_add_test(tc, runs_edge_cases);
+	tcase_add_test(tc, finding_summary_counts_every_category_of_a_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
