@@ -58,6 +58,7 @@ struct ww_config {
 	struct {
 		bool discover;  /* Windows: read WSUS's own settings */
 		char *log;      /* SoftwareDistribution.log */
+		int64_t log_rollover; /* WSUS's rollover size, bytes; 0: unknown */
 		char *muurl;    /* Microsoft Update sync endpoint */
 		struct {
 			char *host; /* NULL: syncing from Microsoft Update */

@@ -49,6 +49,10 @@ const struct ww_config_key ww_config_keys[] = {
 	{ "wsus.log", WW_CFG_STRING, "<WSUS LogFiles>/SoftwareDistribution.log",
 	  ww_os_default_wsus_log, OFF(wsus.log), 0, 0, 0, NULL,
 	  "WSUS's SoftwareDistribution.log" },
+	{ "wsus.log_rollover", WW_CFG_INT, "0", NULL, OFF(wsus.log_rollover),
+	  0, (int64_t)1 << 40, 0, NULL,
+	  "WSUS's log rollover size in bytes; bounds a first start's read "
+	  "(+25%, 1 MiB to 1 GiB); 0: unknown, 32 MiB" },
 	{ "wsus.muurl", WW_CFG_URL, "https://sws.update.microsoft.com", NULL,
 	  OFF(wsus.muurl), 0, 0, 0, NULL,
 	  "Microsoft Update synchronization endpoint" },

@@ -392,11 +392,25 @@ static int apply_proxy(struct ww_config *cfg, const struct ww_discovered *d)
 	return r < 0 ? r : 0;
 }
 
+/* The rollover size bounds the tailer's first read (tail.h). */
+static int apply_rollover(struct ww_config *cfg, const struct ww_discovered *d)
+{
+	char n[24];
+
+	if (!d->log_rollover.known)
+		return 0;
+	snprintf(n, sizeof(n), "%" PRId64, d->log_rollover.value);
+	return fill(cfg, "wsus.log_rollover", n, d->log_rollover.source) < 0 ?
+		WW_ENOMEM : 0;
+}
+
 static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
 {
 	char path[WW_DISC_TEXT_MAX + 64];
 	size_t n;
 
+	if (apply_rollover(cfg, d))
+		return WW_ENOMEM;
 	if (d->log_path.known) {
 		ww_discover_log_file(d->log_path.value, path, sizeof(path));
 		return fill(cfg, "wsus.log", path, d->log_path.source) < 0 ?

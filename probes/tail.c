@@ -472,6 +472,21 @@ void ww_tailer_status(const struct ww_tailer *t, struct ww_tailer_status *st)
 
 /* ---- life cycle ------------------------------------------------------ */
 
+uint64_t ww_tail_initial_max(int64_t rollover)
+{
+	uint64_t n;
+
+	if (rollover <= 0)
+		return WW_TAIL_BOUND_DEFAULT;
+	n = (uint64_t)rollover;
+	if (n >= WW_TAIL_BOUND_CEILING)
+		return WW_TAIL_BOUND_CEILING;
+	n += n / 4;
+	if (n < WW_TAIL_BOUND_FLOOR)
+		return WW_TAIL_BOUND_FLOOR;
+	return n < WW_TAIL_BOUND_CEILING ? n : WW_TAIL_BOUND_CEILING;
+}
+
 int ww_tailer_new(const char *path, struct ww_store *store,
 		  const char *source, const struct ww_tailer_options *opt,
 		  struct ww_tailer **ret, struct ww_err *err)
@@ -488,7 +503,7 @@ int ww_tailer_new(const char *path, struct ww_store *store,
 	}
 	ww_strlcpy(t->source, source, sizeof(t->source));
 	t->store = store;
-	t->opt.initial_max = 32u << 20;
+	t->opt.initial_max = WW_TAIL_BOUND_DEFAULT;
 	t->opt.batch_records = 1000;
 	t->opt.settle_seconds = 2;
 	t->opt.stale_seconds = WW_SYNC_RUN_STALE_SECONDS;

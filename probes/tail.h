@@ -29,8 +29,9 @@
  *   - identity reuse (a new file got the old inode): the saved checksum of
  *     the bytes before the saved offset does not match; read from 0.
  *   - first start (nothing saved): <path>.old then <path>, each from at
- *     most initial_max bytes before its end (the rollover size), so the
- *     last sync is known at once.
+ *     most initial_max bytes before its end (a little more than WSUS's
+ *     rollover size, ww_tail_initial_max()), so the last sync is known at
+ *     once.
  * The last record of a live file is only complete when the next header
  * arrives; it is flushed after settle_seconds without growth.
  *
@@ -87,6 +88,25 @@ int ww_tail_path_id(const char *path, struct ww_file_id *id,
 /* ---- tailer ------------------------------------------------------------ */
 
 #define WW_TAIL_SOURCE_MAX 64
+
+/*
+ * How much of each file a first start reads.  Unknown rollover size:
+ * 32 MiB, above the 20 MB WSUS documents.  Whatever SUSDB or the file
+ * says, the bound stays within 1 MiB (a smaller read may miss the last
+ * sync) and 1 GiB (the parser reads ~600 MB/s, docs/performance.md, so a
+ * first start and diagnose stay short).
+ */
+#define WW_TAIL_BOUND_DEFAULT ((uint64_t)32 << 20)
+#define WW_TAIL_BOUND_FLOOR ((uint64_t)1 << 20)
+#define WW_TAIL_BOUND_CEILING ((uint64_t)1 << 30)
+
+/*
+ * The first-start bound for a log WSUS rolls over at rollover bytes
+ * (wsus.log_rollover; 0 or less: unknown).  WSUS moves the file to .old
+ * only once it has grown past that size, so a quarter more is allowed
+ * for the last writes; then clamped to FLOOR..CEILING.
+ */
+uint64_t ww_tail_initial_max(int64_t rollover);
 
 struct ww_tailer_options {
 	uint64_t initial_max;     /* first start: bytes per file, 32 MiB */

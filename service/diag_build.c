@@ -19,6 +19,7 @@
 
 #include "config/config_keys.h"
 #include "diagnose.h"
+#include "probes/tail.h"
 #include "util.h"
 
 #define HINT_MUURL_FIX \
@@ -815,6 +816,7 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->cfg = cfg;
 	d->now = now;
 	d->log.path = cfg->wsus.log;
+	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
 	d->events.last_success = WW_TIME_UNKNOWN;
 	d->events.catalog_at = 0;
 	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);

@@ -1,15 +1,16 @@
 /*
- * diag_log.c - the WSUS log for diagnose: the last WW_DIAG_LOG_CHUNK bytes
- * of SoftwareDistribution.log.old followed by SoftwareDistribution.log,
+ * diag_log.c - the WSUS log for diagnose: the last log->chunk bytes of
+ * SoftwareDistribution.log.old followed by SoftwareDistribution.log,
  * through the same parser, classifier and sync-run derivation the
  * service uses.
  *
  * Bounded on purpose: a log can be hundreds of megabytes and diagnose
- * must answer in seconds.  32 MiB is more than WSUS's 20 MB rollover
- * size, so the chunk always covers the current file and usually the end
- * of the previous one: several days of syncs on a normal server.  When
- * reading starts in the middle of a file the partial first record is
- * skipped (not counted as malformed).
+ * must answer in seconds.  The chunk is the tailer's first-start bound
+ * (ww_tail_initial_max() of wsus.log_rollover: WSUS's rollover size plus
+ * a quarter, 32 MiB when unknown), so it always covers the current file
+ * and usually the end of the previous one: several days of syncs on a
+ * normal server.  When reading starts in the middle of a file the
+ * partial first record is skipped (not counted as malformed).
  */
 #include "compat.h"
 
@@ -97,7 +98,7 @@ static int feed_file(struct ww_diag_logfile *lf, struct ww_synclog_parser *p,
 /* Sizes of .old and the log; where to start so both fit the chunk. */
 static int plan(struct ww_diag_log *log, struct ww_err *err)
 {
-	uint64_t budget = WW_DIAG_LOG_CHUNK;
+	uint64_t budget = log->chunk ? log->chunk : WW_TAIL_BOUND_DEFAULT;
 	int i, r;
 
 	snprintf(log->files[0].path, sizeof(log->files[0].path), "%s.old",

@@ -81,8 +81,6 @@ enum ww_diag_avail {
 #define WW_DIAG_PROBES_MAX 64
 #define WW_DIAG_RUNS_MAX 10000
 #define WW_DIAG_LOG_FILES 2
-/* The last bytes of the log (and of .old before it) that are analysed. */
-#define WW_DIAG_LOG_CHUNK ((uint64_t)32 << 20)
 
 struct ww_diag_logfile {
 	char path[WW_PROBE_URL_MAX];
@@ -93,6 +91,9 @@ struct ww_diag_logfile {
 
 struct ww_diag_log {
 	const char *path;           /* wsus.log or --log (borrowed) */
+	/* The last bytes of the log (and of .old before it) that are
+	 * analysed: ww_tail_initial_max() of wsus.log_rollover. */
+	uint64_t chunk;
 	enum ww_diag_avail avail;   /* NOT_HERE: the file does not exist */
 	char error[WW_ERR_MSG_MAX]; /* UNAVAILABLE: why */
 	struct ww_diag_logfile files[WW_DIAG_LOG_FILES]; /* .old, log */
@@ -149,7 +150,7 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 		       int64_t now);
 void ww_diag_data_release(struct ww_diag_data *d);
 
-/* Read the last WW_DIAG_LOG_CHUNK bytes of path.old + path (diag_log.c). */
+/* Read the last log->chunk bytes of path.old + path (diag_log.c). */
 int ww_diag_read_log(struct ww_diag_log *log, int64_t now,
 		     struct ww_err *err);
 

@@ -1,7 +1,9 @@
 /*
  * task_log.c - the "log" task: follow SoftwareDistribution.log
  * (cfg->wsus.log) into the store with probes/tail.h, every
- * WW_LOG_INTERVAL seconds.
+ * WW_LOG_INTERVAL seconds.  A first start reads as much of the log as
+ * wsus.log_rollover says WSUS keeps in one file (discovered from SUSDB
+ * where the file does not set it; ww_tail_initial_max()).
  *
  * The tailer keeps its position in the store, in the same transaction as
  * the records it produced, so a re-created tailer (after a reload that
@@ -74,6 +76,7 @@ static int ensure_tailer(struct ww_monitor *m, struct log_state *s,
 			 struct ww_err *err)
 {
 	const struct ww_config *cfg = ww_monitor_config(m);
+	struct ww_tailer_options opt;
 	struct ww_store *st;
 	int r;
 
@@ -94,7 +97,10 @@ static int ensure_tailer(struct ww_monitor *m, struct log_state *s,
 		drop_tailer(s);
 		return ww_err_set(err, WW_ENOMEM, "log: out of memory");
 	}
-	r = ww_tailer_new(cfg->wsus.log, st, WW_LOG_SOURCE, NULL, &s->tailer,
+	/* Only a first start (nothing saved in the store) uses the bound. */
+	memset(&opt, 0, sizeof(opt));
+	opt.initial_max = ww_tail_initial_max(cfg->wsus.log_rollover);
+	r = ww_tailer_new(cfg->wsus.log, st, WW_LOG_SOURCE, &opt, &s->tailer,
 			  err);
 	if (r)
 		drop_tailer(s);

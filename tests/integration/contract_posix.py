@@ -13,22 +13,22 @@ on 127.0.0.1.
 usage: contract_posix.py WSUSWATCH FIXTURES WORKDIR
 Exit 0 pass, 1 fail, 77 skipped (openssl missing).
 """
-import atexit
-import http.server
 import json
 import os
 import re
 import shutil
 import socket
-import ssl
-import subprocess
 import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wwtest  # noqa: E402
+from wwtest import check, wait_for  # noqa: E402
+
 EXE, FIX, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-failures = []
 
 PROBE_FIELDS = ["url", "ok", "stage", "result", "wu_code", "http_status",
                 "tls_version", "tls_cipher", "cert_not_after", "cert_days_left",
@@ -58,12 +58,6 @@ TIME_KEYS = {"started_at", "finished_at", "first_seen", "last_seen", "time",
              "last_sync_attempt", "last_successful_sync", "since", "at",
              "generated_at", "cert_not_after", "last_read_at", "last_run",
              "last_success", "next_run"}
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def walk(doc, where):
@@ -141,9 +135,8 @@ def analysis(d, where):
               f"{where}.findings[{i}]: count > 0")
 
 
-def ww(*args, config=None, timeout=120):
-    cmd = [EXE] + (["--config", config] if config else []) + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+def ww(*args, config=None):
+    return wwtest.ww(EXE, *args, config=config, timeout=120)
 
 
 def json_of(r, what):
@@ -154,27 +147,7 @@ def json_of(r, what):
         return {}
 
 
-def wait_for(pred, secs):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
-
-
 # --- servers ------------------------------------------------------------------
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-
-
-def serve(httpd):
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    atexit.register(httpd.shutdown)
-    return httpd.server_address[1]
-
-
 def no_date_server():
     """HTTP/1.0 200 without a Date header: the clock skew is unknown."""
     ls = socket.socket()
@@ -197,37 +170,18 @@ def no_date_server():
     return ls.getsockname()[1]
 
 
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 if not shutil.which("openssl"):
-    print("openssl missing: skipped")
-    sys.exit(77)
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK, mode=0o700)
-os.chmod(WORK, 0o700)
+    wwtest.skip("openssl missing")
+wwtest.fresh_dir(WORK)
 os.chdir(WORK)
-subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", "key.pem", "-out", "cert.pem", "-days", "40",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-               check=True, capture_output=True)
+wwtest.self_signed(WORK, "cert", "/CN=127.0.0.1", 40, san="IP:127.0.0.1")
 os.makedirs("www")
 with open("www/index.html", "w") as f:
     f.write("hello\n")
-handler = lambda *a, **kw: Quiet(*a, directory=f"{WORK}/www", **kw)  # noqa: E731
-HTTP = serve(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler))
-tls_srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain("cert.pem", "key.pem")
-tls_srv.socket = ctx.wrap_socket(tls_srv.socket, server_side=True)
-HTTPS = serve(tls_srv)
+HTTP = wwtest.http_server(f"{WORK}/www").server_address[1]
+HTTPS = wwtest.http_server(f"{WORK}/www", "cert.pem", "cert.key").server_address[1]
 NODATE = no_date_server()
-CLOSED = closed_port()
+CLOSED = wwtest.free_port()
 ok_urls = [f"http://127.0.0.1:{HTTP}/", f"https://127.0.0.1:{HTTPS}/",
            f"http://127.0.0.1:{NODATE}/"]
 
@@ -300,17 +254,13 @@ check(r.returncode == 64, f"analyze: unknown option exits 64 ({r.returncode})")
 yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
 with open(log) as f, open(f"{WORK}/SoftwareDistribution.log", "w") as out:
     out.write(f.read().replace("2014-01-16", yesterday))
-CONFIG = f"{WORK}/wsuswatch.yaml"
-SOCK = f"{WORK}/run/wsuswatch.sock"
-with open(CONFIG, "w") as f:
-    f.write(f"database: {WORK}/data/wsuswatch.db\n"
-            f"control: {{socket: {SOCK}}}\n"
-            f"wsus: {{log: {WORK}/SoftwareDistribution.log, discover: false}}\n"
-            f"probes: {{microsoft_update: \"off\", upstream: \"off\", timeout: 10s,\n"
-            f"  extra_urls: [\"http://127.0.0.1:{NODATE}/\", \"http://no-such-host.invalid/\",\n"
-            f"               \"https://127.0.0.1:{HTTPS}/\"]}}\n"
-            f"tls: {{cacert: {WORK}/cert.pem}}\n"
-            )
+M = wwtest.Monitor(EXE, WORK,
+                   f"wsus: {{log: {WORK}/SoftwareDistribution.log, discover: false}}\n"
+                   f"probes: {{microsoft_update: \"off\", upstream: \"off\", timeout: 10s,\n"
+                   f"  extra_urls: [\"http://127.0.0.1:{NODATE}/\", \"http://no-such-host.invalid/\",\n"
+                   f"               \"https://127.0.0.1:{HTTPS}/\"]}}\n"
+                   f"tls: {{cacert: {WORK}/cert.pem}}\n")
+CONFIG, SOCK = M.config, M.sock
 with open("broken.yaml", "w") as f:
     f.write("interval: [broken\n")
 
@@ -414,10 +364,7 @@ check(r.returncode == 3, f"check: even a usage error is UNKNOWN, 3 ({r.returncod
 # --- status --json against a running monitor --------------------------------------
 r = ww("status", "--json", config=CONFIG)
 check(r.returncode == 69, f"status without a monitor exits 69 ({r.returncode})")
-mlog = open(f"{WORK}/monitor.log", "w+")
-mon = subprocess.Popen([EXE, "--config", CONFIG, "run", "--foreground"],
-                       stdout=mlog, stderr=mlog)
-atexit.register(lambda: mon.poll() is None and mon.kill())
+mon = M.start()
 check(wait_for(lambda: os.path.exists(SOCK), 10), "the control socket appears")
 
 
@@ -454,9 +401,4 @@ check(r.returncode == 0, f"config check on a good file exits 0 ({r.returncode})"
 r = ww("frobnicate")
 check(r.returncode == 64, f"an unknown command exits 64 ({r.returncode})")
 
-if failures:
-    mlog.seek(0)
-    print("--- monitor log ---\n" + mlog.read())
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+sys.exit(wwtest.verdict(M.log_text()))

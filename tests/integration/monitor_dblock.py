@@ -12,19 +12,18 @@ log record exactly once and report the database healthy again.
 usage: monitor_dblock.py WSUSWATCH WORKDIR
 """
 import os
-import shutil
 import sqlite3
 import sys
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from monitor_store_rig import Rig, check, wait_for  # noqa: E402
+from monitor_store_rig import Rig  # noqa: E402
+from wwtest import check, fresh_dir, wait_for  # noqa: E402
 
 EXE, WORK = (os.path.abspath(a) for a in sys.argv[1:3])
 
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK, mode=0o700)
+fresh_dir(WORK)
 DB = f"{WORK}/data/ww.db"
 rig = Rig(EXE, WORK, DB)
 rig.start_healthy(50)
@@ -39,7 +38,7 @@ check(wait_for(rig.db_error, 40),
       "sources:database critical, health critical")
 st = rig.status() or {}
 print("     sources.database:", st.get("sources", {}).get("database"))
-check(rig.mon.poll() is None, "the monitor keeps running")
+check(rig.proc.poll() is None, "the monitor keeps running")
 while time.monotonic() - locked_at < 15:
     time.sleep(0.5)
 check(rig.status() is not None, "status still answers after 15 s of lock")
@@ -53,6 +52,6 @@ rig.append(120, 150)
 check(wait_for(lambda: rig.stored_seqs() == list(range(150)), 90),
       f"after the lock every record is stored exactly once ({len(rig.stored_seqs())} rows)")
 check(wait_for(rig.db_healthy, 90), "status reports the database healthy again")
-text = rig.monitor_log()
+text = rig.log_text()
 check("database is locked" in text or "busy" in text, "the monitor logged the lock")
 rig.finish()

@@ -21,7 +21,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from monitor_store_rig import Rig, check, wait_for  # noqa: E402
+from monitor_store_rig import Rig  # noqa: E402
+from wwtest import check, fresh_dir, skip, wait_for  # noqa: E402
 
 EXE, WORK = (os.path.abspath(a) for a in sys.argv[1:3])
 DATA = f"{WORK}/data"
@@ -60,7 +61,7 @@ def run(rig):
     # commit needs a page the filesystem cannot give.
     appended = 50
     deadline = time.monotonic() + 60
-    failed = lambda: "task 'log' failed" in rig.monitor_log()  # noqa: E731
+    failed = lambda: "task 'log' failed" in rig.log_text()  # noqa: E731
     while not failed() and time.monotonic() < deadline:
         rig.append(appended, appended + BATCH)
         appended += BATCH
@@ -83,7 +84,7 @@ def run(rig):
     time.sleep(10)
     cpu = rig.cpu_seconds() - cpu0
     check(cpu < 2.0, f"no busy loop while the disk is full ({cpu:.2f} s CPU in 10 s)")
-    check(rig.mon.poll() is None, "the monitor keeps running")
+    check(rig.proc.poll() is None, "the monitor keeps running")
     check(rig.status() is not None, "status still answers")
 
     # --- free the space ----------------------------------------------------------------
@@ -95,19 +96,18 @@ def run(rig):
           f"after space is freed every record is stored exactly once "
           f"({len(rig.stored_seqs())} rows of {appended})")
     check(wait_for(rig.db_healthy, 90), "status reports the database healthy again")
-    text = rig.monitor_log()
+    text = rig.log_text()
     check("full" in text, "the monitor logged the full disk")
     rig.finish()
 
 
-shutil.rmtree(WORK, ignore_errors=True)
+fresh_dir(WORK)
 os.makedirs(DATA, mode=0o700)
 m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M,mode=0700", "tmpfs", DATA],
                    capture_output=True, text=True)
 if m.returncode != 0:
-    print(f"SKIP: cannot mount a 1 MiB tmpfs for the database (needs root or "
-          f"CAP_SYS_ADMIN): {m.stderr.strip() or m.returncode}")
-    sys.exit(77)
+    skip(f"cannot mount a 1 MiB tmpfs for the database (needs root or "
+         f"CAP_SYS_ADMIN): {m.stderr.strip() or m.returncode}")
 rig = Rig(EXE, WORK, DB)
 try:
     run(rig)

@@ -9,10 +9,8 @@ the same socket; SIGTERM within 3 s; status exit 69 once it is gone.
 
 usage: monitor_posix.py WSUSWATCH WORKDIR
 """
-import atexit
 import json
 import os
-import shutil
 import signal
 import socket
 import stat
@@ -21,31 +19,14 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wwtest import Monitor, check, fresh_dir, quiet_sources, verdict, wait_for  # noqa: E402
+
 EXE, WORK = sys.argv[1], sys.argv[2]
 CONTRACT_FIELDS = ["version", "started_at", "health", "last_successful_sync",
                    "last_sync_attempt", "last_sync_result", "sync_age_seconds",
                    "checks", "probes", "sources", "alerts"]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def write_config(path, extra=""):
-    with open(path, "w") as f:
-        f.write(f"database: {WORK}/data/wsuswatch.db\n"
-                f"control: {{socket: {WORK}/run/wsuswatch.sock}}\n"
-                f"wsus: {{log: {WORK}/SoftwareDistribution.log, discover: false}}\n"
-                f"probes: {{microsoft_update: \"off\", upstream: \"off\"}}\n"
-                + extra)
-
-
-def ww(*args, timeout=30):
-    return subprocess.run([EXE, "--config", CONFIG] + list(args),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def exchange(data, shut=True, timeout=10):
@@ -75,21 +56,10 @@ def error_code(resp):
         return None
 
 
-def wait_for(pred, secs):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
-
-
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK, mode=0o700)
-os.chmod(WORK, 0o700)
-CONFIG = f"{WORK}/wsuswatch.yaml"
-SOCK = f"{WORK}/run/wsuswatch.sock"
-write_config(CONFIG)
+fresh_dir(WORK)
+BASE = quiet_sources(f"{WORK}/SoftwareDistribution.log")
+M = Monitor(EXE, WORK, BASE)
+CONFIG, SOCK, ww = M.config, M.sock, M.ww
 
 # --- not running yet: exit 69 ----------------------------------------------
 r = ww("status")
@@ -103,10 +73,7 @@ check(r.returncode == 0 and all(k in once for k in CONTRACT_FIELDS),
       f"run --once exits 0 and prints the status ({r.returncode}: {r.stderr.strip()})")
 
 # --- start the monitor --------------------------------------------------------
-log = open(f"{WORK}/monitor.log", "w+")
-mon = subprocess.Popen([EXE, "--config", CONFIG, "run", "--foreground"],
-                       stdout=log, stderr=log)
-atexit.register(lambda: mon.poll() is None and mon.kill())
+mon = M.start()
 check(wait_for(lambda: os.path.exists(SOCK), 10), "the control socket appears")
 
 st = os.lstat(SOCK)
@@ -222,14 +189,14 @@ check(ww("status").returncode == 0, "the first monitor still answers")
 with open(CONFIG, "a") as f:
     f.write("interval: [broken\n")
 mon.send_signal(signal.SIGHUP)
-check(wait_for(lambda: "reload rejected" in open(f"{WORK}/monitor.log").read(), 5),
+check(wait_for(lambda: "reload rejected" in M.log_text(), 5),
       "SIGHUP with a broken file logs the rejection")
 after = json.loads(exchange(b'{"cmd":"status"}\n')[0])
 check(mon.poll() is None and after.get("config") == CONFIG,
       "the monitor keeps running on the previous configuration")
-write_config(CONFIG, "retention: 7d\n")
+M.write_config(BASE + "retention: 7d\n")
 mon.send_signal(signal.SIGHUP)
-check(wait_for(lambda: "configuration reloaded" in open(f"{WORK}/monitor.log").read(), 5),
+check(wait_for(lambda: "configuration reloaded" in M.log_text(), 5),
       "SIGHUP with a good file reloads it")
 
 # --- SIGTERM: prompt stop, socket removed ----------------------------------------
@@ -253,9 +220,4 @@ r = subprocess.run([EXE, "--config", CONFIG, "run", "--foreground"],
 check(r.returncode != 0 and "mode 0700" in r.stderr,
       f"a group/world-readable socket directory is refused ({r.stderr.strip()})")
 
-log.seek(0)
-if failures:
-    print("--- monitor log ---\n" + log.read())
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("all checks passed")
+sys.exit(verdict(M.log_text()))

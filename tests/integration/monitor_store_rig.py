@@ -6,56 +6,20 @@ filesystem is full).
 Every log line is a timeout finding carrying its sequence number, so the
 store can be checked for "every record exactly once".
 """
-import atexit
-import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wwtest import Monitor, check, cpu_seconds, find, quiet_sources, verdict, wait_for  # noqa: E402
 
 
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def wait_for(pred, secs):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return pred()
-
-
-def check_of(st, name):
-    for c in (st or {}).get("checks", []):
-        if c.get("name") == name:
-            return c
-    return None
-
-
-class Rig:
+class Rig(Monitor):
     def __init__(self, exe, work, db):
-        self.exe, self.db = exe, db
-        self.config = f"{work}/wsuswatch.yaml"
         self.log = f"{work}/SoftwareDistribution.log"
-        self.mlog = open(f"{work}/monitor.log", "w+")
-        self.mon = None
-        with open(self.config, "w") as f:
-            f.write(f"database: {db}\ncontrol: {{socket: {work}/run/ww.sock}}\n"
-                    f"wsus: {{log: {self.log}, discover: false}}\n"
-                    f"probes: {{microsoft_update: \"off\", upstream: \"off\"}}\n")
-
-    def start(self):
-        self.mon = subprocess.Popen(
-            [self.exe, "--config", self.config, "run", "--foreground"],
-            stdout=self.mlog, stderr=self.mlog)
-        atexit.register(self.kill)
+        super().__init__(exe, work, quiet_sources(self.log), db=db)
 
     def start_healthy(self, n):
         """Log n records, start the monitor, check they are stored and the
@@ -68,19 +32,6 @@ class Rig:
         st = self.status()
         check(st is not None and st["sources"].get("database", {}).get("error", 1) is None,
               f"sources.database is there, without an error ({(st or {}).get('sources')})")
-
-    def kill(self):
-        if self.mon and self.mon.poll() is None:
-            self.mon.kill()
-            self.mon.wait()
-
-    def status(self):
-        r = subprocess.run([self.exe, "--config", self.config, "status", "--json"],
-                           capture_output=True, text=True, timeout=30)
-        try:
-            return json.loads(r.stdout) if r.returncode == 0 else None
-        except ValueError:
-            return None
 
     def append(self, first, last):
         """Lines seq first..last-1, each a timeout finding with its number."""
@@ -103,35 +54,25 @@ class Rig:
     def db_error(self):
         """sources.database.error, sources:database critical, health critical."""
         s = self.status()
-        c = check_of(s, "sources:database")
+        c = find((s or {}).get("checks"), "name", "sources:database")
         return (s is not None and s["sources"].get("database", {}).get("error") and
                 c is not None and c.get("state") == "critical" and
                 s.get("health") == "critical")
 
     def db_healthy(self):
         s = self.status()
-        c = check_of(s, "sources:database")
+        c = find((s or {}).get("checks"), "name", "sources:database")
         return (s is not None and s["sources"].get("database", {}).get("error", 1) is None
                 and (c is None or c.get("state") == "ok")
                 and s["sources"]["log"].get("error") is None)
 
     def cpu_seconds(self):
         """User + system CPU time of the monitor so far."""
-        with open(f"/proc/{self.mon.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def monitor_log(self):
-        self.mlog.seek(0)
-        return self.mlog.read()
+        return cpu_seconds(self.proc.pid)
 
     def finish(self):
         """Stop the monitor (exit 0 expected) and exit with the verdict."""
-        if self.mon.poll() is None:
-            self.mon.terminate()
-        check(self.mon.wait(timeout=20) == 0, "the monitor stops with 0")
-        if failures:
-            print("--- monitor log ---\n" + self.monitor_log())
-            print(f"{len(failures)} check(s) failed")
-            sys.exit(1)
-        print("all checks passed")
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        check(self.proc.wait(timeout=20) == 0, "the monitor stops with 0")
+        sys.exit(verdict(self.log_text()))

@@ -20,37 +20,21 @@ timeout 60 s); the log task keeps running; SIGTERM stops it within 3 s.
 
 usage: monitor_wired.py WSUSWATCH FIXTURES_DIR WORKDIR
 """
-import atexit
 import datetime
-import http.server
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wwtest  # noqa: E402
+from wwtest import check, failures, find, wait_for  # noqa: E402
+
 EXE, FIXTURES, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def wait_for(pred, secs, step=0.2):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(step)
-    return pred()
 
 
 def iso(t):
@@ -79,45 +63,23 @@ def sync_lines(start):
     return text, start + OFFSETS[2]
 
 
-class Monitor:
-    def __init__(self, name, config_text):
-        self.dir = os.path.join(WORK, name)
-        os.makedirs(self.dir, mode=0o700)
-        self.config = os.path.join(self.dir, "wsuswatch.yaml")
-        self.sock = os.path.join(self.dir, "run", "wsuswatch.sock")
-        self.write_config(config_text)
-        self.logf = open(os.path.join(self.dir, "monitor.log"), "w+")
-        self.proc = None
+class Monitor(wwtest.Monitor):
+    """A monitor in WORK/name."""
 
-    def write_config(self, text):
-        with open(self.config, "w") as f:
-            f.write(f"database: {self.dir}/data/wsuswatch.db\n"
-                    f"control: {{socket: {self.sock}}}\n" + text)
+    def __init__(self, name, config_text):
+        path = os.path.join(WORK, name)
+        os.makedirs(path, mode=0o700)
+        super().__init__(EXE, path, config_text)
 
     def start(self):
-        self.proc = subprocess.Popen(
-            [EXE, "--config", self.config, "run", "--foreground"],
-            stdout=self.logf, stderr=self.logf)
-        atexit.register(lambda p=self.proc: p.poll() is None and p.kill())
+        super().start()
         return wait_for(lambda: os.path.exists(self.sock), 10)
 
-    def ww(self, *args, timeout=30):
-        return subprocess.run([EXE, "--config", self.config] + list(args),
-                              capture_output=True, text=True, timeout=timeout)
-
-    def status(self):
-        r = self.ww("status", "--json")
-        try:
-            return json.loads(r.stdout) if r.returncode == 0 else None
-        except ValueError:
-            return None
-
     def task(self, st, name):
-        return next((t for t in st.get("tasks", []) if t["name"] == name), {})
+        return find(st.get("tasks"), "name", name) or {}
 
     def dump_log(self):
-        self.logf.seek(0)
-        print(f"--- {self.dir}/monitor.log ---\n" + self.logf.read())
+        print(f"--- {self.dir}/monitor.log ---\n" + self.log_text())
 
 
 def alert_transitions(mon, name, transition):
@@ -129,12 +91,7 @@ def alert_transitions(mon, name, transition):
                if a.get("name") == name and a.get("transition") == transition)
 
 
-def find(lst, key, value):
-    return next((x for x in lst or [] if x.get(key) == value), None)
-
-
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK, mode=0o700)
+wwtest.fresh_dir(WORK)
 
 # --- the upstream WSUS server ------------------------------------------------
 www = os.path.join(WORK, "www")
@@ -144,18 +101,7 @@ with open(os.path.join(www, "ServerSyncWebService", "ServerSyncWebService.asmx")
     f.write("<html>ServerSyncWebService</html>\n")
 with open(os.path.join(www, "selfupdate", "iuident.cab"), "wb") as f:
     f.write(b"MSCF" + b"\0" * 60)
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *a, **kw):
-        super().__init__(*a, directory=www, **kw)
-
-    def log_message(self, *a):
-        pass
-
-
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-threading.Thread(target=httpd.serve_forever, daemon=True).start()
+httpd = wwtest.http_server(www)
 UP_PORT = httpd.server_address[1]
 
 # --- phase 1: the last successful sync is 30 h old ---------------------------
@@ -331,23 +277,7 @@ if failures:
     mon.dump_log()
 
 # --- phase 4: a hung probe blocks neither the log task nor the stop -----------
-hung = socket.socket()
-hung.bind(("127.0.0.1", 0))
-hung.listen(16)
-accepted = []
-
-
-def accept_forever():
-    while True:
-        try:
-            c, _ = hung.accept()
-        except OSError:
-            return
-        accepted.append(c)  # never answered, never closed
-
-
-threading.Thread(target=accept_forever, daemon=True).start()
-HUNG_PORT = hung.getsockname()[1]
+hung, HUNG_PORT, accepted = wwtest.hung_listener()
 hlog = os.path.join(WORK, "hung.log")
 open(hlog, "w").close()
 mon4 = Monitor("hung", f"interval: 10s\n"
@@ -383,5 +313,4 @@ if failures:
 
 httpd.shutdown()
 hung.close()
-print(f"\n{len(failures)} check(s) failed" if failures else "\nall checks passed")
-sys.exit(1 if failures else 0)
+sys.exit(wwtest.verdict())

@@ -16,23 +16,18 @@ Scenarios (each with its own configuration in a temp dir):
 usage: test_diagnose.py WSUSWATCH_BINARY FIXTURES_DIR SCRATCH_DIR
 """
 import datetime
-import http.server
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import threading
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wwtest  # noqa: E402
+from wwtest import check  # noqa: E402
 
 TS = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3}) UTC")
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
+NOLOG = "{work}/nolog/SoftwareDistribution.log"  # a log that is not there
 
 
 def shifted(path, first_at, step=None):
@@ -68,15 +63,16 @@ def make_log(path, fixtures):
         f.write("\n".join(lines) + "\n")
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def config(work, name, log, rest):
+    """work/NAME.yaml: the database in work/db, the log, then rest."""
+    cfg = os.path.join(work, f"{name}.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"database: {work}/db/wsuswatch.db\nwsus:\n  log: {log}\n" + rest)
+    return cfg
 
 
 def run(exe, cfg, *args, env=None):
-    cmd = [exe] + (["--config", cfg] if cfg else []) + ["diagnose"] + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                       env=env)
+    p = wwtest.ww(exe, "diagnose", *args, config=cfg, timeout=120, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -87,12 +83,9 @@ def items(doc):
 def scenario_stale(exe, fixtures, work, port):
     log = os.path.join(work, "SoftwareDistribution.log")
     make_log(log, fixtures)
-    cfg = os.path.join(work, "stale.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"database: {work}/db/wsuswatch.db\n"
-                f"wsus:\n  log: {log}\n"
-                "probes:\n  microsoft_update: off\n"
-                f"  extra_urls: [\"http://127.0.0.1:{port}/\"]\n  timeout: 10s\n")
+    cfg = config(work, "stale", log,
+                 "probes:\n  microsoft_update: off\n"
+                 f"  extra_urls: [\"http://127.0.0.1:{port}/\"]\n  timeout: 10s\n")
     rc, out, err = run(exe, cfg, "--json")
     check(rc == 1, f"stale: exit {rc}, want 1 (WARNING); stderr {err}")
     doc = json.loads(out)
@@ -138,11 +131,8 @@ def scenario_stale(exe, fixtures, work, port):
 
 
 def scenario_fe2(exe, work):
-    cfg = os.path.join(work, "fe2.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"database: {work}/db/wsuswatch.db\n"
-                f"wsus:\n  log: {work}/nolog/SoftwareDistribution.log\n"
-                "  muurl: https://fe2.update.microsoft.com/v6\n")
+    cfg = config(work, "fe2", NOLOG.format(work=work),
+                 "  muurl: https://fe2.update.microsoft.com/v6\n")
     rc, out, err = run(exe, cfg, "--json", "--no-probes")
     check(rc == 2, f"fe2: exit {rc}, want 2; {err}")
     doc = json.loads(out)
@@ -156,12 +146,9 @@ def scenario_fe2(exe, work):
 
 
 def scenario_blind(exe, work):
-    cfg = os.path.join(work, "blind.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"database: {work}/db/wsuswatch.db\n"
-                f"wsus:\n  log: {work}/nolog/SoftwareDistribution.log\n"
-                "  muurl: https://sws.wsuswatch-test.invalid\n"
-                "probes:\n  microsoft_update: on\n  timeout: 10s\n")
+    cfg = config(work, "blind", NOLOG.format(work=work),
+                 "  muurl: https://sws.wsuswatch-test.invalid\n"
+                 "probes:\n  microsoft_update: on\n  timeout: 10s\n")
     rc, out, err = run(exe, cfg, "--json")
     check(rc == 2, f"blind: exit {rc}, want 2; {err}")
     doc = json.loads(out)
@@ -185,12 +172,9 @@ def scenario_blind(exe, work):
 
 def scenario_unknown(exe, work):
     secret = "Pr0xy-S3cret-4711"
-    cfg = os.path.join(work, "unknown.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"database: {work}/db/wsuswatch.db\n"
-                f"wsus:\n  log: {work}/nolog/SoftwareDistribution.log\n"
-                "proxy:\n  url: http://proxy.example:3128\n  user: svc\n"
-                "  password_env: WW_DIAG_TEST_PW\n")
+    cfg = config(work, "unknown", NOLOG.format(work=work),
+                 "proxy:\n  url: http://proxy.example:3128\n  user: svc\n"
+                 "  password_env: WW_DIAG_TEST_PW\n")
     env = dict(os.environ, WW_DIAG_TEST_PW=secret)
     rc, out, err = run(exe, cfg, "--json", "--no-probes", env=env)
     check(rc == 3, f"unknown: exit {rc}, want 3; {err}")
@@ -210,26 +194,16 @@ def scenario_unknown(exe, work):
 
 def main():
     exe, fixtures, work = sys.argv[1], sys.argv[2], sys.argv[3]
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    wwtest.fresh_dir(work)
     os.makedirs(os.path.join(work, "www"))
     with open(os.path.join(work, "www", "index.html"), "w") as f:
         f.write("ok\n")
-    handler = lambda *a, **k: Quiet(*a, directory=os.path.join(work, "www"), **k)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        scenario_stale(exe, fixtures, work, srv.server_address[1])
-        scenario_fe2(exe, work)
-        scenario_blind(exe, work)
-        scenario_unknown(exe, work)
-    finally:
-        srv.shutdown()
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("diagnose: all scenarios passed")
-    return 0
+    srv = wwtest.http_server(os.path.join(work, "www"))
+    scenario_stale(exe, fixtures, work, srv.server_address[1])
+    scenario_fe2(exe, work)
+    scenario_blind(exe, work)
+    scenario_unknown(exe, work)
+    return wwtest.verdict()
 
 
 if __name__ == "__main__":

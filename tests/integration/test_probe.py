@@ -18,24 +18,19 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wwtest  # noqa: E402
+from wwtest import check, failures, free_port  # noqa: E402
 
 PASSWORD = "S3cr3t-Pw-7731"
 USER = "probeuser"
 HOST = "upstream.test"
 
 procs = []
-failures = []
 outputs = []  # every stdout/stderr text the binary produced
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def adjacent_ports():
@@ -87,12 +82,6 @@ def stop_all():
             os.killpg(p.pid, signal.SIGKILL)
 
 
-def run(cmd, tmp):
-    openssl = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
-    if openssl.returncode:
-        raise RuntimeError(f"{cmd}: {openssl.stderr}")
-
-
 def make_certs(tmp):
     """A CA, leaf certificates it signs (good, expired, not yet valid) and
     a self-signed one, all for upstream.test and 127.0.0.1."""
@@ -119,24 +108,19 @@ subjectAltName = DNS:{HOST},IP:127.0.0.1
     open(os.path.join(tmp, "index.txt"), "w").close()
     with open(os.path.join(tmp, "serial"), "w") as f:
         f.write("1000\n")
-    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", "ca.key", "-out", "ca.pem", "-days", "3",
-         "-subj", "/CN=wsuswatch test CA"], tmp)
+    wwtest.self_signed(tmp, "ca", "/CN=wsuswatch test CA", 3)
     dates = {"good": ("20200101000000Z", "20991231000000Z"),
              "expired": ("20200101000000Z", "20210101000000Z"),
              "notyet": ("20980101000000Z", "20991231000000Z")}
     for name, (start_d, end_d) in dates.items():
-        run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
-             "-keyout", f"{name}.key", "-out", f"{name}.csr",
-             "-subj", f"/CN={HOST}", "-config", "ca.cnf",
-             "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"], tmp)
-        run(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
-             "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
-             "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)
-    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", "self.key", "-out", "self.pem", "-days", "30",
-         "-subj", f"/CN={HOST}",
-         "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"], tmp)
+        wwtest.openssl(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", f"{name}.key", "-out", f"{name}.csr",
+                        "-subj", f"/CN={HOST}", "-config", "ca.cnf",
+                        "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"], tmp)
+        wwtest.openssl(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
+                        "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
+                        "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)
+    wwtest.self_signed(tmp, "self", f"/CN={HOST}", 30, san=f"DNS:{HOST},IP:127.0.0.1")
 
 
 NGINX_TLS_SERVER = """
@@ -210,26 +194,6 @@ BasicAuth {USER} {PASSWORD}
     start(["tinyproxy", "-d", "-c", conf], port, stderr=log)
 
 
-def start_hung_listener():
-    """Accepts connections and never sends a byte."""
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(8)
-    held = []
-
-    def loop():
-        while True:
-            try:
-                c, _ = srv.accept()
-            except OSError:
-                return
-            held.append(c)
-
-    threading.Thread(target=loop, daemon=True).start()
-    return srv, srv.getsockname()[1]
-
-
 def probe(binary, args, env_password=None):
     env = dict(os.environ)
     env.pop("WSUSWATCH_PROXY_PASSWORD", None)
@@ -239,8 +203,7 @@ def probe(binary, args, env_password=None):
     if env_password is not None:
         env["WSUSWATCH_PROXY_PASSWORD"] = env_password
     t0 = time.monotonic()
-    p = subprocess.run([binary, "probe", "--json", *args], capture_output=True,
-                       text=True, env=env, timeout=60)
+    p = wwtest.ww(binary, "probe", "--json", *args, env=env)
     elapsed = time.monotonic() - t0
     outputs.append(p.stdout + p.stderr)
     try:
@@ -251,12 +214,15 @@ def probe(binary, args, env_password=None):
     return p.returncode, doc["results"], elapsed
 
 
-def check(name, cond, msg):
-    if cond:
-        print(f"ok   {name}")
-    else:
-        print(f"FAIL {name}: {msg}")
-        failures.append(name)
+def run_ww(binary, *args, key="results", config=None, env=None, timeout=60):
+    """wsuswatch ARGS, its output kept for grep_secrets(); (the process,
+    doc[key] of its JSON or [] when there is none)."""
+    p = wwtest.ww(binary, *args, config=config, env=env, timeout=timeout)
+    outputs.append(p.stdout + p.stderr)
+    try:
+        return p, json.loads(p.stdout)[key]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return p, []
 
 
 def expect(binary, name, args, result, stage, wu_code, **kw):
@@ -264,11 +230,11 @@ def expect(binary, name, args, result, stage, wu_code, **kw):
     r = results[0]
     got = (r["result"], r["stage"], r["wu_code"])
     want = (result, stage, wu_code)
-    check(name, got == want and rc == (0 if result == "ok" else 2)
+    check(got == want and rc == (0 if result == "ok" else 2)
           and r["ok"] == (result == "ok"),
-          f"got {got} rc {rc}, want {want}; detail {r.get('detail')}")
+          name, f"got {got} rc {rc}, want {want}; detail {r.get('detail')}")
     for key, value in kw.items():
-        check(f"{name}: {key}", r.get(key) == value,
+        check(r.get(key) == value, f"{name}: {key}",
               f"{key} = {r.get(key)!r}, want {value!r}")
     return r, elapsed
 
@@ -285,14 +251,14 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
 
     r, _ = expect(binary, "healthy TLS 1.2", [url("good"), *pin("good"), *ca],
                   "ok", None, None, http_status=200, tls_version="TLSv1.2")
-    check("healthy: cipher", bool(r["tls_cipher"]), r["tls_cipher"])
-    check("healthy: cert days", isinstance(r["cert_days_left"], int)
-          and r["cert_days_left"] > 20000, r["cert_days_left"])
-    check("healthy: cert_not_after", r["cert_not_after"] == "2099-12-31T00:00:00Z",
+    check(bool(r["tls_cipher"]), "healthy: cipher", r["tls_cipher"])
+    check(isinstance(r["cert_days_left"], int) and r["cert_days_left"] > 20000,
+          "healthy: cert days", r["cert_days_left"])
+    check(r["cert_not_after"] == "2099-12-31T00:00:00Z", "healthy: cert_not_after",
           r["cert_not_after"])
-    check("healthy: clock skew", r["clock_skew_seconds"] is not None
-          and abs(r["clock_skew_seconds"]) <= 2, r["clock_skew_seconds"])
-    check("healthy: hint null", r["hint"] is None, r["hint"])
+    check(r["clock_skew_seconds"] is not None and abs(r["clock_skew_seconds"]) <= 2,
+          "healthy: clock skew", r["clock_skew_seconds"])
+    check(r["hint"] is None, "healthy: hint null", r["hint"])
 
     expect(binary, "TLS 1.0 only", [f"https://127.0.0.1:{ports['tls10']}/", *ca],
            "tls_handshake_failed", "tls", "0x80072EFE")
@@ -303,7 +269,7 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
     r, _ = expect(binary, "expired", [url("expired"), *pin("expired"), *ca],
                   "tls_expired", "tls", "0x80072F8F",
                   cert_not_after="2021-01-01T00:00:00Z")
-    check("expired: days left negative", (r["cert_days_left"] or 0) < 0,
+    check((r["cert_days_left"] or 0) < 0, "expired: days left negative",
           r["cert_days_left"])
     expect(binary, "not yet valid", [url("notyet"), *pin("notyet"), *ca],
            "tls_not_yet_valid", "tls", "0x80072F8F")
@@ -317,12 +283,12 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
     r, elapsed = expect(binary, "hung listener (TLS)",
                         ["--timeout", "2", f"https://127.0.0.1:{hung_port}/"],
                         "timeout", "tls", "0x80072EE2")
-    check("hung listener ends within its timeout", elapsed < 4.0,
+    check(elapsed < 4.0, "hung listener ends within its timeout",
           f"{elapsed:.1f}s")
     r, elapsed = expect(binary, "hung listener (HTTP)",
                         ["--timeout", "2", f"http://127.0.0.1:{hung_port}/"],
                         "timeout", "http", "0x80072EE2")
-    check("hung HTTP listener ends within its timeout", elapsed < 4.0,
+    check(elapsed < 4.0, "hung HTTP listener ends within its timeout",
           f"{elapsed:.1f}s")
     expect(binary, "HTTP 503", [url("good", "/e503"), *pin("good"), *ca],
            "http_unavailable", "http", "0x80244022", http_status=503)
@@ -343,11 +309,11 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
     rc, results, _ = probe(binary, [url("good"), *pin("good"), *ca,
                                     f"http://{HOST}:{ports['http']}/selfupdate/iuident.cab",
                                     "--resolve", f"{HOST}:{ports['http']}:127.0.0.1"])
-    check("upstream-like: both ok", rc == 0 and [r["result"] for r in results] == ["ok", "ok"],
+    check(rc == 0 and [r["result"] for r in results] == ["ok", "ok"],
+          "upstream-like: both ok",
           f"rc {rc}: {[(r['result'], r['detail']) for r in results]}")
-    check("upstream-like: selfupdate over HTTP has no TLS",
-          results[1]["tls_version"] is None and results[1]["http_status"] == 200,
-          results[1])
+    check(results[1]["tls_version"] is None and results[1]["http_status"] == 200,
+          "upstream-like: selfupdate over HTTP has no TLS", results[1])
 
     # A forward proxy requiring basic auth.
     proxy = ["--proxy", f"http://127.0.0.1:{proxy_port}"]
@@ -372,11 +338,9 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
            "proxy_dns_failure", "proxy", "0x8024402C")
 
     # Credentials in a proxy URL are refused without being echoed.
-    p = subprocess.run([binary, "probe", target, "--proxy",
-                        f"http://{USER}:{PASSWORD}@127.0.0.1:{proxy_port}"],
-                       capture_output=True, text=True)
-    outputs.append(p.stdout + p.stderr)
-    check("proxy URL with userinfo refused", p.returncode == 64, p.returncode)
+    p, _ = run_ww(binary, "probe", target, "--proxy",
+                  f"http://{USER}:{PASSWORD}@127.0.0.1:{proxy_port}")
+    check(p.returncode == 64, "proxy URL with userinfo refused", p.returncode)
 
 
 def abort_on_stop(unit, hung_port):
@@ -384,7 +348,7 @@ def abort_on_stop(unit, hung_port):
                WW_TEST_HUNG_URL=f"https://127.0.0.1:{hung_port}/")
     p = subprocess.run([unit], capture_output=True, text=True, env=env,
                        timeout=60)
-    check("probe aborts within ~300 ms of the stop event", p.returncode == 0,
+    check(p.returncode == 0, "probe aborts within ~300 ms of the stop event",
           p.stdout + p.stderr)
 
 
@@ -400,19 +364,13 @@ tls: {{cacert: {tmp}/ca.pem}}
 resolve: ["{HOST}:{ports['good']}:127.0.0.1", "{HOST}:{ports['http']}:127.0.0.1"]
 """)
     env = dict(os.environ)
-    p = subprocess.run([binary, "--config", cfg, "probe", "--json"],
-                       capture_output=True, text=True, env=env, timeout=60)
-    outputs.append(p.stdout + p.stderr)
-    try:
-        res = json.loads(p.stdout)["results"]
-    except (json.JSONDecodeError, KeyError):
-        res = []
+    p, res = run_ww(binary, "probe", "--json", config=cfg, env=env)
     got = [(r["target"], r["result"], r["url"]) for r in res]
     want = [("upstream_sync", "ok", f"https://{HOST}:{ports['good']}"
              "/ServerSyncWebService/ServerSyncWebService.asmx"),
             ("upstream_selfupdate", "ok",
              f"http://{HOST}:{ports['http']}/selfupdate/iuident.cab")]
-    check("config: upstream targets", p.returncode == 0 and got == want,
+    check(p.returncode == 0 and got == want, "config: upstream targets",
           f"rc {p.returncode}: {got} {p.stderr}")
     # The proxy password from the variable the configuration names.  The
     # proxy resolves names itself, so the upstream is named by address.
@@ -430,15 +388,9 @@ proxy: {{url: "http://127.0.0.1:{proxy_port}", user: {USER},
                            ("wrong", "nope", ["proxy_auth_required",
                                               "http_unauthorized"])):
         env["WW_TEST_PROXY_PW"] = pw
-        p = subprocess.run([binary, "--config", cfg, "probe", "--json"],
-                           capture_output=True, text=True, env=env, timeout=60)
-        outputs.append(p.stdout + p.stderr)
-        try:
-            res = json.loads(p.stdout)["results"]
-        except (json.JSONDecodeError, KeyError):
-            res = []
-        check(f"config: proxy with the {name} password",
-              [r["result"] for r in res] == want,
+        p, res = run_ww(binary, "probe", "--json", config=cfg, env=env)
+        check([r["result"] for r in res] == want,
+              f"config: proxy with the {name} password",
               f"rc {p.returncode}: {p.stdout} {p.stderr}")
 
 
@@ -464,18 +416,13 @@ control: {{socket: {mon}/ctl/wsuswatch.sock}}
 """)
     env = dict(os.environ)
     env["WW_TEST_PROXY_PW"] = PASSWORD
-    p = subprocess.run([binary, "--config", cfg, "run", "--once"],
-                       capture_output=True, text=True, env=env, timeout=120)
-    outputs.append(p.stdout + p.stderr)
-    try:
-        probes = json.loads(p.stdout)["probes"]
-    except (json.JSONDecodeError, KeyError, TypeError):
-        probes = []
-    check("monitor --once: probes through the proxy with the configured password",
-          sorted(r["result"] for r in probes) == ["ok", "ok"],
+    p, probes = run_ww(binary, "run", "--once", key="probes", config=cfg,
+                       env=env, timeout=120)
+    check(sorted(r["result"] for r in probes) == ["ok", "ok"],
+          "monitor --once: probes through the proxy with the configured password",
           f"rc {p.returncode}: {p.stdout[:400]} {p.stderr[:400]}")
-    check("monitor --once: the store and the textfile were written",
-          os.path.exists(f"{mon}/wsuswatch.db") and os.path.exists(f"{mon}/wsuswatch.prom"),
+    check(os.path.exists(f"{mon}/wsuswatch.db") and os.path.exists(f"{mon}/wsuswatch.prom"),
+          "monitor --once: the store and the textfile were written",
           os.listdir(mon))
 
 
@@ -489,7 +436,7 @@ def grep_secrets(tmp):
                 with open(os.path.join(root, name), "rb") as f:
                     texts.append(f.read().decode("latin-1"))
     leaked = [n for n in needles for t in texts if n in t]
-    check("no proxy password in any output, log or database", not leaked, leaked)
+    check(not leaked, "no proxy password in any output, log or database", leaked)
 
 
 def main():
@@ -522,7 +469,7 @@ def main():
               ports["nullcipher"], stdin=subprocess.DEVNULL)
         proxy_port = free_port()
         start_tinyproxy(tmp, proxy_port)
-        hung, hung_port = start_hung_listener()
+        hung, hung_port, _ = wwtest.hung_listener()
         scenarios(binary, tmp, ports, hung_port, proxy_port)
         config_mode(binary, tmp, ports, proxy_port)
         monitor_once(binary, tmp, ports, proxy_port)
@@ -540,8 +487,7 @@ def main():
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return wwtest.verdict()
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
  * test_diagnose.c - judging a diagnose pass (diag_build.c) from hand-made
  * data: configuration items, what cannot be seen stays unknown, the
  * verdict agrees with the health rules, log findings before and after the
- * last success, the order of the things to fix.
+ * last success, the order of the things to fix; and how much of the log
+ * is read (diag_log.c).
  */
 #include "compat.h"
 
 #include "config/discover.h"
+#include "os.h"
 #include "service/diagnose.h"
 #include "util.h"
 #include "ww_test.h"
@@ -306,6 +308,70 @@ START_TEST(susdb_unreadable_is_unknown)
 }
 END_TEST
 
+/* Read the log of a fresh fixture as diagnose does (ww_diag_read_log). */
+static struct fx *read_log(const char *dir, const char *rollover)
+{
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
+	char yaml[1024];
+	struct fx *f;
+	struct ww_err err;
+
+	snprintf(yaml, sizeof(yaml), "wsus:\n  log: '%s'\n%s", logp,
+		 rollover ? rollover : "");
+	f = setup(yaml);
+	ck_assert_msg(ww_diag_read_log(&f->d.log, NOW, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_int_eq(f->d.log.avail, WW_DIAG_AVAILABLE);
+	free(logp);
+	return f;
+}
+
+/*
+ * How much of the log diagnose reads follows wsus.log_rollover: the
+ * sync in .old is found with the default 32 MiB, and is out of reach
+ * when the log alone fills the rollover-derived chunk.
+ */
+START_TEST(log_read_bounded_by_rollover)
+{
+	char *dir = ww_test_tmpdir("diag_rollover");
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
+	char *old = ww_os_path_join(dir, "SoftwareDistribution.log.old");
+	char *fixture = ww_test_path("fixtures/synclog/track-sync.log");
+	size_t n;
+	char *text = ww_test_read_file(fixture, &n);
+	const struct ww_diag_logfile *lf;
+	struct fx *f;
+
+	ck_assert_ptr_nonnull(text);
+	ww_test_write_file(old, text, n);
+	ww_test_grow_log(logp, 3u << 20);
+
+	f = read_log(dir, NULL);
+	ck_assert_uint_eq(f->d.log.chunk, 32u << 20);
+	ck_assert_uint_eq(f->d.log.files[0].offset, 0);
+	ck_assert_uint_eq(f->d.log.files[1].offset, 0);
+	ck_assert_uint_eq(f->d.log.runs.n, 1);
+	teardown(f);
+
+	f = read_log(dir, "  log_rollover: 1048576\n");
+	lf = f->d.log.files;
+	ck_assert_uint_eq(f->d.log.chunk, 1310720);
+	ck_assert_uint_eq(lf[1].offset, lf[1].size - 1310720);
+	ck_assert(lf[0].present && lf[0].offset == lf[0].size);
+	ck_assert_uint_eq(f->d.log.runs.n, 0);
+	teardown(f);
+
+	remove(old);
+	remove(logp);
+	remove(dir);
+	free(text);
+	free(fixture);
+	free(old);
+	free(logp);
+	free(dir);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("diagnose");
@@ -320,6 +386,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, failed_probe_is_critical_at_once);
 	tcase_add_test(tc, discovered_fe2_is_critical);
 	tcase_add_test(tc, susdb_unreadable_is_unknown);
+	tcase_add_test(tc, log_read_bounded_by_rollover);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "config/config_keys.h"
 #include "config/discover.h"
+#include "probes/tail.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -319,6 +320,47 @@ START_TEST(target_dir_when_no_log_path)
 }
 END_TEST
 
+/* wsus.log_rollover for diagnose and the log task, from SUSDB or the file. */
+static uint64_t bound_with(const char *yaml, const char *rollover,
+			   enum ww_config_origin origin)
+{
+	struct ww_discovered *d = disc();
+	struct ww_config c;
+	uint64_t bound;
+
+	load(&c, yaml);
+	row_c(d, rollover, NULL);
+	apply(&c, d);
+	ck_assert_int_eq(ww_config_origin_of(&c, "wsus.log_rollover"), origin);
+	if (origin == WW_ORIGIN_DISCOVERED)
+		ck_assert_str_eq(src_of(&c, "wsus.log_rollover"),
+				 "SUSDB tbConfigurationC.LogRolloverFileSizeInBytes");
+	bound = ww_tail_initial_max(c.wsus.log_rollover);
+	ww_config_release(&c);
+	free(d);
+	return bound;
+}
+
+START_TEST(rollover_bounds_the_first_read)
+{
+	/* Discovered: WSUS's size plus a quarter. */
+	ck_assert_uint_eq(bound_with(NULL, "52428800", WW_ORIGIN_DISCOVERED),
+			  65536000);
+	/* Configured: the file wins over SUSDB. */
+	ck_assert_uint_eq(bound_with("wsus:\n  log_rollover: 104857600\n",
+				     "52428800", WW_ORIGIN_FILE), 131072000);
+	/* Neither: 32 MiB. */
+	ck_assert_uint_eq(bound_with(NULL, NULL, WW_ORIGIN_DEFAULT), 32u << 20);
+	/* Clamped to 1 MiB .. 1 GiB. */
+	ck_assert_uint_eq(bound_with(NULL, "4096", WW_ORIGIN_DISCOVERED),
+			  1u << 20);
+	ck_assert_uint_eq(bound_with(NULL, "4294967296", WW_ORIGIN_DISCOVERED),
+			  1u << 30);
+	/* A negative size is not taken: the default stays. */
+	ck_assert_uint_eq(bound_with(NULL, "-1", WW_ORIGIN_DEFAULT), 32u << 20);
+}
+END_TEST
+
 START_TEST(discover_off_or_unavailable)
 {
 	struct ww_config c;
@@ -364,6 +406,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, proxy_user_with_domain);
 	tcase_add_test(tc, invalid_values_are_not_taken);
 	tcase_add_test(tc, target_dir_when_no_log_path);
+	tcase_add_test(tc, rollover_bounds_the_first_read);
 	tcase_add_test(tc, discover_off_or_unavailable);
 	suite_add_tcase(s, tc);
 	return s;

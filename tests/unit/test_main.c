@@ -50,6 +50,24 @@ void ww_test_write_file(const char *path, const char *data, size_t len)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+uint64_t ww_test_grow_log(const char *path, uint64_t size)
+{
+	FILE *f = fopen(path, "ab");
+	long at;
+	int i = 0;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	for (at = ftell(f); at >= 0 && (uint64_t)at < size; at = ftell(f))
+		ck_assert_int_gt(fprintf(f, "2024-01-01 00:00:00.000 UTC\tInfo\t"
+					 "WsusService.9\tThreadEntry\tfiller "
+					 "record %06d, nothing to see here\r\n",
+					 i++), 0);
+	ck_assert_int_ge(at, 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return (uint64_t)at;
+}
+
 char *ww_test_read_file(const char *path, size_t *ret_len)
 {
 	FILE *f = fopen(path, "rb");

@@ -520,6 +520,35 @@ static char *sync_log(int64_t start, int64_t *ret_success)
 	return ww_buf_detach(&out);
 }
 
+/*
+ * A --once monitor with the built-in tasks on the default configuration
+ * but for: the database db (taken), the log at log (NULL: none), its
+ * rollover size and no network probes.  Alerts go to sink.
+ */
+static struct ww_monitor *builtin_monitor(char *db, const char *log,
+					  int64_t rollover,
+					  const struct ww_alert_sink *sink)
+{
+	struct ww_monitor_opts o;
+	struct ww_monitor *m = NULL;
+	struct ww_config cfg;
+	struct ww_err err;
+
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	free(cfg.database);
+	cfg.database = db;
+	free(cfg.wsus.log);
+	cfg.wsus.log = log ? ww_strdup(log) : NULL;
+	cfg.wsus.log_rollover = rollover;
+	cfg.probes.microsoft_update = WW_OFF; /* no network in unit tests */
+	cfg.probes.upstream = WW_OFF;
+	memset(&o, 0, sizeof(o));
+	o.once = true;
+	o.sink = sink;
+	ck_assert_msg(ww_monitor_new(&cfg, &o, &m, &err) == 0, "%s", err.msg);
+	return m;
+}
+
 START_TEST(builtin_tasks_turn_a_log_into_status)
 {
 	struct recorder rec = { { 0 }, { { 0 } }, 0 };
@@ -529,24 +558,11 @@ START_TEST(builtin_tasks_turn_a_log_into_status)
 	int64_t success, now = ww_os_now();
 	char *text = sync_log(now - 30 * 3600 - 71, &success);
 	char iso[WW_ISO_TIME_LEN], *json;
-	struct ww_monitor_opts o;
-	struct ww_monitor *m = NULL;
-	struct ww_config cfg;
-	struct ww_err err;
+	struct ww_monitor *m;
 	cJSON *root, *src;
 
 	ww_test_write_file(logp, text, strlen(text));
-	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
-	free(cfg.database);
-	cfg.database = ww_os_path_join(dir, "wsuswatch.db");
-	free(cfg.wsus.log);
-	cfg.wsus.log = ww_strdup(logp);
-	cfg.probes.microsoft_update = WW_OFF; /* no network in unit tests */
-	cfg.probes.upstream = WW_OFF;
-	memset(&o, 0, sizeof(o));
-	o.once = true;
-	o.sink = &sink;
-	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	m = builtin_monitor(ww_os_path_join(dir, "wsuswatch.db"), logp, 0, &sink);
 	ck_assert_int_eq(ww_monitor_run_once(m), 0);
 	json = ww_monitor_status_json(m);
 	root = cJSON_Parse(json);
@@ -584,6 +600,49 @@ START_TEST(builtin_tasks_turn_a_log_into_status)
 }
 END_TEST
 
+/*
+ * The log task's first start reads as much as wsus.log_rollover allows:
+ * a sync followed by 2 MiB of other records is out of reach at a 1 MiB
+ * rollover (1.25 MiB read), while the default 32 MiB would find it.
+ */
+START_TEST(log_task_first_start_bounded_by_rollover)
+{
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	char *dir = ww_test_tmpdir("monitor_rollover");
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
+	int64_t success;
+	char *text = sync_log(ww_os_now() - 3600, &success);
+	char *json;
+	uint64_t size;
+	struct ww_monitor *m;
+	cJSON *root, *log;
+
+	ww_test_write_file(logp, text, strlen(text));
+	size = ww_test_grow_log(logp, 3u << 20);
+	m = builtin_monitor(ww_os_path_join(dir, "wsuswatch.db"), logp, 1 << 20,
+			    &sink);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	json = ww_monitor_status_json(m);
+	root = cJSON_Parse(json);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_msg(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
+			      root, "last_successful_sync")), "%s", json);
+	log = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "sources"), "log");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(log, "error")));
+	/* Read to the end, but for the last record (not settled yet). */
+	ck_assert_double_gt(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+				    log, "offset")), (double)size - 200);
+	cJSON_Delete(root);
+	free(json);
+	ww_monitor_free(m);
+	free(text);
+	free(logp);
+	free(dir);
+}
+END_TEST
+
 START_TEST(health_without_a_store_is_critical)
 {
 	struct recorder rec = { { 0 }, { { 0 } }, 0 };
@@ -591,23 +650,10 @@ START_TEST(health_without_a_store_is_critical)
 	char *dir = ww_test_tmpdir("monitor_nostore");
 	char *file = ww_os_path_join(dir, "not-a-dir");
 	char *json;
-	struct ww_monitor_opts o;
-	struct ww_monitor *m = NULL;
-	struct ww_config cfg;
-	struct ww_err err;
+	struct ww_monitor *m;
 
 	ww_test_write_file(file, "x", 1);
-	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
-	free(cfg.database);
-	cfg.database = ww_os_path_join(file, "wsuswatch.db");
-	free(cfg.wsus.log);
-	cfg.wsus.log = NULL;
-	cfg.probes.microsoft_update = WW_OFF;
-	cfg.probes.upstream = WW_OFF;
-	memset(&o, 0, sizeof(o));
-	o.once = true;
-	o.sink = &sink;
-	ck_assert_int_eq(ww_monitor_new(&cfg, &o, &m, &err), 0);
+	m = builtin_monitor(ww_os_path_join(file, "wsuswatch.db"), NULL, 0, &sink);
 	ck_assert_int_ne(ww_monitor_run_once(m), 0);
 	json = ww_monitor_status_json(m);
 	ck_assert_ptr_nonnull(strstr(json, "\"health\":\"critical\""));
@@ -638,6 +684,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(loop, service_events_reach_the_sink);
 	tcase_add_test(loop, kick_makes_a_task_due);
 	tcase_add_test(loop, builtin_tasks_turn_a_log_into_status);
+	tcase_add_test(loop, log_task_first_start_bounded_by_rollover);
 	tcase_add_test(loop, health_without_a_store_is_critical);
 	suite_add_tcase(s, loop);
 	return s;

@@ -13,7 +13,7 @@
 #include "util.h"
 #include "ww_test.h"
 
-#define MAXSEQ 4000
+#define MAXSEQ 20000
 
 struct env {
 	char *dir, *path, *old, *db;
@@ -131,7 +131,7 @@ static void assert_exactly_once(struct env *e, int n)
 }
 
 /* The tail is complete only after settle_seconds without growth. */
-static void settle(struct env *e)
+static uint64_t settle(struct env *e)
 {
 	struct ww_tailer_stats st;
 
@@ -139,6 +139,7 @@ static void settle(struct env *e)
 	poll_ok(e, &st);
 	e->now += 10;
 	poll_ok(e, &st);
+	return st.bytes; /* read by both polls */
 }
 
 START_TEST(tail_append_rotate_truncate_recreate)
@@ -282,6 +283,17 @@ START_TEST(tail_checksum_catches_reuse)
 }
 END_TEST
 
+static uint64_t file_size(const char *path)
+{
+	char *text;
+	size_t n;
+
+	text = ww_test_read_file(path, &n);
+	ck_assert_ptr_nonnull(text);
+	free(text);
+	return n;
+}
+
 /* First start reads only the last initial_max bytes of a big file. */
 START_TEST(tail_first_start_is_bounded)
 {
@@ -296,14 +308,63 @@ START_TEST(tail_first_start_is_bounded)
 	append(e.path, 100, 2100);
 	e.opt.initial_max = 50 * 1024;
 	env_open_tailer(&e);
-	settle(&e);
+	/* .old, small: all of it; the log: exactly its last initial_max. */
+	ck_assert_uint_eq(settle(&e), file_size(e.old) + 50 * 1024);
 	total = store_counts(&e, counts);
 	/* ~170 bytes per record: a few hundred of the 2000, the newest. */
 	ck_assert_int_gt(total, 100 + 150);
 	ck_assert_int_lt(total, 100 + 600);
-	ck_assert_int_eq(counts[0], 1);   /* .old, small: all of it */
+	ck_assert_int_eq(counts[0], 1);
 	ck_assert_int_eq(counts[2099], 1);
 	ck_assert_int_eq(counts[150], 0);
+	free(counts);
+	env_free(&e);
+}
+END_TEST
+
+/* The bound as the monitor computes it from wsus.log_rollover. */
+START_TEST(tail_initial_max_from_rollover)
+{
+	/* Unknown: 32 MiB. */
+	ck_assert_uint_eq(ww_tail_initial_max(0), 32u << 20);
+	ck_assert_uint_eq(ww_tail_initial_max(-1), 32u << 20);
+	/* Known: a quarter of headroom, as WSUS rolls over past the size. */
+	ck_assert_uint_eq(ww_tail_initial_max(20971520), 26214400);
+	ck_assert_uint_eq(ww_tail_initial_max(900000), 1125000);
+	/* Clamped: at least 1 MiB, at most 1 GiB. */
+	ck_assert_uint_eq(ww_tail_initial_max(4096), 1u << 20);
+	ck_assert_uint_eq(ww_tail_initial_max(838860), 1u << 20);
+	ck_assert_uint_eq(ww_tail_initial_max(900u << 20), 1u << 30);
+	ck_assert_uint_eq(ww_tail_initial_max(INT64_MAX), 1u << 30);
+}
+END_TEST
+
+/*
+ * A first start on files larger than a rollover-derived bound (above
+ * the 1 MiB floor) reads only the tail of each: .old and the log.
+ */
+START_TEST(tail_first_start_bounded_by_rollover)
+{
+	struct env e;
+	int *counts = calloc(MAXSEQ, sizeof(int));
+	uint64_t bound = ww_tail_initial_max(900000);
+
+	ck_assert_ptr_nonnull(counts);
+	env_init(&e, "tail-rollover");
+	ww_tailer_free(e.t);
+	append(e.old, 0, 8000);
+	append(e.path, 8000, 16000);
+	ck_assert_uint_gt(file_size(e.old), bound);
+	ck_assert_uint_gt(file_size(e.path), bound);
+	e.opt.initial_max = bound;
+	e.opt.batch_records = 1000;
+	env_open_tailer(&e);
+	ck_assert_uint_eq(settle(&e), 2 * bound);
+	store_counts(&e, counts);
+	ck_assert_int_eq(counts[0], 0);
+	ck_assert_int_eq(counts[7999], 1);
+	ck_assert_int_eq(counts[8000], 0);
+	ck_assert_int_eq(counts[15999], 1);
 	free(counts);
 	env_free(&e);
 }
@@ -390,6 +451,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_restarts_resume_exactly);
 	tcase_add_test(tc, tail_checksum_catches_reuse);
 	tcase_add_test(tc, tail_first_start_is_bounded);
+	tcase_add_test(tc, tail_initial_max_from_rollover);
+	tcase_add_test(tc, tail_first_start_bounded_by_rollover);
 	tcase_add_test(tc, tail_sync_runs_reach_the_store);
 	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
 	suite_add_tcase(s, tc);

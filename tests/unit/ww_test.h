@@ -23,4 +23,11 @@ void ww_test_write_file(const char *path, const char *data, size_t len);
 /* Read a whole file (heap, NUL-terminated); NULL when missing. */
 char *ww_test_read_file(const char *path, size_t *ret_len);
 
+/*
+ * Append Info records to a SoftwareDistribution.log until it holds at
+ * least size bytes: filler that is neither a finding nor a sync signal,
+ * for tests of how much of a big log is read.  Returns the new size.
+ */
+uint64_t ww_test_grow_log(const char *path, uint64_t size);
+
 #endif
