@@ -341,12 +341,6 @@ cJSON *ww_evanalysis_events_json(const struct ww_evanalysis *a)
 	return arr;
 }
 
-static const char *catalog_state(enum ww_meaning m)
-{
-	return m == WW_MEANING_CATALOG_SYNC_FAILED ? "failed" :
-	       m == WW_MEANING_CATALOG_STALE ? "stale" : "healthy";
-}
-
 void ww_evanalysis_add_summary_json(const struct ww_evanalysis *a,
 				    const char *path, cJSON *root)
 {
@@ -371,7 +365,7 @@ void ww_evanalysis_add_summary_json(const struct ww_evanalysis *a,
 	c = cJSON_AddObjectToObject(root, "catalog_sync");
 	if (!c)
 		return;
-	cJSON_AddStringToObject(c, "state", catalog_state(a->catalog));
+	cJSON_AddStringToObject(c, "state", ww_catalog_state_name(a->catalog));
 	cJSON_AddNumberToObject(c, "event_id", a->catalog_id);
 	cJSON_AddItemToObject(c, "time", json_time(a->catalog_time));
 	cJSON_AddNumberToObject(c, "record_id", (double)a->catalog_record);
@@ -390,7 +384,7 @@ void ww_evanalysis_print(const struct ww_evanalysis *a, FILE *out)
 	if (a->catalog_time != WW_EV_TIME_NONE) {
 		ww_time_format_iso(a->catalog_time, t);
 		fprintf(out, "Catalog sync (WSUS's own verdict): %s (event %"
-			PRIu32 " at %s)\n", catalog_state(a->catalog),
+			PRIu32 " at %s)\n", ww_catalog_state_name(a->catalog),
 			a->catalog_id, t);
 	} else {
 		fprintf(out, "Catalog sync (WSUS's own verdict): no 10020/10021/"

@@ -30,6 +30,10 @@
  * (sources.eventlog.available = false, error) and goes on without this
  * source; it may retry open later.
  *
+ * Scan: ww_eventlog_scan() is a one-shot look without a store, for
+ * `diagnose`: the newest WSUS events of a bounded window, handed to a
+ * function like the export import's.  No bookmark, no subscription.
+ *
  * Threads: a reader is used by one thread (the monitor loop).
  */
 #ifndef WW_PROBES_EVENTLOG_H
@@ -37,6 +41,7 @@
 
 #include "compat.h"
 #include "err.h"
+#include "probes/evimport.h"
 #include "store.h"
 
 #define WW_EVENTLOG_CHANNEL "Application"
@@ -44,6 +49,8 @@
 #define WW_EVENTLOG_BATCH_DEFAULT 64
 #define WW_EVENTLOG_BATCH_MAX 512
 #define WW_EVENTLOG_PER_POLL_DEFAULT 4096
+#define WW_EVENTLOG_SCAN_AGE_DEFAULT ((int64_t)30 * 86400) /* seconds */
+#define WW_EVENTLOG_SCAN_EVENTS_DEFAULT 10000
 
 struct ww_eventlog;
 
@@ -51,6 +58,17 @@ struct ww_eventlog_opts {
 	const char *channel;   /* NULL: "Application" */
 	unsigned batch;        /* events per transaction; 0: default */
 	unsigned max_per_poll; /* events per ww_eventlog_poll(); 0: default */
+	/* ww_eventlog_scan() only: */
+	int64_t max_age;       /* seconds before now; 0: 30 days */
+	unsigned max_events;   /* WSUS events read at most; 0: 10000 */
+};
+
+struct ww_eventlog_scan_stats {
+	int64_t since;         /* the window: events created at or after */
+	unsigned max_events;   /* the bound that applied */
+	uint64_t events;       /* WSUS events handed to fn */
+	uint64_t unreadable;   /* events that could not be rendered */
+	bool capped;           /* more events in the window than were read */
 };
 
 struct ww_eventlog_status {
@@ -101,5 +119,18 @@ void ww_eventlog_close(struct ww_eventlog *el); /* NULL-safe */
  */
 int ww_eventlog_probe(const char *channel, uint64_t *ret_count,
 		      struct ww_err *err);
+
+/*
+ * Read the newest WSUS events of the channel without a store: newest
+ * first, only those created at or after now - opts->max_age, at most
+ * opts->max_events (opts may be NULL: the defaults).  Each goes to fn as
+ * in ww_evimport_file().  EvtFormatMessage is the slow part, so only the
+ * newest event of each event ID gets its message; the others have "".
+ * *ret (may be NULL) is filled in every case.  WW_EUNAVAIL as open; an
+ * error of fn stops the scan and is returned.
+ */
+int ww_eventlog_scan(const struct ww_eventlog_opts *opts, int64_t now,
+		     ww_evimport_fn fn, void *ctx,
+		     struct ww_eventlog_scan_stats *ret, struct ww_err *err);
 
 #endif /* WW_PROBES_EVENTLOG_H */

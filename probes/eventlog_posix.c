@@ -60,3 +60,16 @@ int ww_eventlog_probe(const char *channel, uint64_t *ret_count,
 		*ret_count = 0;
 	return ww_err_set(err, WW_EUNAVAIL, "%s", WHY);
 }
+
+int ww_eventlog_scan(const struct ww_eventlog_opts *opts, int64_t now,
+		     ww_evimport_fn fn, void *ctx,
+		     struct ww_eventlog_scan_stats *ret, struct ww_err *err)
+{
+	(void)opts;
+	(void)now;
+	(void)fn;
+	(void)ctx;
+	if (ret)
+		memset(ret, 0, sizeof(*ret));
+	return ww_err_set(err, WW_EUNAVAIL, "%s", WHY);
+}

@@ -10,6 +10,10 @@
  * The bookmark (EvtCreateBookmark / EvtUpdateBookmark, saved as the XML of
  * EvtRender(EvtRenderBookmark)) is written with the events it covers.
  *
+ * The scan (ww_eventlog_scan, for diagnose) shares the query, render and
+ * format code but reads newest first (EvtQueryReverseDirection) with a
+ * TimeCreated window in the XPath, stores nothing and keeps no bookmark.
+ *
  * All Evt* calls go through ww_evt_api (eventlog_win32.h) so that the unit
  * test can drive this file under Wine, whose wevtapi is a stub.
  */
@@ -29,6 +33,8 @@
 #define MESSAGE_WCHARS_MAX (32 * 1024)
 #define QUERY_TIMEOUT_MS 10000
 #define PROBE_COUNT_MAX 100000
+#define SCAN_BATCH 64
+#define SCAN_IDS_MAX 32
 
 #define REAL_API { EvtQuery, EvtNext, EvtSeek, EvtSubscribe,              \
 		   EvtCreateRenderContext, EvtRender,                       \
@@ -52,6 +58,7 @@ struct ww_eventlog {
 	EVT_HANDLE ctx, bookmark, query, sub, publisher;
 	HANDLE signal;
 	bool publisher_tried;
+	bool newest_first;      /* the scan's query runs backwards */
 	uint64_t skip_through; /* records <= this are already stored */
 	unsigned batch, per_poll;
 	unsigned batch_stored;  /* added to st.stored once committed */
@@ -321,7 +328,8 @@ static int open_query(struct ww_eventlog *el, struct ww_err *err)
 	SetLastError(0);
 	el->query = ww_evt_api.query(NULL, el->channel_w, el->xpath_w,
 				     EvtQueryChannelPath |
-				     EvtQueryForwardDirection);
+				     (el->newest_first ? EvtQueryReverseDirection
+						       : EvtQueryForwardDirection));
 	if (!el->query)
 		return unavailable(err, GetLastError(), "EvtQuery", el->channel);
 	return 0;
@@ -571,10 +579,9 @@ void ww_eventlog_get_status(const struct ww_eventlog *el,
 	*ret = el->st;
 }
 
-void ww_eventlog_close(struct ww_eventlog *el)
+/* Every handle and buffer of el, not el itself. */
+static void release(struct ww_eventlog *el)
 {
-	if (!el)
-		return;
 	evt_close(&el->query);
 	evt_close(&el->sub);
 	evt_close(&el->bookmark);
@@ -587,13 +594,21 @@ void ww_eventlog_close(struct ww_eventlog *el)
 	free(el->xpath_w);
 	free(el->render_buf);
 	free(el->msg_buf);
+}
+
+void ww_eventlog_close(struct ww_eventlog *el)
+{
+	if (!el)
+		return;
+	release(el);
 	free(el);
 }
 
+/* max_age > 0: only events of that many seconds (the scan's window). */
 static int init(struct ww_eventlog *el, const struct ww_eventlog_opts *opts,
-		struct ww_err *err)
+		int64_t max_age, struct ww_err *err)
 {
-	char xpath[512];
+	char xpath[WW_WSUS_XPATH_MAX];
 	const char *ch = opts && opts->channel ? opts->channel
 					       : WW_EVENTLOG_CHANNEL;
 	int r;
@@ -604,7 +619,7 @@ static int init(struct ww_eventlog *el, const struct ww_eventlog_opts *opts,
 		el->batch = WW_EVENTLOG_BATCH_MAX;
 	el->per_poll = opts && opts->max_per_poll ? opts->max_per_poll
 						  : WW_EVENTLOG_PER_POLL_DEFAULT;
-	if (ww_wsus_event_xpath(xpath, sizeof(xpath)))
+	if (ww_wsus_event_xpath(xpath, sizeof(xpath), max_age))
 		return ww_err_set(err, WW_ERANGE, "event log XPath too long");
 	el->channel_w = ww_win_utf16(el->channel);
 	el->xpath_w = ww_win_utf16(xpath);
@@ -640,7 +655,7 @@ int ww_eventlog_open(struct ww_store *store,
 	if (!el)
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
 	el->store = store;
-	r = init(el, opts, err);
+	r = init(el, opts, 0, err);
 	if (!r)
 		r = ww_evstore_new(store, &el->w, err);
 	if (!r)
@@ -664,7 +679,7 @@ int ww_eventlog_probe(const char *channel, uint64_t *ret_count,
 	int r;
 
 	memset(&el, 0, sizeof(el));
-	r = init(&el, &(struct ww_eventlog_opts){ .channel = channel }, err);
+	r = init(&el, &(struct ww_eventlog_opts){ .channel = channel }, 0, err);
 	if (!r)
 		r = open_query(&el, err);
 	while (!r && count < PROBE_COUNT_MAX &&
@@ -675,11 +690,110 @@ int ww_eventlog_probe(const char *channel, uint64_t *ret_count,
 	}
 	if (ret_count)
 		*ret_count = count;
-	evt_close(&el.query);
-	evt_close(&el.ctx);
-	if (el.signal)
-		CloseHandle(el.signal);
-	free(el.channel_w);
-	free(el.xpath_w);
+	release(&el);
+	return r;
+}
+
+struct scan {
+	struct ww_eventlog el;          /* handles and buffers */
+	struct ww_wsus_event ev;
+	uint32_t formatted[SCAN_IDS_MAX]; /* IDs whose newest event was formatted */
+	size_t n_formatted;
+	ww_evimport_fn fn;
+	void *ctx;
+	struct ww_eventlog_scan_stats st;
+};
+
+/* True for the first (newest) event of its ID: it gets its message. */
+static bool first_of_id(struct scan *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_formatted; i++)
+		if (s->formatted[i] == id)
+			return false;
+	if (s->n_formatted == SCAN_IDS_MAX)
+		return false;
+	s->formatted[s->n_formatted++] = id;
+	return true;
+}
+
+/* One event: 1 go on, 0 stop (older than the window, or full), or error. */
+static int scan_one(struct scan *s, EVT_HANDLE h, struct ww_err *err)
+{
+	int r;
+
+	memset(&s->ev, 0, sizeof(s->ev));
+	if (render_values(&s->el, h, &s->ev)) {
+		s->st.unreadable++;
+		return 1;
+	}
+	/* Newest first: the first event before the window ends the scan. */
+	if (s->ev.time < s->st.since)
+		return 0;
+	if (s->st.events == s->st.max_events) {
+		s->st.capped = true;
+		return 0;
+	}
+	if (first_of_id(s, s->ev.event_id))
+		format_message(&s->el, h, &s->ev);
+	r = s->fn(s->ctx, &s->ev, err);
+	if (r)
+		return r;
+	s->st.events++;
+	return 1;
+}
+
+static int scan_all(struct scan *s, struct ww_err *err)
+{
+	EVT_HANDLE hs[SCAN_BATCH];
+	DWORD n = 0, i, e;
+	int r = 1;
+
+	while (r > 0) {
+		if (!ww_evt_api.next(s->el.query, SCAN_BATCH, hs, QUERY_TIMEOUT_MS,
+				     0, &n)) {
+			e = GetLastError();
+			if (e == ERROR_NO_MORE_ITEMS)
+				return 0;
+			return ww_win_err(err, e, "EvtNext", s->el.channel);
+		}
+		for (i = 0; i < n; i++) {
+			if (r > 0)
+				r = scan_one(s, hs[i], err);
+			ww_evt_api.close(hs[i]);
+		}
+	}
+	return r < 0 ? r : 0;
+}
+
+int ww_eventlog_scan(const struct ww_eventlog_opts *opts, int64_t now,
+		     ww_evimport_fn fn, void *ctx,
+		     struct ww_eventlog_scan_stats *ret, struct ww_err *err)
+{
+	int64_t age = opts && opts->max_age > 0 ? opts->max_age
+						: WW_EVENTLOG_SCAN_AGE_DEFAULT;
+	struct scan *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (ret)
+		memset(ret, 0, sizeof(*ret));
+	if (!s)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	s->fn = fn;
+	s->ctx = ctx;
+	s->st.since = now - age;
+	s->st.max_events = opts && opts->max_events ?
+			   opts->max_events : WW_EVENTLOG_SCAN_EVENTS_DEFAULT;
+	s->el.newest_first = true;
+	r = init(&s->el, opts, age, err);
+	if (!r)
+		r = open_query(&s->el, err);
+	if (!r)
+		r = scan_all(s, err);
+	if (ret)
+		*ret = s->st;
+	release(&s->el);
+	free(s);
 	return r;
 }

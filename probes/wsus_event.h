@@ -75,6 +75,9 @@ struct ww_meaning_row {
 	enum ww_confidence confidence;
 	enum ww_ev_sync_kind kind;  /* sync_started rows only */
 	const char *summary;     /* English, for docs and text output */
+	/* Self-check rows: what failed, one name per ID of the row (use
+	 * ww_wsus_component()); NULL for other rows. */
+	const char *const *components;
 };
 
 /*
@@ -82,6 +85,10 @@ struct ww_meaning_row {
  * NULL for an ID not in the table (meaning "other", unconfirmed).
  */
 const struct ww_meaning_row *ww_wsus_meaning(uint32_t event_id);
+
+/* What a self-check event ID says failed ("content directory",
+ * "Client Web Service"), or NULL for other IDs. */
+const char *ww_wsus_component(uint32_t event_id);
 
 /* Meaning of any event: events from other providers are always "other". */
 enum ww_meaning ww_wsus_event_meaning(const struct ww_wsus_event *ev);
@@ -93,6 +100,9 @@ const struct ww_meaning_row *ww_wsus_meaning_table(size_t *ret_n);
 
 /* "catalog_sync_failed", ... "other" (never NULL). */
 const char *ww_meaning_name(enum ww_meaning m);
+/* Catalog health rows: "failed", "stale", "healthy" (the contract's
+ * catalog_sync.state); NULL for any other meaning. */
+const char *ww_catalog_state_name(enum ww_meaning m);
 /* "confirmed", "partial", "unconfirmed". */
 const char *ww_confidence_name(enum ww_confidence c);
 /* "critical", "error", "warning", "information", "verbose"; level 0 is
@@ -107,8 +117,11 @@ void ww_wsus_event_set_id(struct ww_wsus_event *ev, uint32_t raw_id);
 
 /*
  * The XPath filter of the live reader: the WSUS provider and every ID of
- * the table.  WW_ERANGE when size is too small (512 is enough).
+ * the table; with max_age > 0 (seconds) only events created within
+ * max_age of the event log's clock (TimeCreated timediff).  WW_ERANGE
+ * when size is too small (WW_WSUS_XPATH_MAX is enough).
  */
-int ww_wsus_event_xpath(char *buf, size_t size);
+#define WW_WSUS_XPATH_MAX 768
+int ww_wsus_event_xpath(char *buf, size_t size, int64_t max_age);
 
 #endif /* WW_PROBES_WSUS_EVENT_H */

@@ -17,7 +17,7 @@ static const struct ww_cmd commands[] = {
 	{ "check", ww_cmd_check, "check",
 	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
 	{ "diagnose", ww_cmd_diagnose,
-	  "diagnose [--json] [--log FILE] [--no-probes] [--timeout S]",
+	  "diagnose [--json] [--log FILE] [--events FILE] [--no-probes] [--timeout S]",
 	  "one full pass of every check, grouped like the troubleshooting guide" },
 	{ "probe", ww_cmd_probe, "probe URL... [--json] [--proxy URL] ...",
 	  "probe endpoints (DNS, TCP, proxy, TLS, certificate, HTTP)" },
@@ -91,6 +91,17 @@ int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(cli->errf, "\nusage: wsuswatch %s\n", usage);
 	return WW_EXIT_USAGE;
+}
+
+int ww_cli_events_fail(struct ww_cli *cli, int r, uint64_t bytes_read,
+		       const char *msg)
+{
+	if (r == WW_ENOENT || (r == WW_EIO && !bytes_read))
+		return ww_cli_fail(cli, WW_EXIT_NOINPUT, "%s", msg);
+	if (r == WW_EPARSE || r == WW_ERANGE)
+		return ww_cli_fail(cli, WW_EXIT_DATAERR, "%s", msg);
+	return ww_cli_fail(cli, r == WW_EIO ? WW_EXIT_IOERR : WW_EXIT_SOFTWARE,
+			   "%s", msg);
 }
 
 static const struct ww_cmd *find_command(const char *name)

@@ -59,6 +59,15 @@ int ww_cli_usage(struct ww_cli *cli, const char *usage, const char *fmt, ...)
 	WW_PRINTF(3, 4);
 
 /*
+ * An --events export that could not be imported (evimport.h error r):
+ * 66 when it cannot be opened (or nothing of it could be read), 65 when
+ * it is malformed or breaks a bound, 74 on a later read error, 70
+ * otherwise.  Prints msg; returns the code.
+ */
+int ww_cli_events_fail(struct ww_cli *cli, int r, uint64_t bytes_read,
+		       const char *msg);
+
+/*
  * The value of option name at argv[*i], given as "--opt VALUE" (then *i
  * moves past the value) or "--opt=VALUE"; NULL when argv[*i] is not that
  * option or its value is missing.

@@ -162,14 +162,10 @@ static int run_events(struct ww_cli *cli, struct analysis *a)
 	r = ww_evanalysis_new(&a->ev, &err);
 	if (!r)
 		r = ww_evanalysis_add_file(a->ev, a->events_path, &err);
-	if (r == WW_ENOENT || (r == WW_EIO && a->ev &&
-			       !ww_evanalysis_stats(a->ev)->bytes))
-		return ww_cli_fail(cli, WW_EXIT_NOINPUT, "%s", err.msg);
-	if (r == WW_EPARSE || r == WW_ERANGE)
-		return ww_cli_fail(cli, WW_EXIT_DATAERR, "%s", err.msg);
 	if (r)
-		return ww_cli_fail(cli, r == WW_EIO ? WW_EXIT_IOERR :
-				   WW_EXIT_SOFTWARE, "%s", err.msg);
+		return ww_cli_events_fail(cli, r, a->ev ?
+					  ww_evanalysis_stats(a->ev)->bytes : 0,
+					  err.msg);
 	st = ww_evanalysis_stats(a->ev);
 	if (st->note[0])
 		fprintf(cli->errf, "wsuswatch: %s\n", st->note);

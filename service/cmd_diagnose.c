@@ -1,14 +1,15 @@
 /*
- * cmd_diagnose.c - `wsuswatch diagnose [--json] [--log FILE] [--no-probes]
- * [--timeout SECONDS]`: one full pass of every check, in-process, without
- * the service; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN like `check`
- * (docs/diagnose.md).
+ * cmd_diagnose.c - `wsuswatch diagnose [--json] [--log FILE] [--events
+ * FILE] [--no-probes] [--timeout SECONDS]`: one full pass of every check,
+ * in-process, without the service; exit 0 OK, 1 WARNING, 2 CRITICAL, 3
+ * UNKNOWN like `check` (docs/diagnose.md).
  *
  * This file gathers (configuration, proxy password source, host TLS
  * registry, probes, log, event log) into struct ww_diag_data; judging is
  * diag_build.c, printing diag_output.c.  Every source that cannot be seen
  * is recorded as such, so the report says "unknown" or "skipped" instead
- * of "ok".
+ * of "ok".  An --events export that cannot be used is the one input
+ * error: it was named explicitly, so it exits 65/66 like `analyze`.
  */
 #include "compat.h"
 
@@ -17,16 +18,17 @@
 #include "cli.h"
 #include "diagnose.h"
 #include "os.h"
-#include "probes/eventlog.h"
 #include "util.h"
 
 #define DIAGNOSE_USAGE \
-	"diagnose [--json] [--log FILE] [--no-probes] [--timeout SECONDS]"
+	"diagnose [--json] [--log FILE] [--events FILE] [--no-probes] " \
+	"[--timeout SECONDS]"
 
 struct diag_args {
 	bool json;
 	bool no_probes;
 	const char *log;
+	const char *events; /* --events FILE: an export, not the live log */
 	int64_t timeout_ms; /* 0: probes.timeout */
 };
 
@@ -47,6 +49,11 @@ static int parse_args(struct ww_cli *cli, struct diag_args *a, int argc,
 				return ww_cli_usage(cli, DIAGNOSE_USAGE,
 						    "--log needs a file");
 			a->log = v;
+		} else if ((v = ww_cli_opt_value(argc, argv, &i, "--events"))) {
+			if (!*v || a->events)
+				return ww_cli_usage(cli, DIAGNOSE_USAGE,
+						    "--events needs one file");
+			a->events = v;
 		} else if ((v = ww_cli_opt_value(argc, argv, &i, "--timeout"))) {
 			if (ww_parse_i64(v, &s) || s < 1 || s > 3600)
 				return ww_cli_usage(cli, DIAGNOSE_USAGE,
@@ -160,23 +167,22 @@ static void gather_log(struct ww_diag_data *d, const struct diag_args *a)
 	(void)ww_diag_read_log(&d->log, d->now, &err);
 }
 
-static void gather_events(struct ww_diag_data *d)
+/* 0, or the exit code of an --events export that cannot be used. */
+static int gather_events(struct ww_cli *cli, struct ww_diag_data *d,
+			 const struct diag_args *a)
 {
-	const char *absent = ww_diag_eventlog_absent();
 	struct ww_err err;
+	int r;
 
-	if (absent) {
-		d->events.avail = WW_DIAG_NOT_HERE;
-		ww_strlcpy(d->events.error, absent, sizeof(d->events.error));
-		return;
-	}
 	ww_err_clear(&err);
-	if (ww_eventlog_probe(NULL, &d->events.count, &err)) {
-		d->events.avail = WW_DIAG_UNAVAILABLE;
-		ww_strlcpy(d->events.error, err.msg, sizeof(d->events.error));
-		return;
-	}
-	d->events.avail = WW_DIAG_AVAILABLE;
+	d->events.file = a->events;
+	r = ww_diag_read_events(&d->events, d->now, &err);
+	if (r)
+		return ww_cli_events_fail(cli, r, d->events.import.bytes,
+					  err.msg);
+	if (d->events.import.note[0])
+		fprintf(cli->errf, "wsuswatch: %s\n", d->events.import.note);
+	return 0;
 }
 
 static int output(struct ww_cli *cli, const struct diag_args *a,
@@ -218,16 +224,20 @@ int ww_cmd_diagnose(struct ww_cli *cli, int argc, char **argv)
 		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "diagnose: out of memory");
 	ww_diag_data_init(&d, &cli->cfg, ww_os_now());
 	d.from_file = cli->config_path != NULL;
+	/* Events first: a bad --events file fails before the slow probes. */
+	r = gather_events(cli, &d, &a);
+	if (r)
+		goto out;
 	password = gather_password(&d);
 	gather_host(&d);
 	gather_probes(&d, &a, password);
 	ww_os_secret_free(password);
 	gather_log(&d, &a);
-	gather_events(&d);
 	ww_diag_build(&d, rep);
 	r = output(cli, &a, &d, rep);
 	if (!r)
 		r = (int)rep->verdict;
+out:
 	ww_diag_data_release(&d);
 	free(rep);
 	return r;

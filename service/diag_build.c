@@ -682,10 +682,157 @@ static void log_findings(const struct ww_diag_data *d,
 
 /* ---- 5. event log ---- */
 
+#define HINT_CATALOG \
+	"Check the upstream server and proxy settings (Options > Update " \
+	"Source and Proxy Server); the WSUS log and the network probes above " \
+	"show why the last synchronization failed"
+#define HINT_CONTENT \
+	"WSUS could not download update files (event 364): check free space " \
+	"and permissions of the content directory (ContentDir), and that the " \
+	"upstream server or proxy answers HTTP Range requests, which BITS " \
+	"needs (KB 922330); the event's message names the file"
+#define HINT_SELF_CHECK \
+	"Run 'wsusutil checkhealth' and read the events it writes; for the " \
+	"content directory check its share and NTFS permissions, for a web " \
+	"service that the 'WSUS Administration' site and the WsusPool " \
+	"application pool are running in IIS"
+
+/* Where the events came from: the export or the live window. */
+static void events_where(const struct ww_diag_data *d, char *buf,
+			 size_t size)
+{
+	const struct ww_diag_events *e = &d->events;
+
+	if (e->file)
+		snprintf(buf, size, "in the export");
+	else
+		snprintf(buf, size, "in the last %" PRId64 " days of the "
+			 "Application log", (d->now - e->scan.since) / 86400);
+}
+
+static void events_read(const struct ww_diag_data *d, const char *where,
+			struct ww_diag_report *r)
+{
+	const struct ww_diag_events *e = &d->events;
+	struct ww_diag_item *it = item(r, WW_DIAG_EVENTLOG, "eventlog",
+				       WW_DIAG_OK);
+	char since[WW_ISO_TIME_LEN];
+
+	say(it->summary, "%" PRIu64 " WSUS event(s) %s%s%s", e->count, where,
+	    e->file ? " " : "", e->file ? e->file : "");
+	if (e->scan.capped)
+		say(it->summary, "the newest %" PRIu64 " WSUS events %s (more "
+		    "in the window were not read)", e->count, where);
+	if (e->file) {
+		say(it->evidence, "%" PRIu64 " events in the file, %" PRIu64
+		    " malformed%s%s", e->import.events, e->import.malformed,
+		    e->import.note[0] ? "; " : "", e->import.note);
+		return;
+	}
+	ww_time_format_iso(e->scan.since, since);
+	say(it->evidence, "read newest first back to %s, at most %u events%s; "
+	    "%" PRIu64 " could not be rendered", since, e->scan.max_events,
+	    e->scan.capped ? " (reached)" : "", e->scan.unreadable);
+}
+
+static void catalog_item(const struct ww_diag_data *d, const char *where,
+			 struct ww_diag_report *r)
+{
+	const struct ww_diag_events *e = &d->events;
+	const struct ww_check_result *c;
+	const struct ww_meaning_row *row;
+	struct ww_diag_item *it;
+
+	c = ww_health_find(&r->health, "wsus_health_events");
+	it = item(r, WW_DIAG_EVENTLOG, "catalog_sync", from_check(c));
+	if (!e->have_catalog) {
+		say(it->summary, "%s %s", c ? c->reason : "no WSUS catalog "
+		    "health event (10020-10022) seen", where);
+		return;
+	}
+	say(it->summary, "%s", c ? c->reason : "not evaluated");
+	row = ww_wsus_meaning((uint32_t)e->catalog_id);
+	say(it->evidence, "event %d, record %" PRIu64 "; meaning %s (%s: "
+	    "docs/events-input.md)", e->catalog_id, e->catalog_record,
+	    row ? ww_meaning_name(row->meaning) : "other",
+	    ww_confidence_name(row ? row->confidence : WW_CONF_UNCONFIRMED));
+	if (it->state == WW_DIAG_WARNING || it->state == WW_DIAG_CRITICAL)
+		set_hint(it, HINT_CATALOG);
+}
+
+static void content_item(const struct ww_diag_data *d, const char *where,
+			 struct ww_diag_report *r)
+{
+	const struct ww_diag_evseen *s = &d->events.content;
+	struct ww_diag_item *it;
+	char last[WW_ISO_TIME_LEN];
+
+	if (!s->count) {
+		it = item(r, WW_DIAG_EVENTLOG, "content_download", WW_DIAG_OK);
+		say(it->summary, "no content download failure (event 364) %s",
+		    where);
+		return;
+	}
+	it = item(r, WW_DIAG_EVENTLOG, "content_download", WW_DIAG_WARNING);
+	ww_time_format_iso(s->last_at, last);
+	say(it->summary, "%" PRIu64 " content download failure(s) (event 364) "
+	    "%s, the last at %s", s->count, where, last);
+	say(it->evidence, "newest: \"%s\"", s->example);
+	set_hint(it, HINT_CONTENT);
+}
+
+/* "content directory (12072) 2x, Client Web Service (12022, unconfirmed) 1x" */
+static void components(const struct ww_diag_events *e, char *buf,
+		       size_t size)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < e->n_checks && n < size; i++) {
+		const struct ww_meaning_row *row = ww_wsus_meaning(e->checks[i].id);
+		const char *what = ww_wsus_component(e->checks[i].id);
+		int k = snprintf(buf + n, size - n, "%s%s (%" PRIu32 "%s) %"
+				 PRIu64 "x", i ? ", " : "",
+				 what ? what : "unknown component",
+				 e->checks[i].id,
+				 row && row->confidence == WW_CONF_CONFIRMED ?
+				 "" : ", unconfirmed", e->checks[i].count);
+
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+}
+
+static void self_check_item(const struct ww_diag_data *d, const char *where,
+			    struct ww_diag_report *r)
+{
+	const struct ww_diag_evseen *s = &d->events.self_check;
+	struct ww_diag_item *it;
+	char last[WW_ISO_TIME_LEN], names[WW_DIAG_TEXT_MAX / 2];
+
+	if (!s->count) {
+		it = item(r, WW_DIAG_EVENTLOG, "self_check", WW_DIAG_OK);
+		say(it->summary, "no WSUS self-check failure (events 12002-12072) "
+		    "%s", where);
+		return;
+	}
+	it = item(r, WW_DIAG_EVENTLOG, "self_check", WW_DIAG_WARNING);
+	ww_time_format_iso(s->last_at, last);
+	components(&d->events, names, sizeof(names));
+	say(it->summary, "WSUS self-check failed %s: %s; the last at %s", where,
+	    names, last);
+	say(it->evidence, "newest, event %" PRIu32 ": \"%s\"; the events for "
+	    "a component working again are not known, so a recovery since "
+	    "cannot be seen", s->last_id, s->example);
+	set_hint(it, HINT_SELF_CHECK);
+}
+
 static void eventlog(const struct ww_diag_data *d, struct ww_diag_report *r)
 {
 	const struct ww_check_result *c;
 	struct ww_diag_item *it;
+	char where[WW_DIAG_TEXT_MAX / 2];
 
 	if (d->events.avail == WW_DIAG_NOT_HERE) {
 		it = item(r, WW_DIAG_EVENTLOG, "eventlog", WW_DIAG_SKIPPED);
@@ -701,17 +848,11 @@ static void eventlog(const struct ww_diag_data *d, struct ww_diag_report *r)
 			 "server; check that the Windows Event Log service runs");
 		return;
 	}
-	it = item(r, WW_DIAG_EVENTLOG, "eventlog", WW_DIAG_OK);
-	say(it->summary, "%" PRIu64 " WSUS event(s) in the Application log",
-	    d->events.count);
-	c = ww_health_find(&r->health, "wsus_health_events");
-	if (!c)
-		return;
-	it = item(r, WW_DIAG_EVENTLOG, "catalog_sync", from_check(c));
-	say(it->summary, "%s", c->reason);
-	if (it->state == WW_DIAG_WARNING || it->state == WW_DIAG_CRITICAL)
-		set_hint(it, "Check the upstream server and proxy settings "
-			 "(Options > Update Source and Proxy Server)");
+	events_where(d, where, sizeof(where));
+	events_read(d, where, r);
+	catalog_item(d, where, r);
+	content_item(d, where, r);
+	self_check_item(d, where, r);
 }
 
 /* ---- 6. verdict ---- */

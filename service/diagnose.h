@@ -4,10 +4,11 @@
  * (docs/diagnose.md).
  *
  * Three steps, so the judging is testable without I/O:
- *   gather  (cmd_diagnose.c, diag_log.c) fills struct ww_diag_data: the
- *           configuration, the host's TLS registry values, one probe of
- *           every configured target, the last bounded chunk of the WSUS
- *           log, the event log's availability and WSUS events;
+ *   gather  (cmd_diagnose.c, diag_log.c, diag_events.c) fills struct
+ *           ww_diag_data: the configuration, the host's TLS registry
+ *           values, one probe of every configured target, the last
+ *           bounded chunk of the WSUS log, the WSUS events of the event
+ *           log (or of an export);
  *   build   (diag_build.c, pure) turns the data into a health input for
  *           the same rules `check` and the service use, evaluates them,
  *           and into groups of items with a state, a summary, the first
@@ -27,6 +28,8 @@
 #include "config/config.h"
 #include "health.h"
 #include "probes/endpoint.h"
+#include "probes/eventlog.h"
+#include "probes/evimport.h"
 #include "probes/hostcfg.h"
 #include "probes/synclog.h"
 
@@ -102,14 +105,35 @@ struct ww_diag_log {
 	struct ww_finding_summary findings[WW_CAT_COUNT];
 };
 
+#define WW_DIAG_EXAMPLE_MAX 256
+#define WW_DIAG_SELF_CHECK_IDS 16
+
+/* One kind of WSUS event seen: how often, and the newest. */
+struct ww_diag_evseen {
+	uint64_t count;
+	int64_t last_at;
+	uint64_t last_record;
+	uint32_t last_id;
+	char example[WW_DIAG_EXAMPLE_MAX]; /* the newest's message, one line */
+};
+
 struct ww_diag_events {
+	const char *file;           /* --events FILE (borrowed); NULL: live */
 	enum ww_diag_avail avail;
 	char error[WW_ERR_MSG_MAX];
-	uint64_t count;             /* WSUS events in the channel */
+	/* What was read: the live window, or the export's import stats. */
+	struct ww_eventlog_scan_stats scan;
+	struct ww_evimport_stats import;
+	uint64_t count;             /* WSUS events read */
 	bool have_catalog;          /* a 10020/10021/10022 was read */
 	int catalog_id;
 	int64_t catalog_at;
+	uint64_t catalog_record;
 	int64_t last_success;       /* from events 384, WW_TIME_UNKNOWN */
+	struct ww_diag_evseen content;    /* 364 */
+	struct ww_diag_evseen self_check; /* 12xxx, all IDs */
+	struct { uint32_t id; uint64_t count; } checks[WW_DIAG_SELF_CHECK_IDS];
+	size_t n_checks;            /* self-check IDs seen */
 };
 
 struct ww_diag_data {
@@ -153,6 +177,22 @@ void ww_diag_data_release(struct ww_diag_data *d);
 /* Read the last log->chunk bytes of path.old + path (diag_log.c). */
 int ww_diag_read_log(struct ww_diag_log *log, int64_t now,
 		     struct ww_err *err);
+
+/*
+ * The WSUS events (diag_events.c): the whole export events->file when
+ * set (as `analyze --events`), else the newest events of the live
+ * Application log within WW_EVENTLOG_SCAN_AGE_DEFAULT, at most
+ * WW_EVENTLOG_SCAN_EVENTS_DEFAULT.  A live log that cannot be read is
+ * recorded in events (avail, error) and returns 0; an export that cannot
+ * be used returns its import error (WW_ENOENT, WW_EIO, WW_EPARSE, ...)
+ * for the command's exit code.
+ */
+int ww_diag_read_events(struct ww_diag_events *events, int64_t now,
+			struct ww_err *err);
+
+/* Count one event into a struct ww_diag_events (ctx); a ww_evimport_fn. */
+int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
+		       struct ww_err *err);
 
 /* Judge everything gathered (pure; diag_build.c). */
 void ww_diag_build(const struct ww_diag_data *d, struct ww_diag_report *r);

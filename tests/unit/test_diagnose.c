@@ -2,8 +2,11 @@
  * test_diagnose.c - judging a diagnose pass (diag_build.c) from hand-made
  * data: configuration items, what cannot be seen stays unknown, the
  * verdict agrees with the health rules, log findings before and after the
- * last success, the order of the things to fix; and how much of the log
- * is read (diag_log.c).
+ * last success, the order of the things to fix; how much of the log
+ * is read (diag_log.c).  The Event log group from the real-format
+ * exports of tests/fixtures/events through the same import as
+ * --events (diag_events.c), and from events handed over newest first
+ * as the live scan does.
  */
 #include "compat.h"
 
@@ -372,6 +375,288 @@ START_TEST(log_read_bounded_by_rollover)
 }
 END_TEST
 
+/* ---- Event log group ---- */
+
+static int64_t iso(const char *s)
+{
+	int64_t t = 0;
+
+	ck_assert_int_eq(ww_time_parse_iso(s, &t), 0);
+	return t;
+}
+
+/* --events FILE: the export through ww_diag_read_events(), then judged. */
+static struct fx *from_export(const char *fixture, int64_t now)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	char rel[128];
+	struct ww_err err;
+	char *path;
+
+	snprintf(rel, sizeof(rel), "fixtures/events/%s", fixture);
+	path = ww_test_path(rel);
+	f->d.now = now;
+	f->d.events.avail = WW_DIAG_UNAVAILABLE; /* must be set by reading */
+	f->d.events.file = path;
+	ck_assert_msg(ww_diag_read_events(&f->d.events, now, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_int_eq(f->d.events.avail, WW_DIAG_AVAILABLE);
+	ww_diag_build(&f->d, &f->r);
+	f->d.events.file = NULL;
+	free(path);
+	return f;
+}
+
+/* German /f:RenderedXml: 10022, then 10021, then 10020 - healthy now;
+ * one 364 with a multi-line message; one 12072; 384 a success. */
+START_TEST(events_rendered_export)
+{
+	struct fx *f = from_export("wevtutil-rendered-de.xml",
+				   iso("2026-11-21T12:00:00Z"));
+	const struct ww_diag_item *it;
+
+	it = get(&f->r, WW_DIAG_EVENTLOG, "eventlog");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	ck_assert_msg(strstr(it->summary, "9 WSUS event(s) in the export "),
+		      "%s", it->summary);
+	ck_assert_ptr_nonnull(strstr(it->evidence, "12 events in the file, 0 "
+				     "malformed"));
+	it = get(&f->r, WW_DIAG_EVENTLOG, "catalog_sync");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	ck_assert_msg(strstr(it->summary, "10020 at 2026-11-21T10:15:40Z"), "%s",
+		      it->summary);
+	ck_assert_ptr_nonnull(strstr(it->evidence, "record 4811"));
+	ck_assert_int_eq(ww_health_find(&f->r.health, "wsus_health_events")->state,
+			 WW_STATE_OK);
+	it = get(&f->r, WW_DIAG_EVENTLOG, "content_download");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	ck_assert_msg(strstr(it->summary, "1 content download failure(s) (event "
+			     "364) in the export, the last at "
+			     "2026-11-20T03:10:00Z"), "%s", it->summary);
+	/* WSUS's message on one line: the file it names stays visible. */
+	ck_assert_msg(strstr(it->evidence, "nicht vorhanden. Quelldatei: "
+			     "/Content/wuagent.exe Zieldatei:"), "%s",
+		      it->evidence);
+	ck_assert_ptr_nonnull(strstr(it->hint, "BITS"));
+	it = get(&f->r, WW_DIAG_EVENTLOG, "self_check");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	ck_assert_msg(strstr(it->summary, "content directory (12072) 1x; the "
+			     "last at 2026-11-20T04:00:00Z"), "%s", it->summary);
+	ck_assert_ptr_nonnull(strstr(it->evidence, "Inhaltsverzeichnis"));
+	ck_assert_ptr_nonnull(strstr(it->hint, "wsusutil checkhealth"));
+	/* 384 is a successful sync (2h 19m before now): not stale. */
+	ck_assert(f->r.in.have_success);
+	ck_assert_int_eq(f->r.in.last_success, iso("2026-11-21T09:41:12Z"));
+	ck_assert_int_eq(get(&f->r, WW_DIAG_LOG, "last_successful_sync")->state,
+			 WW_DIAG_OK);
+	/* The diagnose-only warnings count; the rules say ok. */
+	ck_assert_int_eq(f->r.health.overall, WW_STATE_OK);
+	ck_assert_int_eq(f->r.verdict, WW_DIAG_WARNING);
+	teardown(f);
+}
+END_TEST
+
+/* French Event Viewer export (UTF-16): 10021, then 10022 - WSUS says the
+ * last catalog sync failed: critical through wsus_health_events. */
+START_TEST(events_failed_catalog_export)
+{
+	struct fx *f = from_export("eventviewer-fr-utf16.xml",
+				   iso("2026-11-22T03:00:00Z"));
+	const struct ww_diag_item *it;
+	cJSON *root, *c;
+
+	it = get(&f->r, WW_DIAG_EVENTLOG, "catalog_sync");
+	ck_assert_int_eq(it->state, WW_DIAG_CRITICAL);
+	ck_assert_msg(strstr(it->summary, "WSUS event 10022 at "
+			     "2026-11-22T02:17:00Z"), "%s", it->summary);
+	ck_assert_ptr_nonnull(strstr(it->hint, "upstream server and proxy"));
+	ck_assert_int_eq(ww_health_find(&f->r.health, "wsus_health_events")->state,
+			 WW_STATE_CRITICAL);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "content_download")->state,
+			 WW_DIAG_OK);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "self_check")->state,
+			 WW_DIAG_OK);
+	ck_assert_int_eq(f->r.verdict, WW_DIAG_CRITICAL);
+	root = ww_diag_json(&f->d, &f->r);
+	ck_assert_ptr_nonnull(root);
+	c = cJSON_GetObjectItem(root, "catalog_sync");
+	ck_assert_str_eq(cJSON_GetObjectItem(c, "state")->valuestring, "failed");
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "event_id")->valueint, 10022);
+	ck_assert_str_eq(cJSON_GetObjectItem(c, "time")->valuestring,
+			 "2026-11-22T02:17:00Z");
+	cJSON_Delete(root);
+	teardown(f);
+}
+END_TEST
+
+/* Plain /f:xml: the 364 has Qualifiers 16384 and its text in EventData;
+ * 10022 is followed by 10020 (healthy again). */
+START_TEST(events_plain_export)
+{
+	struct fx *f = from_export("wevtutil-plain.xml",
+				   iso("2026-11-19T09:00:00Z"));
+	const struct ww_diag_item *it;
+
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "catalog_sync")->state,
+			 WW_DIAG_OK);
+	it = get(&f->r, WW_DIAG_EVENTLOG, "content_download");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	ck_assert_msg(strstr(it->evidence, "\"Content file download failed. "
+			     "HTTP status 404\""), "%s", it->evidence);
+	teardown(f);
+}
+END_TEST
+
+/* A cut-off export keeps its complete events and says so; a malformed or
+ * missing one is an error for the command's exit code (65 / 66). */
+START_TEST(events_bad_exports)
+{
+	struct fx *f = from_export("wevtutil-truncated.xml",
+				   iso("2026-11-21T12:00:00Z"));
+	const struct ww_diag_item *it;
+	struct ww_diag_events e;
+	struct ww_err err;
+	char *path;
+
+	it = get(&f->r, WW_DIAG_EVENTLOG, "eventlog");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	ck_assert_msg(strstr(it->evidence, "truncated: "), "%s", it->evidence);
+	teardown(f);
+
+	memset(&e, 0, sizeof(e));
+	path = ww_test_path("fixtures/events/wevtutil-malformed.xml");
+	e.file = path;
+	ck_assert_int_eq(ww_diag_read_events(&e, NOW, &err), WW_EPARSE);
+	free(path);
+	path = ww_test_path("fixtures/events/no-such-export.xml");
+	e.file = path;
+	ck_assert_int_eq(ww_diag_read_events(&e, NOW, &err), WW_ENOENT);
+	free(path);
+}
+END_TEST
+
+static void add_ev(struct ww_diag_events *e, const char *provider,
+		   uint32_t id, int64_t at, uint64_t rec, const char *msg)
+{
+	struct ww_wsus_event *ev = calloc(1, sizeof(*ev));
+	struct ww_err err;
+
+	ck_assert_ptr_nonnull(ev);
+	ww_strlcpy(ev->provider, provider, sizeof(ev->provider));
+	ev->event_id = id;
+	ev->time = at;
+	ev->record_id = rec;
+	ww_strlcpy(ev->message, msg, sizeof(ev->message));
+	ck_assert_int_eq(ww_diag_events_add(e, ev, &err), 0);
+	free(ev);
+}
+
+#define WSUS "Windows Server Update Services"
+
+/* As the live scan hands them over: newest first, only the newest of
+ * each ID with a message, a 30-day window. */
+START_TEST(events_newest_first)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	struct ww_diag_events *e = &f->d.events;
+	const struct ww_diag_item *it;
+	char longmsg[600];
+
+	e->avail = WW_DIAG_AVAILABLE;
+	e->scan.since = NOW - 30 * 86400;
+	e->scan.max_events = 10000;
+	memset(longmsg, 'x', sizeof(longmsg));
+	/* The example keeps 255 bytes: an a-umlaut at 254..255 is cut. */
+	memcpy(longmsg + 254, "\xc3\xa4", 2);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	add_ev(e, WSUS, 12032, NOW - 1 * H, 90, "Server\r\nSync   down");
+	add_ev(e, WSUS, 10021, NOW - 2 * H, 89, "stale");
+	add_ev(e, "Other Source", 10022, NOW - 2 * H, 88, "not WSUS");
+	add_ev(e, WSUS, 364, NOW - 3 * H, 87, longmsg);
+	add_ev(e, WSUS, 12072, NOW - 4 * H, 86, "content dir");
+	add_ev(e, WSUS, 12032, NOW - 5 * H, 85, "");
+	add_ev(e, WSUS, 10022, NOW - 6 * H, 84, "");
+	add_ev(e, WSUS, 364, NOW - 7 * H, 83, "");
+	add_ev(e, WSUS, 384, NOW - 8 * H, 82, "");
+	add_ev(e, WSUS, 384, NOW - 50 * H, 60, "");
+	/* Same second, lower record: not newer. */
+	add_ev(e, WSUS, 10020, NOW - 2 * H, 80, "");
+	ck_assert_uint_eq(e->count, 10);
+	ww_diag_build(&f->d, &f->r);
+
+	it = get(&f->r, WW_DIAG_EVENTLOG, "eventlog");
+	ck_assert_msg(strstr(it->summary, "10 WSUS event(s) in the last 30 days "
+			     "of the Application log"), "%s", it->summary);
+	it = get(&f->r, WW_DIAG_EVENTLOG, "catalog_sync");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING); /* 10021: stale */
+	ck_assert_ptr_nonnull(strstr(it->summary, "10021"));
+	it = get(&f->r, WW_DIAG_EVENTLOG, "content_download");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	ck_assert_ptr_nonnull(strstr(it->summary, "2 content download"));
+	/* The newest 364's text, cut before the split character. */
+	ck_assert_uint_eq(strlen(it->evidence), strlen("newest: \"") + 254 + 1);
+	it = get(&f->r, WW_DIAG_EVENTLOG, "self_check");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	ck_assert_msg(strstr(it->summary, "Server Synchronization Web Service "
+			     "(12032, unconfirmed) 2x, content directory "
+			     "(12072) 1x; the last at "), "%s", it->summary);
+	ck_assert_msg(strstr(it->evidence, "newest, event 12032: \"Server Sync "
+			     "down\""), "%s", it->evidence);
+	ck_assert_int_eq(f->r.in.last_success, NOW - 8 * H);
+	teardown(f);
+}
+END_TEST
+
+/* Nothing from WSUS in the window: no catalog verdict, nothing failed. */
+START_TEST(events_none_in_window)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	const struct ww_diag_item *it;
+
+	f->d.events.avail = WW_DIAG_AVAILABLE;
+	f->d.events.scan.since = NOW - 30 * 86400;
+	f->d.events.scan.capped = false;
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_EVENTLOG, "catalog_sync");
+	ck_assert_int_eq(it->state, WW_DIAG_UNKNOWN);
+	ck_assert_msg(strstr(it->summary, "no WSUS catalog health event "
+			     "(10020-10022) seen in the last 30 days"), "%s",
+		      it->summary);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "content_download")->state,
+			 WW_DIAG_OK);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "self_check")->state,
+			 WW_DIAG_OK);
+	/* The source itself works; "no event" is the rule's unknown. */
+	ck_assert_int_eq(ww_health_find(&f->r.health, "sources:eventlog")->state,
+			 WW_STATE_OK);
+	ck_assert_int_eq(ww_health_find(&f->r.health,
+					"wsus_health_events")->state,
+			 WW_STATE_UNKNOWN);
+	teardown(f);
+}
+END_TEST
+
+/* The live log where there is none (POSIX): skipped, never an error. */
+START_TEST(events_live_absent)
+{
+	struct fx *f = setup(NULL);
+	struct ww_err err;
+
+	if (!ww_diag_eventlog_absent()) {
+		teardown(f); /* Windows: tested through the Evt* seam */
+		return;
+	}
+	f->d.events.avail = WW_DIAG_AVAILABLE;
+	ck_assert_int_eq(ww_diag_read_events(&f->d.events, NOW, &err), 0);
+	ck_assert_int_eq(f->d.events.avail, WW_DIAG_NOT_HERE);
+	ww_diag_build(&f->d, &f->r);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_EVENTLOG, "eventlog")->state,
+			 WW_DIAG_SKIPPED);
+	ck_assert_uint_eq(f->r.groups[WW_DIAG_EVENTLOG].n, 1);
+	teardown(f);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("diagnose");
@@ -387,6 +672,13 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, discovered_fe2_is_critical);
 	tcase_add_test(tc, susdb_unreadable_is_unknown);
 	tcase_add_test(tc, log_read_bounded_by_rollover);
+	tcase_add_test(tc, events_rendered_export);
+	tcase_add_test(tc, events_failed_catalog_export);
+	tcase_add_test(tc, events_plain_export);
+	tcase_add_test(tc, events_bad_exports);
+	tcase_add_test(tc, events_newest_first);
+	tcase_add_test(tc, events_none_in_window);
+	tcase_add_test(tc, events_live_absent);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,8 +8,11 @@
  * sets stale when the log is cleared.  They follow the API's protocols
  * (ERROR_INSUFFICIENT_BUFFER sizing, ERROR_NO_MORE_ITEMS, strict seek and
  * subscribe failing with ERROR_NOT_FOUND) so that the reader's real
- * render/format/bookmark/gap code runs.  The last test calls the real
- * wevtapi: under Wine it must report "event log unavailable".
+ * render/format/bookmark/gap code runs.  Queries may run backwards
+ * (EvtQueryReverseDirection), as the store-less scan of diagnose does;
+ * the scan is driven through diagnose's own gathering too.  The last
+ * test calls the real wevtapi: under Wine it must report "event log
+ * unavailable".
  */
 #include "compat.h"
 
@@ -20,6 +23,7 @@
 #include "probes/eventlog.h"
 #include "probes/eventlog_win32.h"
 #include "probes/wsus_event.h"
+#include "service/diagnose.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"
@@ -30,8 +34,10 @@ enum fk_type { FK_QUERY = 1, FK_SUB, FK_EVENT, FK_BOOKMARK, FK_CTX, FK_PUB };
 
 struct fk_handle {
 	int type;
-	size_t pos;        /* query / subscription: next index */
+	size_t pos;        /* query / subscription: next index (reverse:
+			    * how many were passed from the newest) */
 	bool filtered;     /* WSUS provider only */
+	bool reverse;      /* newest first */
 	unsigned gen;      /* log generation when opened */
 	size_t index;      /* event: index in the log */
 	uint64_t record;   /* event / bookmark */
@@ -57,6 +63,8 @@ static struct {
 	int live;          /* open handles */
 	int fail_update_at;/* fail the Nth EvtUpdateBookmark once, 0: never */
 	int updates;
+	int formats;       /* messages EvtFormatMessage returned */
+	bool windowed;     /* the last query had a TimeCreated window */
 	HANDLE signal;
 } fk;
 
@@ -98,9 +106,14 @@ static EVT_HANDLE WINAPI fk_query(EVT_HANDLE session, LPCWSTR path,
 		return NULL;
 	}
 	ck_assert(wcscmp(path, L"Application") == 0);
-	ck_assert(flags & EvtQueryForwardDirection);
+	/* Exactly one direction. */
+	ck_assert(!(flags & EvtQueryForwardDirection) !=
+		  !(flags & EvtQueryReverseDirection));
 	q = fk_new(FK_QUERY);
+	q->reverse = (flags & EvtQueryReverseDirection) != 0;
 	q->filtered = wcscmp(query, L"*") != 0;
+	fk.windowed = wcsstr(query, L"TimeCreated[timediff(@SystemTime) <= ")
+		      != NULL;
 	if (q->filtered)
 		ck_assert(wcsstr(query, L"Provider[@Name='Windows Server Update "
 				 L"Services']") && wcsstr(query, L"EventID=10022"));
@@ -119,11 +132,13 @@ static BOOL WINAPI fk_next(EVT_HANDLE rs, DWORD size, EVT_HANDLE *events,
 		return FALSE;
 	}
 	for (; q->pos < fk.n && n < size; q->pos++) {
-		if (!fk_match(q, q->pos))
+		size_t i = q->reverse ? fk.n - 1 - q->pos : q->pos;
+
+		if (!fk_match(q, i))
 			continue;
 		e = fk_new(FK_EVENT);
-		e->index = q->pos;
-		e->record = fk.ev[q->pos].record;
+		e->index = i;
+		e->record = fk.ev[i].record;
 		events[n++] = e;
 	}
 	if (!n) {
@@ -309,6 +324,7 @@ static BOOL WINAPI fk_format_message(EVT_HANDLE pub, EVT_HANDLE event, DWORD id,
 		return FALSE;
 	}
 	memcpy(buf, m, *used * sizeof(wchar_t));
+	fk.formats++;
 	return TRUE;
 }
 
@@ -618,6 +634,158 @@ START_TEST(test_failed_batch_is_atomic)
 }
 END_TEST
 
+/* ---- the scan (diagnose): newest first, a window, a bound ------------ */
+
+#define SCAN_MAX 32
+
+static struct {
+	uint32_t id[SCAN_MAX];
+	uint64_t record[SCAN_MAX];
+	char message[SCAN_MAX][64];
+	size_t n;
+} kept;
+
+static int scan_keep(void *ctx, const struct ww_wsus_event *ev,
+		     struct ww_err *err)
+{
+	(void)ctx;
+	(void)err;
+	ck_assert_uint_lt(kept.n, SCAN_MAX);
+	kept.id[kept.n] = ev->event_id;
+	kept.record[kept.n] = ev->record_id;
+	ww_strlcpy(kept.message[kept.n], ev->message, sizeof(kept.message[0]));
+	kept.n++;
+	return 0;
+}
+
+/* Records 1..n at T0 + record; then the newest, 20, at T0 + 1000. */
+static void scan_log(void)
+{
+	fk_add(1, WSUS, 10022, 2, L"old failure");
+	fk_add(2, WSUS, 364, 2, L"download failed: a.cab");
+	fk_add(3, L"Other", 7, 4, L"o");
+	fk_add(4, WSUS, 364, 2, L"download failed: b.cab");
+	fk_add(5, WSUS, 10021, 3, L"stale");
+	fk_add(6, WSUS, 12032, 2, L"sync web service down");
+	fk_add(20, WSUS, 10020, 4, L"healthy");
+	fk.ev[fk.n - 1].time = T0 + 1000;
+}
+
+/* Scan at T0 + 1000 into kept (emptied first). */
+static void scan_ok(const struct ww_eventlog_opts *opts,
+		    struct ww_eventlog_scan_stats *st)
+{
+	struct ww_err err;
+
+	memset(&kept, 0, sizeof(kept));
+	ck_assert_msg(ww_eventlog_scan(opts, T0 + 1000, scan_keep, NULL, st,
+				       &err) == 0, "%s", err.msg);
+}
+
+START_TEST(test_scan_newest_first_in_window)
+{
+	struct ww_eventlog_scan_stats st;
+	struct fx f;
+
+	setup(&f);
+	scan_log();
+	/* Window: created at or after T0 + 2 (records 2.. and 20). */
+	scan_ok(&(struct ww_eventlog_opts){ .max_age = 1000 - 2 }, &st);
+	ck_assert(fk.windowed);
+	ck_assert_int_eq(st.since, T0 + 2);
+	ck_assert_uint_eq(st.events, 5);
+	ck_assert(!st.capped);
+	ck_assert_uint_eq(kept.n, 5);
+	ck_assert_uint_eq(kept.record[0], 20);
+	ck_assert_uint_eq(kept.record[1], 6);
+	ck_assert_uint_eq(kept.record[4], 2); /* 1 is older than the window */
+	/* Only the newest event of each ID has its message formatted. */
+	ck_assert_str_eq(kept.message[0], "healthy");
+	ck_assert_str_eq(kept.message[3], "download failed: b.cab");
+	ck_assert_str_eq(kept.message[4], "");
+	ck_assert_int_eq(fk.formats, 4);
+	teardown(&f); /* every handle closed */
+}
+END_TEST
+
+START_TEST(test_scan_bounded)
+{
+	struct ww_eventlog_scan_stats st;
+	struct fx f;
+
+	setup(&f);
+	scan_log();
+	scan_ok(&(struct ww_eventlog_opts){ .max_events = 3 }, &st);
+	ck_assert_uint_eq(st.events, 3);
+	ck_assert(st.capped);
+	ck_assert_uint_eq(kept.n, 3);
+	ck_assert_uint_eq(kept.record[2], 5);
+	/* Default window: 30 days before now. */
+	ck_assert_int_eq(st.since, T0 + 1000 - 30 * 86400);
+
+	/* Exactly as many as the bound: not capped. */
+	scan_ok(&(struct ww_eventlog_opts){ .max_events = 6 }, &st);
+	ck_assert_uint_eq(st.events, 6);
+	ck_assert(!st.capped);
+	teardown(&f);
+}
+END_TEST
+
+/* diagnose's own gathering reads the live log through the scan: WSUS's
+ * catalog verdict reaches the health rules and the Event log group. */
+START_TEST(test_diagnose_gathers_catalog_sync)
+{
+	struct ww_config cfg;
+	struct ww_diag_data *d = calloc(1, sizeof(*d));
+	struct ww_diag_report *rep = calloc(1, sizeof(*rep));
+	const struct ww_diag_group *g;
+	struct ww_err err;
+	struct fx f;
+	size_t i;
+
+	ck_assert(d && rep);
+	setup(&f);
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	fk_add(1, WSUS, 10020, 4, L"healthy");
+	fk_add(2, WSUS, 364, 2, L"Content file download failed.\r\n"
+	       L" Source File: /Content/x.cab");
+	fk_add(3, WSUS, 10022, 2, L"Die letzte Katalogsynchronisierung war "
+	       L"nicht erfolgreich.");
+	ww_diag_data_init(d, &cfg, T0 + 3600);
+	ck_assert_int_eq(ww_diag_read_events(&d->events, d->now, &err), 0);
+	ck_assert_int_eq(d->events.avail, WW_DIAG_AVAILABLE);
+	ck_assert(d->events.have_catalog);
+	ck_assert_int_eq(d->events.catalog_id, 10022);
+	ck_assert_int_eq(d->events.catalog_at, T0 + 3);
+	ck_assert_uint_eq(d->events.content.count, 1);
+	ck_assert_str_eq(d->events.content.example, "Content file download "
+			 "failed. Source File: /Content/x.cab");
+	ww_diag_build(d, rep);
+	ck_assert_int_eq(ww_health_find(&rep->health,
+					"wsus_health_events")->state,
+			 WW_STATE_CRITICAL);
+	g = &rep->groups[WW_DIAG_EVENTLOG];
+	ck_assert_uint_eq(g->n, 4);
+	ck_assert_str_eq(g->items[0].name, "eventlog");
+	ck_assert_int_eq(g->items[0].state, WW_DIAG_OK);
+	ck_assert_msg(strstr(g->items[0].summary, "3 WSUS event(s) in the last "
+			     "30 days of the Application log"), "%s",
+		      g->items[0].summary);
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->items[i].name, "catalog_sync") == 0)
+			break;
+	ck_assert_uint_lt(i, g->n);
+	ck_assert_int_eq(g->items[i].state, WW_DIAG_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(g->items[i].summary, "WSUS event 10022"));
+	ck_assert_int_eq(rep->verdict, WW_DIAG_CRITICAL);
+	ww_diag_data_release(d);
+	ww_config_release(&cfg);
+	free(rep);
+	free(d);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_unavailable)
 {
 	struct ww_eventlog *el = NULL;
@@ -632,6 +800,10 @@ START_TEST(test_unavailable)
 					 "EvtQuery(Application)"),
 		      "%s", err.msg);
 	ck_assert_int_eq(ww_eventlog_probe(NULL, NULL, &err), WW_EUNAVAIL);
+	ck_assert_int_eq(ww_eventlog_scan(NULL, 1000, scan_keep, NULL, NULL,
+					  &err), WW_EUNAVAIL);
+	ck_assert_msg(ww_str_starts_with(err.msg, "event log unavailable: "),
+		      "%s", err.msg);
 	teardown(&f);
 }
 END_TEST
@@ -668,6 +840,9 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, test_wrapped_log_gap_finding);
 	tcase_add_test(tc, test_cleared_while_following);
 	tcase_add_test(tc, test_failed_batch_is_atomic);
+	tcase_add_test(tc, test_scan_newest_first_in_window);
+	tcase_add_test(tc, test_scan_bounded);
+	tcase_add_test(tc, test_diagnose_gathers_catalog_sync);
 	tcase_add_test(tc, test_unavailable);
 	tcase_add_test(tc, test_real_api);
 	suite_add_tcase(s, tc);

@@ -521,8 +521,25 @@ START_TEST(test_meaning_table)
 	ck_assert_int_eq(ww_wsus_meaning(387)->meaning, WW_MEANING_OTHER);
 	ck_assert_ptr_null(ww_wsus_meaning(7053));
 	r = ww_wsus_meaning_table(&n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		uint32_t id;
+
 		ck_assert_ptr_nonnull(r[i].summary);
+		/* Every self-check ID names what failed; no other ID does. */
+		for (id = r[i].id_first; id <= r[i].id_last; id += r[i].id_step)
+			ck_assert_int_eq(ww_wsus_component(id) != NULL,
+					 r[i].meaning ==
+					 WW_MEANING_SELF_CHECK_FAILED);
+	}
+	ck_assert_str_eq(ww_wsus_component(12072), "content directory");
+	ck_assert_str_eq(ww_wsus_component(12002), "Reporting Web Service");
+	ck_assert_str_eq(ww_wsus_component(12032),
+			 "Server Synchronization Web Service");
+	ck_assert_str_eq(ww_wsus_component(12062), "a WSUS web service");
+	ck_assert_ptr_null(ww_wsus_component(12003));
+	ck_assert_ptr_null(ww_wsus_component(364));
+	ck_assert_str_eq(ww_catalog_state_name(WW_MEANING_CATALOG_STALE), "stale");
+	ck_assert_ptr_null(ww_catalog_state_name(WW_MEANING_SYNC_FAILED));
 
 	memset(&ev, 0, sizeof(ev));
 	ww_strlcpy(ev.provider, "windows server update services", sizeof(ev.provider));
@@ -537,9 +554,10 @@ END_TEST
 
 START_TEST(test_xpath)
 {
-	char x[512];
+	char x[WW_WSUS_XPATH_MAX];
+	const char *suffix;
 
-	ck_assert_int_eq(ww_wsus_event_xpath(x, sizeof(x)), 0);
+	ck_assert_int_eq(ww_wsus_event_xpath(x, sizeof(x), 0), 0);
 	ck_assert_str_eq(x, "*[System[Provider[@Name='Windows Server Update "
 			 "Services'] and (EventID=10022 or EventID=10021 or "
 			 "EventID=10020 or EventID=364 or EventID=12072 or "
@@ -547,7 +565,17 @@ START_TEST(test_xpath)
 			 "EventID=12032 or EventID=12042 or EventID=12052 or "
 			 "EventID=12062 or EventID=381 or EventID=382 or "
 			 "EventID=384 or EventID=386 or EventID=387)]]");
-	ck_assert_int_eq(ww_wsus_event_xpath(x, 100), WW_ERANGE);
+	ck_assert_int_eq(ww_wsus_event_xpath(x, 100, 0), WW_ERANGE);
+	/* The scan's window: 30 days in milliseconds, inside System[]. */
+	ck_assert_int_eq(ww_wsus_event_xpath(x, sizeof(x), 30 * 86400), 0);
+	ck_assert_msg(ww_str_starts_with(x, "*[System[Provider[@Name='Windows "
+					 "Server Update Services'] and (EventID"
+					 "=10022 or "), "%s", x);
+	suffix = " or EventID=387) and TimeCreated[timediff(@SystemTime) <= "
+		 "2592000000]]]";
+	ck_assert_msg(strlen(x) > strlen(suffix) &&
+		      strcmp(x + strlen(x) - strlen(suffix), suffix) == 0,
+		      "%s", x);
 }
 END_TEST
 
