@@ -22,6 +22,9 @@ import time
 HOST = "upstream.test"
 ASMX = "/ServerSyncWebService/ServerSyncWebService.asmx"
 
+# What runs the binary: nothing for a native one, ["wine"] for a Windows
+# build (test_probe_ntlm.py).
+emulator = []
 procs = []
 failures = []
 outputs = []  # every stdout/stderr text the binary produced
@@ -204,6 +207,21 @@ http {{
         wait_port(ports[key], p)
 
 
+def run_binary(binary, args, env, timeout=120):
+    """The binary (under `emulator`) with its output in files, not pipes: a
+    wineserver started by the first Wine call keeps inherited pipes open.
+    Returns (exit code, stdout, stderr) and keeps both texts in `outputs`."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        rc = subprocess.run([*emulator, binary, *args], stdin=subprocess.DEVNULL,
+                            stdout=out, stderr=err, env=env,
+                            timeout=timeout).returncode
+        out.seek(0)
+        err.seek(0)
+        texts = out.read(), err.read()
+    outputs.append(texts[0] + texts[1])
+    return rc, texts[0], texts[1]
+
+
 def probe(binary, args, env_password=None):
     env = dict(os.environ)
     env.pop("WSUSWATCH_PROXY_PASSWORD", None)
@@ -213,16 +231,13 @@ def probe(binary, args, env_password=None):
     if env_password is not None:
         env["WSUSWATCH_PROXY_PASSWORD"] = env_password
     t0 = time.monotonic()
-    p = subprocess.run([binary, "probe", "--json", *args], capture_output=True,
-                       text=True, env=env, timeout=60)
+    rc, out, err = run_binary(binary, ["probe", "--json", *args], env, 60)
     elapsed = time.monotonic() - t0
-    outputs.append(p.stdout + p.stderr)
     try:
-        doc = json.loads(p.stdout)
+        doc = json.loads(out)
     except json.JSONDecodeError:
-        raise AssertionError(f"probe {args}: not JSON (rc {p.returncode}): "
-                             f"{p.stdout!r} {p.stderr!r}")
-    return p.returncode, doc["results"], elapsed
+        raise AssertionError(f"probe {args}: not JSON (rc {rc}): {out!r} {err!r}")
+    return rc, doc["results"], elapsed
 
 
 def check(name, cond, msg):
@@ -250,27 +265,27 @@ def expect(binary, name, args, result, stage, wu_code, **kw):
 def probe_config(cfg, binary, *args, env=None):
     """`wsuswatch --config CFG ARGS...`: (exit code, the parsed JSON document
     or None, stdout + stderr)."""
-    p = subprocess.run([binary, "--config", cfg, *args], capture_output=True,
-                       text=True, env=env or dict(os.environ), timeout=120)
-    outputs.append(p.stdout + p.stderr)
+    rc, out, err = run_binary(binary, ["--config", cfg, *args],
+                              env or dict(os.environ))
     try:
-        doc = json.loads(p.stdout)
+        doc = json.loads(out)
     except json.JSONDecodeError:
         doc = None
-    return p.returncode, doc, p.stdout + p.stderr
+    return rc, doc, out + err
 
 
-def proxied_config(tmp, ports, proxy_port, user, monitor=None):
-    """A configuration whose upstream is reached through the proxy, the
-    password in $WW_TEST_PROXY_PW; the proxy resolves names itself, so the
-    upstream is named by address.  With `monitor` (a directory) it is
-    MONITOR/wsuswatch.yaml and keeps the monitor's files there, otherwise
-    TMP/wsuswatch.yaml.  Returns its path."""
+def proxied_config(tmp, ports, proxy_port, user, monitor=None,
+                   host="127.0.0.1", cacert=None):
+    """A configuration whose upstream (`host`: the proxy resolves names
+    itself, so by default the address) is reached through the proxy, the
+    password in $WW_TEST_PROXY_PW, the CA in `cacert` (TMP/ca.pem).  With
+    `monitor` (a directory) it is MONITOR/wsuswatch.yaml and keeps the
+    monitor's files there, otherwise TMP/wsuswatch.yaml.  Returns its path."""
     cfg = os.path.join(monitor or tmp, "wsuswatch.yaml")
     text = f"""wsus:
-  upstream: {{host: 127.0.0.1, port: {ports['good']}, ssl: true}}
+  upstream: {{host: {host}, port: {ports['good']}, ssl: true}}
 probes: {{microsoft_update: "off", timeout: 10s}}
-tls: {{cacert: {tmp}/ca.pem}}
+tls: {{cacert: '{cacert or tmp + "/ca.pem"}'}}
 proxy: {{url: "http://127.0.0.1:{proxy_port}", user: '{user}',
          password_env: WW_TEST_PROXY_PW}}
 """

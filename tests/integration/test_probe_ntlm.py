@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Integration test of NTLM proxy authentication: `wsuswatch probe --json`
-(and one monitor run) through Debian's squid on 127.0.0.1 that requires
-NTLM and offers nothing else, in front of nginx (the asmx over TLS,
-iuident.cab over HTTP).  Squid asks ntlm_verify_helper.py, which checks the
-client's NTLMv2 response against one account, WSUSLAB\\probeuser, knowing
-only its NT hash: a wrong password or another account is refused.
+(and, natively, one monitor run) through Debian's squid on 127.0.0.1 that
+requires NTLM and offers nothing else, in front of nginx (the asmx over TLS
+as upstream.test, which squid resolves from its own hosts file; iuident.cab
+over HTTP).  Squid asks ntlm_verify_helper.py, which checks the client's
+NTLMv2 response against one account, WSUSLAB\\probeuser, knowing only its
+NT hash: a wrong password or another account is refused.
+
+With EMULATOR (wine) the binary is the Windows build, whose libcurl does
+NTLM through SSPI; Wine's NTLM provider runs Samba's ntlm_auth (package
+winbind), so the test is skipped without it.
 
 Squid runs in the foreground (-N) with its own configuration, logs and pid
 file in a temporary directory, without root: as the current user, or as
 nobody when the test runs as root.  Every server is stopped on exit, also
 on failure.
 
-usage: test_probe_ntlm.py WSUSWATCH_BINARY
-Exit 0 pass, 1 fail, 77 skipped (squid, nginx or openssl is not installed).
+usage: test_probe_ntlm.py WSUSWATCH_BINARY [EMULATOR]
+Exit 0 pass, 1 fail, 77 skipped (squid, nginx or openssl is not installed;
+under an emulator, ntlm_auth).
 """
 import atexit
 import glob
@@ -24,7 +30,8 @@ import socket
 import subprocess
 import sys
 
-from probe_rig import (ASMX, adjacent_ports, check, expect, free_port,
+import probe_rig
+from probe_rig import (ASMX, HOST, adjacent_ports, check, expect, free_port,
                        grep_secrets, make_certs, monitor_once, probe_configured,
                        proxied_config, run_in_tmp, start, start_nginx)
 from ntlm_verify_helper import nt_hash
@@ -48,7 +55,9 @@ cache_mem 8 MB
 shutdown_lifetime 0 seconds
 pinger_enable off
 netdb_filename none
-# Nothing here needs a name resolved; keep squid's resolver on loopback.
+# upstream.test comes from this hosts file; any other name goes to a
+# resolver on loopback, never out.
+hosts_file {d}/hosts
 dns_nameservers 127.0.0.1
 auth_param ntlm program {python} {d}/ntlm_verify_helper.py {domain} {user} {hash} {d}/helper.log
 auth_param ntlm children 2 startup=1 idle=1
@@ -99,6 +108,8 @@ def start_squid(tmp, port):
     d = os.path.join(tmp, "squid")
     os.makedirs(d)
     shutil.copy(os.path.join(HERE, "ntlm_verify_helper.py"), d)
+    with open(os.path.join(d, "hosts"), "w") as f:
+        f.write(f"127.0.0.1 {HOST}\n")
     who = run_as()
     with open(os.path.join(d, "squid.conf"), "w") as f:
         f.write(SQUID_CONF.format(port=port, d=d, python=helper_python(who),
@@ -143,10 +154,16 @@ def log_lines(d, name):
         return [ln.strip().replace("\\\\", "\\") for ln in f]
 
 
+def native_path(path):
+    """`path` as the binary names it: under Wine, Z: is /."""
+    return "Z:" + path.replace("/", "\\") if probe_rig.emulator else path
+
+
 def scenarios(binary, tmp, ports, proxy_port, sq):
-    ca = ["--cacert", f"{tmp}/ca.pem"]
+    ca = ["--cacert", native_path(f"{tmp}/ca.pem")]
     proxy = ["--proxy", f"http://127.0.0.1:{proxy_port}"]
-    tls_authority = f"127.0.0.1:{ports['good']}"
+    # By name: Schannel (libcurl 7.88) ignores IP addresses in the SAN.
+    tls_authority = f"{HOST}:{ports['good']}"
     target = f"https://{tls_authority}{ASMX}"
     cab = f"http://127.0.0.1:{ports['http']}/selfupdate/iuident.cab"
 
@@ -193,7 +210,8 @@ def scenarios(binary, tmp, ports, proxy_port, sq):
 def config_mode(binary, tmp, ports, proxy_port, sq):
     """proxy.user: 'DOMAIN\\user' from the configuration (what discovery
     makes of ProxyUserName and ProxyUserDomain) reaches squid as both."""
-    cfg = proxied_config(tmp, ports, proxy_port, ACCOUNT)
+    cfg = proxied_config(tmp, ports, proxy_port, ACCOUNT, host=HOST,
+                         cacert=native_path(f"{tmp}/ca.pem"))
     for name, pw, want in (("right", PASSWORD, ["ok", "ok"]),
                            ("wrong", "nope", ["proxy_auth_required"] * 2)):
         got, text = probe_configured(binary, cfg, pw)
@@ -205,10 +223,15 @@ def config_mode(binary, tmp, ports, proxy_port, sq):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__)
         return 64
     binary = os.path.abspath(sys.argv[1])
+    tools = {"squid": squid_binary(), "nginx": shutil.which("nginx"),
+             "openssl": shutil.which("openssl")}
+    if len(sys.argv) == 3:
+        probe_rig.emulator.append(sys.argv[2])
+        tools["ntlm_auth (winbind), which Wine's NTLM runs"] = shutil.which("ntlm_auth")
 
     def body(tmp):
         make_certs(tmp, leaves=("good",), self_signed=False,
@@ -220,12 +243,13 @@ def main():
         sq = start_squid(tmp, proxy_port)
         scenarios(binary, tmp, ports, proxy_port, sq)
         config_mode(binary, tmp, ports, proxy_port, sq)
-        monitor_once(binary, tmp, ports, proxy_port, ACCOUNT, PASSWORD)
+        # The monitor's Windows side (service, pipe, ACLs) has its own
+        # Wine tests; its probes are these.
+        if not probe_rig.emulator:
+            monitor_once(binary, tmp, ports, proxy_port, ACCOUNT, PASSWORD)
         grep_secrets(tmp, ACCOUNT, PASSWORD)
 
-    return run_in_tmp("wwntlm-", {"squid": squid_binary(),
-                                  "nginx": shutil.which("nginx"),
-                                  "openssl": shutil.which("openssl")}, body)
+    return run_in_tmp("wwntlm-", tools, body)
 
 
 if __name__ == "__main__":
