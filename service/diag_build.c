@@ -102,6 +102,42 @@ static void url_site(const char *url, char *buf, size_t size)
 
 /* ---- health input from this pass ---- */
 
+/*
+ * Events 384/386 after the log: the newest result is the last attempt
+ * when it is newer than the log's; failures after the last success are
+ * counted per source and the larger count taken, as the service does
+ * (health_gather.c), because the log and the event log report the same
+ * attempts.
+ */
+static void input_sync_events(const struct ww_diag_events *e,
+			      bool log_runs, struct ww_health_input *in)
+{
+	int64_t n = 0;
+	size_t i;
+
+	if (e->last_result_at != WW_TIME_UNKNOWN &&
+	    (!in->have_attempt || e->last_result_at > in->last_attempt)) {
+		in->have_attempt = true;
+		in->last_attempt = e->last_result_at;
+		ww_strlcpy(in->last_result, ww_sync_result_name(
+			   e->last_result_failed ? WW_SYNC_FAILED :
+			   WW_SYNC_SUCCEEDED), sizeof(in->last_result));
+	}
+	for (i = 0; i < e->n_failed; i++) {
+		if (!in->have_success || e->failed_at[i] > in->last_success)
+			n++;
+		/* Without runs from the log, the events are the history: it
+		 * starts at the oldest attempt they report. */
+		if (log_runs)
+			continue;
+		if (!in->sync_runs || e->failed_at[i] < in->first_observed)
+			in->first_observed = e->failed_at[i];
+		in->sync_runs++;
+	}
+	if (n > in->consecutive_failures)
+		in->consecutive_failures = n;
+}
+
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 {
 	const struct ww_sync_run_list *l = &d->log.runs;
@@ -136,6 +172,7 @@ static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 	}
 	if (!l->n && in->have_success)
 		in->first_observed = in->last_success;
+	input_sync_events(&d->events, l->n > 0, in);
 }
 
 static void input_target(const struct ww_probe_result *p,
@@ -959,6 +996,7 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->log.path = cfg->wsus.log;
 	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
 	d->events.last_success = WW_TIME_UNKNOWN;
+	d->events.last_result_at = WW_TIME_UNKNOWN;
 	d->events.catalog_at = 0;
 	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);
 }

@@ -4,7 +4,8 @@
  * store) or from an export (--events, the same import as `analyze
  * --events`).  Both feed ww_diag_events_add(), which keeps only what the
  * Event log group judges: the newest catalog health event
- * (10020/10021/10022), the newest successful sync (384), and counts of
+ * (10020/10021/10022), the newest successful sync (384), the newest
+ * failed syncs (386), and counts of
  * content download failures (364) and self-check failures (12xxx) with
  * the newest of each.  Meanings come from the one table in
  * probes/wsus_event.c.
@@ -92,6 +93,32 @@ static void seen_catalog(struct ww_diag_events *e,
 	e->catalog_record = ev->record_id;
 }
 
+static void seen_result(struct ww_diag_events *e, int64_t t, bool failed)
+{
+	if (e->last_result_at == WW_TIME_UNKNOWN || t >= e->last_result_at) {
+		e->last_result_at = t;
+		e->last_result_failed = failed;
+	}
+}
+
+/* Keep the newest WW_DIAG_EVENT_FAILURES: only those after the last
+ * success count, and that success may come later in the input. */
+static void seen_failure(struct ww_diag_events *e, int64_t t)
+{
+	size_t i, oldest = 0;
+
+	seen_result(e, t, true);
+	if (e->n_failed < WW_DIAG_EVENT_FAILURES) {
+		e->failed_at[e->n_failed++] = t;
+		return;
+	}
+	for (i = 1; i < e->n_failed; i++)
+		if (e->failed_at[i] < e->failed_at[oldest])
+			oldest = i;
+	if (t > e->failed_at[oldest])
+		e->failed_at[oldest] = t;
+}
+
 int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
 		       struct ww_err *err)
 {
@@ -111,6 +138,10 @@ int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
 		if (e->last_success == WW_TIME_UNKNOWN ||
 		    ev->time > e->last_success)
 			e->last_success = ev->time;
+		seen_result(e, ev->time, false);
+		break;
+	case WW_MEANING_SYNC_FAILED:
+		seen_failure(e, ev->time);
 		break;
 	case WW_MEANING_CONTENT_DOWNLOAD_FAILED:
 		seen(&e->content, ev);

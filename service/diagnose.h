@@ -107,6 +107,9 @@ struct ww_diag_log {
 
 #define WW_DIAG_EXAMPLE_MAX 256
 #define WW_DIAG_SELF_CHECK_IDS 16
+/* Failed syncs (386) kept to count those after the last success; more
+ * than this in one window counts as this many. */
+#define WW_DIAG_EVENT_FAILURES 64
 
 /* One kind of WSUS event seen: how often, and the newest. */
 struct ww_diag_evseen {
@@ -130,6 +133,12 @@ struct ww_diag_events {
 	int64_t catalog_at;
 	uint64_t catalog_record;
 	int64_t last_success;       /* from events 384, WW_TIME_UNKNOWN */
+	/* The newest sync result event (384 or 386), WW_TIME_UNKNOWN. */
+	int64_t last_result_at;
+	bool last_result_failed;
+	/* The newest failed syncs (386), unordered; n_failed <= the max. */
+	int64_t failed_at[WW_DIAG_EVENT_FAILURES];
+	size_t n_failed;
 	struct ww_diag_evseen content;    /* 364 */
 	struct ww_diag_evseen self_check; /* 12xxx, all IDs */
 	struct { uint32_t id; uint64_t count; } checks[WW_DIAG_SELF_CHECK_IDS];

@@ -607,6 +607,63 @@ START_TEST(events_newest_first)
 }
 END_TEST
 
+/*
+ * 386 after the last success are failed attempts: with events alone they
+ * are the history; beside the log, the larger count of the two sources
+ * is taken (both report the same attempts), as the service does.
+ */
+START_TEST(events_failed_syncs_count)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	struct ww_diag_events *e = &f->d.events;
+	const struct ww_check_result *c;
+	int i;
+
+	e->avail = WW_DIAG_AVAILABLE;
+	add_ev(e, WSUS, 386, NOW - 1 * H, 95, "failed");
+	add_ev(e, WSUS, 386, NOW - 7 * H, 94, "failed");
+	add_ev(e, WSUS, 386, NOW - 13 * H, 93, "failed");
+	add_ev(e, WSUS, 384, NOW - 20 * H, 92, "");
+	add_ev(e, WSUS, 386, NOW - 26 * H, 91, "before the success");
+	ww_diag_build(&f->d, &f->r);
+	c = ww_health_find(&f->r.health, "sync_failures");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(f->r.in.consecutive_failures, 3);
+	ck_assert_int_eq(c->state, WW_STATE_WARNING); /* warning at 3 */
+	ck_assert_int_eq(f->r.in.last_attempt, NOW - 1 * H);
+	ck_assert_str_eq(f->r.in.last_result, "failed");
+	ck_assert_int_eq(f->r.in.first_observed, NOW - 26 * H);
+	teardown(f);
+
+	/* Beside the log: the log saw one failure, the events three. */
+	f = setup("probes: {microsoft_update: off}\n");
+	e = &f->d.events;
+	e->avail = WW_DIAG_AVAILABLE;
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "ok", NOW - 21 * H, NOW - 20 * H, WW_SYNC_SUCCEEDED);
+	add_run(&f->d, "bad", NOW - 2 * H, NOW - 1 * H, WW_SYNC_FAILED);
+	for (i = 1; i <= 3; i++)
+		add_ev(e, WSUS, 386, NOW - i * H, (uint64_t)(100 - i), "");
+	ww_diag_build(&f->d, &f->r);
+	ck_assert_int_eq(f->r.in.consecutive_failures, 3);
+	ck_assert_int_eq(f->r.in.first_observed, NOW - 21 * H);
+	ck_assert_int_eq(f->r.in.last_success, NOW - 20 * H);
+	teardown(f);
+
+	/* More failures than are kept: the newest count, the rest saturate. */
+	f = setup("probes: {microsoft_update: off}\n");
+	e = &f->d.events;
+	e->avail = WW_DIAG_AVAILABLE;
+	for (i = 0; i < WW_DIAG_EVENT_FAILURES + 10; i++)
+		add_ev(e, WSUS, 386, NOW - (i + 1) * 60, (uint64_t)(1000 - i), "");
+	add_ev(e, WSUS, 384, NOW - (WW_DIAG_EVENT_FAILURES + 5) * 60, 1, "");
+	ww_diag_build(&f->d, &f->r);
+	/* 68 after the success, of which the newest 64 are kept. */
+	ck_assert_int_eq(f->r.in.consecutive_failures, WW_DIAG_EVENT_FAILURES);
+	teardown(f);
+}
+END_TEST
+
 /* Nothing from WSUS in the window: no catalog verdict, nothing failed. */
 START_TEST(events_none_in_window)
 {
@@ -677,6 +734,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, events_plain_export);
 	tcase_add_test(tc, events_bad_exports);
 	tcase_add_test(tc, events_newest_first);
+	tcase_add_test(tc, events_failed_syncs_count);
 	tcase_add_test(tc, events_none_in_window);
 	tcase_add_test(tc, events_live_absent);
 	suite_add_tcase(s, tc);
