@@ -6,8 +6,6 @@
  */
 #include "compat.h"
 
-#include <sqlite3.h>
-
 #include "alert.h"
 #include "os.h"
 #include "store.h"
@@ -39,38 +37,26 @@ static int record(void *ctx, const struct ww_alert_event *ev,
 }
 
 struct fx {
-	char *dir;
-	char *db;
-	struct ww_store *s;
+	struct ww_test_store store;
 	struct recorder rec;
 	struct ww_alert_sink sink;
 };
 
-static void fx_open(struct fx *f)
-{
-	struct ww_err err;
-
-	ck_assert_msg(ww_store_open(f->db, &f->s, &err) == 0, "%s", err.msg);
-}
-
 static void fx_init(struct fx *f, const char *tag)
 {
 	memset(f, 0, sizeof(*f));
-	f->dir = ww_test_tmpdir(tag);
-	f->db = ww_os_path_join(f->dir, "wsuswatch.db");
 	ww_buf_init(&f->rec.log, 1 << 20);
 	f->sink.name = "recorder";
 	f->sink.ctx = &f->rec;
 	f->sink.notify = record;
-	fx_open(f);
+	ww_test_store_init(&f->store, tag);
+	ww_test_store_open(&f->store);
 }
 
 static void fx_done(struct fx *f)
 {
-	ww_store_close(f->s);
+	ww_test_store_release(&f->store);
 	ww_buf_release(&f->rec.log);
-	free(f->db);
-	free(f->dir);
 }
 
 /* The sink calls since the last take, then forget them. */
@@ -106,7 +92,7 @@ static void cycle_in(struct fx *f, const struct ww_health_input *in,
 	struct ww_err err;
 
 	ww_health_evaluate(in, now, &rep);
-	ck_assert_msg(ww_alert_process(f->s, &rep, now, repeat, &f->sink, 1,
+	ck_assert_msg(ww_alert_process(f->store.s, &rep, now, repeat, &f->sink, 1,
 				       NULL, &err) == 0, "%s", err.msg);
 }
 
@@ -151,15 +137,7 @@ END_TEST
 
 static int64_t count_rows(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t n;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s), sql, -1, &st,
-					    NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return ww_test_sql_i64(ww_store_db(f->store.s), sql);
 }
 
 START_TEST(restart_neither_reraises_nor_forgets)
@@ -171,21 +149,18 @@ START_TEST(restart_neither_reraises_nor_forgets)
 	cycle(&f, ok, ok + 30 * H, 24 * H);
 	expect(&f, "raise sync_staleness 2001 warning\n");
 	/* The service restarts. */
-	ww_store_close(f.s);
-	fx_open(&f);
+	ww_test_store_reopen(&f.store);
 	cycle(&f, ok, ok + 31 * H, 10 * H);
 	expect(&f, "");
 	/* The repeat clock survives the restart: due 10h after the raise. */
 	cycle(&f, ok, ok + 40 * H - 1, 10 * H);
 	expect(&f, "");
-	ww_store_close(f.s);
-	fx_open(&f);
+	ww_test_store_reopen(&f.store);
 	cycle(&f, ok, ok + 40 * H, 10 * H);
 	expect(&f, "repeat sync_staleness 2001 warning\n");
 	cycle(&f, ok, ok + 50 * H + 1, 10 * H);
 	expect(&f, "raise sync_staleness 2002 critical\n");
-	ww_store_close(f.s);
-	fx_open(&f);
+	ww_test_store_reopen(&f.store);
 	cycle(&f, ok + 55 * H, ok + 55 * H + 10, 100 * H);
 	expect(&f, "clear sync_staleness 2003 ok\n");
 	ck_assert_int_eq(count_rows(&f, "SELECT COUNT(*) FROM alert_history "
@@ -223,7 +198,7 @@ START_TEST(failing_sink_does_not_cause_repeats)
 	fx_init(&f, "alert4");
 	f.rec.fail_with = WW_EIO;
 	ww_health_evaluate(&in, T0, &rep);
-	ck_assert_int_eq(ww_alert_process(f.s, &rep, T0, 24 * H, &f.sink, 1,
+	ck_assert_int_eq(ww_alert_process(f.store.s, &rep, T0, 24 * H, &f.sink, 1,
 					  &counts, &err), WW_EIO);
 	ck_assert(strstr(err.msg, "alert sink recorder") != NULL);
 	ck_assert_uint_eq(counts.raised, 1);

@@ -16,8 +16,6 @@
  */
 #include "compat.h"
 
-#include <sqlite3.h>
-
 #include "os.h"
 #include "os_win32.h"
 #include "probes/eventlog.h"
@@ -402,55 +400,29 @@ static void fk_clear(void)
 
 /* ---- fixture: a store in a scratch directory ------------------------- */
 
-struct fx {
-	char *dir, *db;
-	struct ww_store *s;
-};
-
-static void setup(struct fx *f)
+static void setup(struct ww_test_store *f)
 {
-	struct ww_err err;
-
 	memset(&fk, 0, sizeof(fk));
 	ww_evt_api = fake_api;
-	f->dir = ww_test_tmpdir("eventlog");
-	f->db = ww_os_path_join(f->dir, "wsuswatch.db");
-	ck_assert_msg(ww_store_open(f->db, &f->s, &err) == 0, "%s", err.msg);
+	ww_test_store_init(f, "eventlog");
+	ww_test_store_open(f);
 }
 
-static void teardown(struct fx *f)
+static void teardown(struct ww_test_store *f)
 {
-	char *side;
-
 	ww_store_close(f->s);
+	f->s = NULL;
 	ck_assert_int_eq(fk.live, 0); /* every Evt handle was closed */
 	ww_evt_api_reset();
-	remove(f->db);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-wal");
-	remove(side);
-	free(side);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-shm");
-	remove(side);
-	free(side);
-	remove(f->dir);
-	free(f->db);
-	free(f->dir);
+	ww_test_store_release(f);
 }
 
-static int64_t q(struct fx *f, const char *sql)
+static int64_t q(struct ww_test_store *f, const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s), sql, -1, &st,
-					    NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return ww_test_sql_i64(ww_store_db(f->s), sql);
 }
 
-static struct ww_eventlog *open_ok(struct fx *f, int64_t now)
+static struct ww_eventlog *open_ok(struct ww_test_store *f, int64_t now)
 {
 	struct ww_eventlog *el;
 	struct ww_err err;
@@ -479,16 +451,25 @@ static void base_log(void)
 	       L"nicht erfolgreich. \u00e4\U0001D518");
 }
 
+/* A fresh store and base_log, read to its end at 1000: 3 WSUS events. */
+static struct ww_eventlog *caught_up(struct ww_test_store *f)
+{
+	struct ww_eventlog *el;
+
+	setup(f);
+	base_log();
+	el = open_ok(f, 1000);
+	ck_assert_uint_eq(poll_ok(el, 1000), 3);
+	return el;
+}
+
 START_TEST(test_catch_up_then_follow)
 {
 	struct ww_eventlog_status st;
 	struct ww_eventlog *el;
-	struct fx f;
+	struct ww_test_store f;
 
-	setup(&f);
-	base_log();
-	el = open_ok(&f, 1000);
-	ck_assert_uint_eq(poll_ok(el, 1000), 3);
+	el = caught_up(&f);
 	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source ="
 			 " 'eventlog'"), 3);
 	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE record_id"
@@ -526,12 +507,9 @@ END_TEST
 START_TEST(test_restart_resumes_after_bookmark)
 {
 	struct ww_eventlog *el;
-	struct fx f;
+	struct ww_test_store f;
 
-	setup(&f);
-	base_log();
-	el = open_ok(&f, 1000);
-	ck_assert_uint_eq(poll_ok(el, 1000), 3);
+	el = caught_up(&f);
 	ww_eventlog_close(el);
 
 	/* Written while the service was stopped. */
@@ -551,12 +529,9 @@ END_TEST
 START_TEST(test_wrapped_log_gap_finding)
 {
 	struct ww_eventlog *el;
-	struct fx f;
+	struct ww_test_store f;
 
-	setup(&f);
-	base_log();
-	el = open_ok(&f, 1000);
-	ck_assert_uint_eq(poll_ok(el, 1000), 3);
+	el = caught_up(&f);
 	ww_eventlog_close(el);
 
 	/* The log wrapped while stopped: records up to 8 are overwritten. */
@@ -586,12 +561,9 @@ START_TEST(test_cleared_while_following)
 {
 	struct ww_eventlog_status st;
 	struct ww_eventlog *el;
-	struct fx f;
+	struct ww_test_store f;
 
-	setup(&f);
-	base_log();
-	el = open_ok(&f, 1000);
-	ck_assert_uint_eq(poll_ok(el, 1000), 3);
+	el = caught_up(&f);
 	/* Cleared; numbering restarts at 1 with two new WSUS events. */
 	fk_clear();
 	fk_add(1, WSUS, 381, 4, L"start");
@@ -619,7 +591,7 @@ END_TEST
 START_TEST(test_failed_batch_is_atomic)
 {
 	struct ww_eventlog *el;
-	struct fx f;
+	struct ww_test_store f;
 
 	setup(&f);
 	base_log();
@@ -685,7 +657,7 @@ static void scan_ok(const struct ww_eventlog_opts *opts,
 START_TEST(test_scan_newest_first_in_window)
 {
 	struct ww_eventlog_scan_stats st;
-	struct fx f;
+	struct ww_test_store f;
 
 	setup(&f);
 	scan_log();
@@ -711,7 +683,7 @@ END_TEST
 START_TEST(test_scan_bounded)
 {
 	struct ww_eventlog_scan_stats st;
-	struct fx f;
+	struct ww_test_store f;
 
 	setup(&f);
 	scan_log();
@@ -740,7 +712,7 @@ START_TEST(test_diagnose_gathers_catalog_sync)
 	struct ww_diag_report *rep = calloc(1, sizeof(*rep));
 	const struct ww_diag_group *g;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 	size_t i;
 
 	ck_assert(d && rep);
@@ -790,7 +762,7 @@ START_TEST(test_unavailable)
 {
 	struct ww_eventlog *el = NULL;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 
 	setup(&f);
 	fk.unavailable = true;

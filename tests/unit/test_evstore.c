@@ -5,73 +5,30 @@
  */
 #include "compat.h"
 
-#include <sqlite3.h>
-
 #include "os.h"
 #include "probes/evstore.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"
 
-struct fx {
-	char *dir, *db;
-	struct ww_store *s;
-};
-
-static void fx_open(struct fx *f)
+static void fx_open(struct ww_test_store *f)
 {
-	struct ww_err err;
-
-	f->dir = ww_test_tmpdir("evstore");
-	f->db = ww_os_path_join(f->dir, "wsuswatch.db");
-	ck_assert_msg(ww_store_open(f->db, &f->s, &err) == 0, "%s", err.msg);
+	ww_test_store_init(f, "evstore");
+	ww_test_store_open(f);
 }
 
-static void fx_close(struct fx *f)
+static int64_t count(struct ww_test_store *f, const char *sql)
 {
-	char *side;
-
-	ww_store_close(f->s);
-	remove(f->db);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-wal");
-	remove(side);
-	free(side);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-shm");
-	remove(side);
-	free(side);
-	remove(f->dir);
-	free(f->db);
-	free(f->dir);
+	return ww_test_sql_i64(ww_store_db(f->s), sql);
 }
 
-static int64_t count(struct fx *f, const char *sql)
+static char *text(struct ww_test_store *f, const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s), sql, -1, &st,
-					    NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return ww_test_sql_text(ww_store_db(f->s), sql);
 }
 
-static char *text(struct fx *f, const char *sql)
-{
-	sqlite3_stmt *st;
-	char *r = NULL;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s), sql, -1, &st,
-					    NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		r = ww_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return r;
-}
-
-static int import(struct fx *f, const char *name, struct ww_evstore_import *res,
-		  struct ww_err *err)
+static int import(struct ww_test_store *f, const char *name,
+		  struct ww_evstore_import *res, struct ww_err *err)
 {
 	char rel[128], *path;
 	int r;
@@ -87,7 +44,7 @@ START_TEST(test_import_twice_no_duplicates)
 {
 	struct ww_evstore_import res;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 	char *s;
 
 	fx_open(&f);
@@ -125,7 +82,7 @@ START_TEST(test_import_twice_no_duplicates)
 		      "%s", err.msg);
 	ck_assert_uint_eq(res.added, 2);
 	ck_assert_int_eq(count(&f, "SELECT count(DISTINCT source) FROM wsus_event"), 2);
-	fx_close(&f);
+	ww_test_store_release(&f);
 }
 END_TEST
 
@@ -133,7 +90,7 @@ START_TEST(test_truncated_commits_malformed_rolls_back)
 {
 	struct ww_evstore_import res;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 
 	fx_open(&f);
 	ck_assert_int_eq(import(&f, "wevtutil-malformed.xml", &res, &err), WW_EPARSE);
@@ -153,7 +110,7 @@ START_TEST(test_truncated_commits_malformed_rolls_back)
 		      err.msg);
 	ck_assert_uint_eq(res.added, 1);
 	ck_assert_uint_eq(res.duplicates, 2);
-	fx_close(&f);
+	ww_test_store_release(&f);
 }
 END_TEST
 
@@ -183,7 +140,7 @@ START_TEST(test_runs_from_partial_history)
 {
 	struct ww_evstore *w;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 
 	fx_open(&f);
 	ck_assert_int_eq(ww_evstore_new(f.s, &w, &err), 0);
@@ -211,7 +168,7 @@ START_TEST(test_runs_from_partial_history)
 			 " started_at = 8000 AND finished_at = 9000 AND kind ="
 			 " 'scheduled' AND result = 'succeeded'"), 1);
 	ww_evstore_free(w);
-	fx_close(&f);
+	ww_test_store_release(&f);
 }
 END_TEST
 
@@ -219,7 +176,7 @@ START_TEST(test_position_gap_archive)
 {
 	struct ww_evstore *w;
 	struct ww_err err;
-	struct fx f;
+	struct ww_test_store f;
 	char *bm = NULL;
 	uint64_t rec = 0;
 
@@ -251,7 +208,7 @@ START_TEST(test_position_gap_archive)
 	ck_assert_int_eq(ww_store_commit(f.s, &err), 0);
 	ck_assert_int_eq(count(&f, "SELECT count(*) FROM wsus_event WHERE record_id = 5"), 2);
 	ww_evstore_free(w);
-	fx_close(&f);
+	ww_test_store_release(&f);
 }
 END_TEST
 

@@ -45,8 +45,8 @@ static int record(void *ctx, const struct ww_alert_event *ev,
 }
 
 struct fx {
-	char *dir, *db, *prom;
-	struct ww_store *s;
+	struct ww_test_store store;
+	char *prom;
 	struct ww_config cfg;
 	struct recorder rec;
 	struct ww_alert_sink sink;
@@ -64,65 +64,68 @@ static void fx_init(struct fx *f, const char *tag)
 	struct ww_err err;
 
 	memset(f, 0, sizeof(*f));
-	f->dir = ww_test_tmpdir(tag);
-	f->db = ww_os_path_join(f->dir, "wsuswatch.db");
-	f->prom = ww_os_path_join(f->dir, "wsuswatch.prom");
+	ww_test_store_init(&f->store, tag);
+	f->prom = ww_os_path_join(f->store.dir, "wsuswatch.prom");
 	ck_assert_msg(ww_config_init(&f->cfg, &err) == 0, "%s", err.msg);
-	set_str(&f->cfg.database, f->db);
+	set_str(&f->cfg.database, f->store.db);
 	set_str(&f->cfg.metrics.textfile, f->prom);
 	ww_buf_init(&f->rec.log, 1 << 20);
 	f->sink.name = "recorder";
 	f->sink.ctx = &f->rec;
 	f->sink.notify = record;
-	ck_assert_msg(ww_store_open(f->db, &f->s, &err) == 0, "%s", err.msg);
+	ww_test_store_open(&f->store);
 }
 
 static void fx_done(struct fx *f)
 {
-	ww_store_close(f->s);
+	remove(f->prom);
+	ww_test_store_release(&f->store);
 	ww_config_release(&f->cfg);
 	ww_buf_release(&f->rec.log);
 	free(f->prom);
-	free(f->db);
-	free(f->dir);
 }
 
-static void restart(struct fx *f)
+/* A statement for one row of test data; bind, then insert_done(). */
+static sqlite3_stmt *insert_prepare(struct fx *f, const char *sql)
 {
-	struct ww_err err;
+	sqlite3_stmt *st;
 
-	ww_store_close(f->s);
-	ck_assert_msg(ww_store_open(f->db, &f->s, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->store.s), sql, -1,
+					    &st, NULL), SQLITE_OK);
+	return st;
+}
+
+static void insert_done(sqlite3_stmt *st)
+{
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
 }
 
 /* One sync run as the log tailer records it. */
 static void add_run(struct fx *f, const char *key, int64_t start,
 		    int64_t end, const char *result)
 {
-	sqlite3_stmt *st;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s),
+	sqlite3_stmt *st = insert_prepare(f,
 		"INSERT INTO sync_run (source, source_key, kind, started_at, "
 		"finished_at, result, error) VALUES ('log', ?, 'scheduled', "
-		"?, ?, ?, NULL)", -1, &st, NULL), SQLITE_OK);
+		"?, ?, ?, NULL)");
+
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, start);
 	sqlite3_bind_int64(st, 3, end);
 	sqlite3_bind_text(st, 4, result, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	insert_done(st);
 }
 
 static void add_probe(struct fx *f, const char *target, const char *url,
 		      int64_t at, bool ok, const char *stage,
 		      const char *result, int64_t not_after)
 {
-	sqlite3_stmt *st;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->s),
+	sqlite3_stmt *st = insert_prepare(f,
 		"INSERT INTO probe_result (target, url, at, ok, stage, result, "
 		"cert_not_after, clock_skew, elapsed_ms) VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, 2, 41)", -1, &st, NULL), SQLITE_OK);
+		"(?, ?, ?, ?, ?, ?, ?, 2, 41)");
+
 	sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, at);
@@ -132,15 +135,14 @@ static void add_probe(struct fx *f, const char *target, const char *url,
 	sqlite3_bind_text(st, 6, result, -1, SQLITE_STATIC);
 	if (not_after)
 		sqlite3_bind_int64(st, 7, not_after);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	insert_done(st);
 }
 
 static void cycle(struct fx *f, int64_t now)
 {
 	struct ww_err err;
 
-	ck_assert_msg(ww_health_cycle(f->s, &f->cfg, now, NULL, &f->sink, 1,
+	ck_assert_msg(ww_health_cycle(f->store.s, &f->cfg, now, NULL, &f->sink, 1,
 				      &f->snap, &err) == 0, "%s", err.msg);
 }
 
@@ -184,7 +186,7 @@ START_TEST(done_when_sequence)
 
 	/* Later cycles, and a restart: no second raise. */
 	cycle(&f, T + 300);
-	restart(&f);
+	ww_test_store_reopen(&f.store);
 	cycle(&f, T + 600);
 	expect(&f, "");
 
@@ -194,7 +196,7 @@ START_TEST(done_when_sequence)
 	ck_assert_int_eq(f.snap.rep.overall, WW_STATE_OK);
 	expect(&f, "clear 2003 sync_staleness|ok|last successful sync 1m "
 		   "ago|1m|warning > 26h, critical > 50h\n");
-	restart(&f);
+	ww_test_store_reopen(&f.store);
 	cycle(&f, T + 1260);
 	expect(&f, "");
 	expect_in_file(f.prom, "wsuswatch_last_successful_sync_timestamp_seconds "

@@ -1,6 +1,9 @@
 #include "compat.h"
 
+#include <sqlite3.h>
+
 #include "os.h"
+#include "store.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -84,6 +87,81 @@ char *ww_test_read_file(const char *path, size_t *ret_len)
 	if (ret_len)
 		*ret_len = b.len;
 	return ww_buf_detach(&b);
+}
+
+void ww_test_store_init(struct ww_test_store *ts, const char *tag)
+{
+	ts->dir = ww_test_tmpdir(tag);
+	ts->db = ww_os_path_join(ts->dir, "wsuswatch.db");
+	ck_assert_ptr_nonnull(ts->db);
+	ts->s = NULL;
+}
+
+void ww_test_store_open(struct ww_test_store *ts)
+{
+	struct ww_err err;
+
+	ww_err_clear(&err);
+	ck_assert_msg(ww_store_open(ts->db, &ts->s, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(ts->s);
+}
+
+void ww_test_store_reopen(struct ww_test_store *ts)
+{
+	ww_store_close(ts->s);
+	ts->s = NULL;
+	ww_test_store_open(ts);
+}
+
+static void remove_joined(const char *dir, const char *name)
+{
+	char *path = ww_os_path_join(dir, name);
+
+	remove(path);
+	free(path);
+}
+
+void ww_test_store_release(struct ww_test_store *ts)
+{
+	ww_store_close(ts->s);
+	ts->s = NULL;
+	/* Leave nothing behind, including WAL side files. */
+	remove(ts->db);
+	remove_joined(ts->dir, "wsuswatch.db-wal");
+	remove_joined(ts->dir, "wsuswatch.db-shm");
+	remove(ts->dir);
+	free(ts->db);
+	free(ts->dir);
+}
+
+/* sql prepared and stepped to its first row (the caller finalizes). */
+static sqlite3_stmt *first_row(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+		      "%s: %s", sql, sqlite3_errmsg(db));
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s", sql);
+	return st;
+}
+
+int64_t ww_test_sql_i64(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = first_row(db, sql);
+	int64_t v = sqlite3_column_int64(st, 0);
+
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *ww_test_sql_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = first_row(db, sql);
+	const unsigned char *t = sqlite3_column_text(st, 0);
+	char *v = t ? ww_strdup((const char *)t) : NULL;
+
+	sqlite3_finalize(st);
+	return v;
 }
 
 int main(void)

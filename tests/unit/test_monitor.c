@@ -235,6 +235,11 @@ static double num(const cJSON *o, const char *key)
 	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
+static const char *str(const cJSON *o, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
 START_TEST(hung_worker_blocks_neither_tasks_nor_stop)
 {
 	struct ww_monitor *m = new_monitor(hung_tasks, 3, false);
@@ -267,7 +272,7 @@ START_TEST(hung_worker_blocks_neither_tasks_nor_stop)
 	t = task_status(m, "broken", &root);
 	ck_assert_double_ge(num(t, "consecutive_failures"), 1);
 	ck_assert_double_lt(num(t, "runs"), get(&fast_runs));
-	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "last_error")),
+	ck_assert_str_eq(str(t, "last_error"),
 			 "'/nowhere/log': no such file");
 	cJSON_Delete(root);
 	/* Stop is prompt although the probe never answers. */
@@ -318,7 +323,7 @@ START_TEST(failed_init_is_retried)
 
 	/* init failed at creation: reported as a failed run. */
 	t = task_status(m, "store", &root);
-	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "last_error")),
+	ck_assert_str_eq(str(t, "last_error"),
 			 "database is locked");
 	cJSON_Delete(root);
 	ck_assert_int_eq(ww_monitor_run_once(m), 0);
@@ -489,12 +494,17 @@ END_TEST
 
 /* ---- the built-in task table on a real log ---- */
 
-/* The fixture's four lines of a successful manual sync, moved to start. */
-static char *sync_log(int64_t start, int64_t *ret_success)
+/*
+ * dir/SoftwareDistribution.log (path returned, heap) with the fixture's
+ * four lines of a successful manual sync, moved to start.
+ */
+static char *write_sync_log(const char *dir, int64_t start,
+			    int64_t *ret_success)
 {
 	static const int offsets[] = { 0, 2, 71, 72 };
 	char *path = ww_test_path("fixtures/synclog/track-sync.log");
 	char *text = ww_test_read_file(path, NULL);
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
 	struct ww_buf out;
 	char *line, *next;
 	size_t i = 0;
@@ -515,9 +525,11 @@ static char *sync_log(int64_t start, int64_t *ret_success)
 	}
 	ck_assert_uint_eq(i, 4);
 	*ret_success = start + offsets[2];
+	ww_test_write_file(logp, out.data, out.len);
+	ww_buf_release(&out);
 	free(text);
 	free(path);
-	return ww_buf_detach(&out);
+	return logp;
 }
 
 /*
@@ -549,43 +561,49 @@ static struct ww_monitor *builtin_monitor(char *db, const char *log,
 	return m;
 }
 
+/* Run m once, successfully; the status it publishes (text and parsed). */
+static cJSON *run_once_status(struct ww_monitor *m, char **ret_json)
+{
+	cJSON *root;
+
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	*ret_json = ww_monitor_status_json(m);
+	root = cJSON_Parse(*ret_json);
+	ck_assert_ptr_nonnull(root);
+	return root;
+}
+
+static cJSON *source_status(const cJSON *root, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "sources"), name);
+}
+
 START_TEST(builtin_tasks_turn_a_log_into_status)
 {
 	struct recorder rec = { { 0 }, { { 0 } }, 0 };
 	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
 	char *dir = ww_test_tmpdir("monitor_builtin");
-	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
-	int64_t success, now = ww_os_now();
-	char *text = sync_log(now - 30 * 3600 - 71, &success);
+	int64_t success;
+	char *logp = write_sync_log(dir, ww_os_now() - 30 * 3600 - 71, &success);
 	char iso[WW_ISO_TIME_LEN], *json;
 	struct ww_monitor *m;
 	cJSON *root, *src;
 
-	ww_test_write_file(logp, text, strlen(text));
 	m = builtin_monitor(ww_os_path_join(dir, "wsuswatch.db"), logp, 0, &sink);
-	ck_assert_int_eq(ww_monitor_run_once(m), 0);
-	json = ww_monitor_status_json(m);
-	root = cJSON_Parse(json);
-	ck_assert_ptr_nonnull(root);
+	root = run_once_status(m, &json);
 	ww_time_format_iso(success, iso);
-	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-				 root, "last_successful_sync")), iso);
-	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-				 root, "last_sync_result")), "succeeded");
-	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-				 root, "health")), "warning");
-	src = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(root, "sources"), "log");
+	ck_assert_str_eq(str(root, "last_successful_sync"), iso);
+	ck_assert_str_eq(str(root, "last_sync_result"), "succeeded");
+	ck_assert_str_eq(str(root, "health"), "warning");
+	src = source_status(root, "log");
 	/* The last record waits for the settle time: at least three lines. */
-	ck_assert_double_gt(cJSON_GetNumberValue(
-				    cJSON_GetObjectItemCaseSensitive(src, "offset")), 300);
+	ck_assert_double_gt(num(src, "offset"), 300);
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(src, "error")));
 	/* POSIX and Wine: no event log to read, and that is not a failure. */
-	src = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(root, "sources"), "eventlog");
+	src = source_status(root, "eventlog");
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(src, "available")));
-	ck_assert_ptr_nonnull(strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-					     src, "error")), "event log unavailable"));
+	ck_assert_ptr_nonnull(strstr(str(src, "error"), "event log unavailable"));
 	ck_assert_ptr_nonnull(strstr(json, "\"name\":\"sync_staleness\",\"state\":\"warning\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"event_id\":2001"));
 	/* The alert went to the sink once; no service events in --once. */
@@ -594,7 +612,6 @@ START_TEST(builtin_tasks_turn_a_log_into_status)
 	cJSON_Delete(root);
 	free(json);
 	ww_monitor_free(m);
-	free(text);
 	free(logp);
 	free(dir);
 }
@@ -610,34 +627,25 @@ START_TEST(log_task_first_start_bounded_by_rollover)
 	struct recorder rec = { { 0 }, { { 0 } }, 0 };
 	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
 	char *dir = ww_test_tmpdir("monitor_rollover");
-	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
 	int64_t success;
-	char *text = sync_log(ww_os_now() - 3600, &success);
+	char *logp = write_sync_log(dir, ww_os_now() - 3600, &success);
 	char *json;
-	uint64_t size;
+	uint64_t size = ww_test_grow_log(logp, 3u << 20);
 	struct ww_monitor *m;
 	cJSON *root, *log;
 
-	ww_test_write_file(logp, text, strlen(text));
-	size = ww_test_grow_log(logp, 3u << 20);
 	m = builtin_monitor(ww_os_path_join(dir, "wsuswatch.db"), logp, 1 << 20,
 			    &sink);
-	ck_assert_int_eq(ww_monitor_run_once(m), 0);
-	json = ww_monitor_status_json(m);
-	root = cJSON_Parse(json);
-	ck_assert_ptr_nonnull(root);
+	root = run_once_status(m, &json);
 	ck_assert_msg(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
 			      root, "last_successful_sync")), "%s", json);
-	log = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(root, "sources"), "log");
+	log = source_status(root, "log");
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(log, "error")));
 	/* Read to the end, but for the last record (not settled yet). */
-	ck_assert_double_gt(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
-				    log, "offset")), (double)size - 200);
+	ck_assert_double_gt(num(log, "offset"), (double)size - 200);
 	cJSON_Delete(root);
 	free(json);
 	ww_monitor_free(m);
-	free(text);
 	free(logp);
 	free(dir);
 }

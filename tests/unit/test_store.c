@@ -9,34 +9,15 @@
 #include "util.h"
 #include "ww_test.h"
 
-/* A scratch directory and the database path inside it. */
-struct fixture {
-	char *dir;
-	char *db;
-};
-
-static void fixture_init(struct fixture *f, const char *tag)
+/* The scratch store (f.s unused: each test opens its own handles). */
+static void fixture_init(struct ww_test_store *f)
 {
-	f->dir = ww_test_tmpdir(tag);
-	f->db = ww_os_path_join(f->dir, "wsuswatch.db");
-	ck_assert_ptr_nonnull(f->db);
+	ww_test_store_init(f, "store");
 }
 
-static void fixture_release(struct fixture *f)
+static void fixture_release(struct ww_test_store *f)
 {
-	char *side;
-
-	/* Leave nothing behind, including WAL side files. */
-	remove(f->db);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-wal");
-	remove(side);
-	free(side);
-	side = ww_os_path_join(f->dir, "wsuswatch.db-shm");
-	remove(side);
-	free(side);
-	remove(f->dir);
-	free(f->db);
-	free(f->dir);
+	ww_test_store_release(f);
 	ww_store_set_migrations(NULL, 0);
 	ww_store_set_busy_timeout_ms(0);
 }
@@ -59,22 +40,9 @@ static void exec_ok(struct ww_store *s, const char *sql)
 	ck_assert_msg(ww_store_exec(s, sql, &err) == 0, "%s", err.msg);
 }
 
-static int64_t query_i64(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-		      "%s: %s", sql, sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static int64_t store_i64(struct ww_store *s, const char *sql)
 {
-	return query_i64(ww_store_db(s), sql);
+	return ww_test_sql_i64(ww_store_db(s), sql);
 }
 
 /* A plain SQLite connection, as another program would have. */
@@ -137,13 +105,13 @@ static void assert_refused_unchanged(const char *path, int code,
 
 START_TEST(create_and_reopen_keeps_data)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	char *sub;
 	int v = -1;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	/* The parent directory does not exist yet: open creates it. */
 	sub = ww_os_path_join(f.dir, "data");
 	free(f.db);
@@ -192,26 +160,20 @@ END_TEST
 
 START_TEST(wal_mode_is_on)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	sqlite3 *db;
+	char *mode;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	exec_ok(s, "INSERT INTO alert(name, state) VALUES ('a', 'ok')");
 	ww_store_close(s);
 	/* WAL is persistent: a plain connection sees it too. */
 	db = raw_open(f.db);
-	{
-		sqlite3_stmt *st;
-
-		ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode",
-						    -1, &st, NULL), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
-				 "wal");
-		sqlite3_finalize(st);
-	}
+	mode = ww_test_sql_text(db, "PRAGMA journal_mode");
+	ck_assert_str_eq(mode, "wal");
+	free(mode);
 	sqlite3_close(db);
 	fixture_release(&f);
 }
@@ -223,12 +185,12 @@ START_TEST(schema_has_documented_tables)
 		"probe_result", "sync_run", "log_finding", "wsus_event",
 		"source_position", "alert", "alert_history",
 	};
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	size_t i;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	for (i = 0; i < WW_ARRAY_SIZE(tables); i++) {
 		char sql[128];
@@ -285,9 +247,9 @@ START_TEST(text_file_is_refused_unchanged)
 {
 	static const char text[] = "interval: 5m\ndatabase: oops\n"
 				   "this is not a database at all\n";
-	struct fixture f;
+	struct ww_test_store f;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	ww_test_write_file(f.db, text, sizeof(text) - 1);
 	assert_refused_unchanged(f.db, WW_ECORRUPT, "not a database", true);
 	fixture_release(&f);
@@ -296,10 +258,10 @@ END_TEST
 
 START_TEST(foreign_database_is_refused_unchanged)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	sqlite3 *db;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	/* Someone else's database: tables, no application_id. */
 	db = raw_open(f.db);
 	raw_exec(db, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name);"
@@ -319,11 +281,11 @@ END_TEST
 
 START_TEST(newer_schema_is_refused_unchanged)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	sqlite3 *db;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	ww_store_close(s);
 	db = raw_open(f.db);
@@ -336,13 +298,13 @@ END_TEST
 
 START_TEST(corrupt_database_is_refused_unchanged)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	size_t len;
 	char *data;
 	size_t i;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	exec_ok(s, "INSERT INTO alert(name, state) VALUES ('a', 'ok')");
 	ww_store_close(s);
@@ -373,13 +335,13 @@ static const char test_v2_broken_sql[] =
 START_TEST(migrates_older_schema_keeping_data)
 {
 	struct ww_store_migration steps[2];
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	sqlite3 *db;
 	int v;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	steps[0] = ww_store_migrations[0];
 	steps[1].version = 2;
 	steps[1].sql = test_v2_sql;
@@ -425,12 +387,12 @@ END_TEST
 START_TEST(failed_step_is_rolled_back)
 {
 	struct ww_store_migration steps[2];
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	int v;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	exec_ok(s, "INSERT INTO alert(name, state) VALUES ('kept', 'ok')");
 	ww_store_close(s);
@@ -460,13 +422,13 @@ END_TEST
 
 START_TEST(locked_database_reports_busy)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *a, *b;
 	struct ww_err err;
 	int64_t t0, elapsed;
 	sqlite3 *raw;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	ww_store_set_busy_timeout_ms(200);
 	a = open_ok(f.db);
 	ck_assert_int_eq(ww_store_begin(a, &err), 0);
@@ -528,12 +490,12 @@ static bool can_create_in(const char *dir)
 
 START_TEST(unwritable_locations_are_reported)
 {
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	char *file, *under_file, *deeper, *ro_dir, *ro_db;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	/* The database's directory would have to be below a regular file. */
 	file = ww_os_path_join(f.dir, "plainfile");
 	ww_test_write_file(file, "x", 1);
@@ -598,13 +560,13 @@ START_TEST(prune_deletes_old_rows_in_batches)
 {
 	const int64_t now = 1800000000, day = 86400;
 	const int64_t old = now - 40 * day, fresh = now - day;
-	struct fixture f;
+	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
 	int64_t deleted = -1;
 	int commits = 0;
 
-	fixture_init(&f, "store");
+	fixture_init(&f);
 	s = open_ok(f.db);
 	ck_assert_int_eq(ww_store_begin(s, &err), 0);
 	insert_rows(s, "INSERT INTO probe_result(target, url, at, ok, result)"

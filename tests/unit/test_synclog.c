@@ -87,14 +87,25 @@ static char *fixture(const char *name, size_t *len)
 	return data;
 }
 
+/* Parse fixtures/synclog/name all at once; its length in *len. */
+static struct ww_synclog_stats parse_fixture(struct got *g, const char *name,
+					     size_t *len)
+{
+	char *d = fixture(name, len);
+	struct ww_synclog_stats st = parse(g, d, *len, 0);
+
+	free(d);
+	return st;
+}
+
 /* ---- parser ---------------------------------------------------------- */
 
 START_TEST(parse_tab_separated_track_sync)
 {
 	struct got g;
 	size_t len;
-	char *d = fixture("track-sync.log", &len);
-	struct ww_synclog_stats st = parse(&g, d, len, 0);
+	struct ww_synclog_stats st =
+		parse_fixture(&g, "track-sync.log", &len);
 
 	ck_assert_uint_eq(st.records, 4);
 	ck_assert_uint_eq(st.lines, 4);
@@ -115,7 +126,6 @@ START_TEST(parse_tab_separated_track_sync)
 	ck_assert_uint_eq(g.r[3].end, len);
 	ck_assert_uint_eq(g.r[2].line, 3);
 	got_free(&g);
-	free(d);
 }
 END_TEST
 
@@ -123,8 +133,8 @@ START_TEST(parse_rendered_spaces_and_padding)
 {
 	struct got g;
 	size_t len;
-	char *d = fixture("rendered-spaces.log", &len);
-	struct ww_synclog_stats st = parse(&g, d, len, 0);
+	struct ww_synclog_stats st =
+		parse_fixture(&g, "rendered-spaces.log", &len);
 
 	ck_assert_uint_eq(st.records, 6);
 	ck_assert_uint_eq(st.malformed, 0);
@@ -146,7 +156,6 @@ START_TEST(parse_rendered_spaces_and_padding)
 		".Protocols.SoapHttpClientProtocol.Invoke(String methodName, Object[] parameters)"));
 	ck_assert_uint_eq(g.r[5].end, len);
 	got_free(&g);
-	free(d);
 }
 END_TEST
 
@@ -154,8 +163,7 @@ START_TEST(parse_wheg77pq_constructor_and_stack)
 {
 	struct got g;
 	size_t len;
-	char *d = fixture("wheg77pq.log", &len);
-	struct ww_synclog_stats st = parse(&g, d, len, 0);
+	struct ww_synclog_stats st = parse_fixture(&g, "wheg77pq.log", &len);
 
 	ck_assert_uint_eq(st.records, 8);
 	ck_assert_uint_eq(st.lines, 10);
@@ -164,7 +172,6 @@ START_TEST(parse_wheg77pq_constructor_and_stack)
 	ck_assert_int_eq(g.r[7].level, WW_SYNCLOG_LEVEL_ERROR);
 	ck_assert_ptr_nonnull(strchr(g.r[7].message, '\n'));
 	got_free(&g);
-	free(d);
 }
 END_TEST
 
@@ -172,8 +179,8 @@ START_TEST(parse_continuations_of_import_sync)
 {
 	struct got g;
 	size_t len;
-	char *d = fixture("import-sync-failures.log", &len);
-	struct ww_synclog_stats st = parse(&g, d, len, 0);
+	struct ww_synclog_stats st =
+		parse_fixture(&g, "import-sync-failures.log", &len);
 	const char *m;
 
 	ck_assert_uint_eq(st.records, 6);
@@ -190,7 +197,6 @@ START_TEST(parse_continuations_of_import_sync)
 	ck_assert_str_eq(g.r[4].message,
 			 "SCHANNEL Protocols subkey for 'TLS 1.2' not found. Protocol is enabled");
 	got_free(&g);
-	free(d);
 }
 END_TEST
 
@@ -198,12 +204,10 @@ START_TEST(parse_lines_without_timestamp_are_malformed)
 {
 	struct got g;
 	size_t len;
-	char *d = fixture("glued-kb4505440.txt", &len);
-	struct ww_synclog_stats st = parse(&g, d, len, 0);
+	struct ww_synclog_stats st = parse_fixture(&g, "glued-kb4505440.txt", &len);
 
 	ck_assert_uint_eq(st.records, 0);
 	ck_assert_uint_eq(st.malformed, 6);
-	free(d);
 }
 END_TEST
 

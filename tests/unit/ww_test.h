@@ -30,4 +30,30 @@ char *ww_test_read_file(const char *path, size_t *ret_len);
  */
 uint64_t ww_test_grow_log(const char *path, uint64_t size);
 
+/*
+ * A store in a fresh scratch directory: dir, db = dir/wsuswatch.db and,
+ * once opened, s.  ww_test_store_init makes the directory and the path
+ * (tests of how a file is opened or refused start there);
+ * ww_test_store_open opens db; ww_test_store_reopen closes and opens it
+ * again, as a service restart does.
+ */
+struct ww_test_store {
+	char *dir, *db;
+	struct ww_store *s;
+};
+
+void ww_test_store_init(struct ww_test_store *ts, const char *tag);
+void ww_test_store_open(struct ww_test_store *ts);
+void ww_test_store_reopen(struct ww_test_store *ts);
+/* Close s if open, remove the database, its WAL side files and dir. */
+void ww_test_store_release(struct ww_test_store *ts);
+
+/*
+ * The first column of the row sql yields; fails the test when sql does
+ * not prepare or yields no row.  ww_test_sql_text: heap, NULL for NULL.
+ */
+struct sqlite3;
+int64_t ww_test_sql_i64(struct sqlite3 *db, const char *sql);
+char *ww_test_sql_text(struct sqlite3 *db, const char *sql);
+
 #endif
