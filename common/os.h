@@ -74,8 +74,11 @@ int ww_os_rename_replace(const char *from, const char *to,
 			 struct ww_err *err);
 
 /*
- * Read a generic credential from Windows Credential Manager (CredReadW).
- * ret_user may be NULL.  Caller frees with ww_os_secret_free().
+ * Read a generic credential from Windows Credential Manager (CredReadW):
+ * its password and, unless ret_user is NULL, its user name (NULL when it
+ * has none; the caller frees it).  Caller frees the secret with
+ * ww_os_secret_free().  On failure neither is returned and the message
+ * names the target, never a secret.
  * WW_EUNAVAIL on POSIX.
  */
 int ww_os_credential_read(const char *target, char **ret_user,

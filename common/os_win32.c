@@ -559,8 +559,15 @@ int ww_os_credential_read(const char *target, char **ret_user,
 	*ret_secret = ww_win_utf8(secret);
 	if (ret_user)
 		*ret_user = cred->UserName ? ww_win_utf8(cred->UserName) : NULL;
-	if (!*ret_secret)
+	if (!*ret_secret || (ret_user && cred->UserName && !*ret_user)) {
 		r = ww_err_set(err, WW_ENOMEM, "out of memory");
+		ww_os_secret_free(*ret_secret);
+		*ret_secret = NULL;
+		if (ret_user) {
+			free(*ret_user);
+			*ret_user = NULL;
+		}
+	}
 out:
 	if (secret) {
 		SecureZeroMemory(secret, cred->CredentialBlobSize);

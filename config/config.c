@@ -1152,15 +1152,17 @@ int ww_config_show(const struct ww_config *cfg, struct ww_buf *out)
 
 /* ---- Secrets ---- */
 
-int ww_config_proxy_password(const struct ww_config *cfg, char **ret,
-			     struct ww_err *err)
+int ww_config_proxy_password(const struct ww_config *cfg, char **ret_user,
+			     char **ret, struct ww_err *err)
 {
 	const char *var = cfg->proxy.password_env;
 	const char *cred = cfg->proxy.password_credential;
-	char *secret = NULL;
+	char *secret = NULL, *user = NULL;
 	int r;
 
 	*ret = NULL;
+	if (ret_user)
+		*ret_user = NULL;
 	if (var) {
 		secret = ww_os_getenv(var);
 		if (!secret || !*secret) {
@@ -1170,10 +1172,17 @@ int ww_config_proxy_password(const struct ww_config *cfg, char **ret,
 					  "password_env) is not set or empty", var);
 		}
 	} else if (cred) {
-		r = ww_os_credential_read(cred, NULL, &secret, err);
+		r = ww_os_credential_read(cred, &user, &secret, err);
 		if (r)
 			return r;
 	}
+	/* The credential's user stands in for an unset proxy.user: an
+	 * administrator keeps DOMAIN\user and password together there. */
+	if (ret_user && !cfg->proxy.user && user && *user) {
+		*ret_user = user;
+		user = NULL;
+	}
+	free(user);
 	*ret = secret;
 	return 0;
 }

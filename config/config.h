@@ -159,9 +159,12 @@ int ww_config_show(const struct ww_config *cfg, struct ww_buf *out);
 /*
  * Resolve the proxy password from the environment variable or
  * credential the configuration names.  *ret is NULL when none is
- * configured.  Caller frees with ww_os_secret_free().
+ * configured.  Caller frees with ww_os_secret_free().  Unless ret_user
+ * is NULL, *ret_user is the credential's user name when proxy.user is
+ * not set and the credential has one, otherwise NULL (caller frees):
+ * the user to authenticate as is proxy.user, else that.
  */
-int ww_config_proxy_password(const struct ww_config *cfg, char **ret,
-			     struct ww_err *err);
+int ww_config_proxy_password(const struct ww_config *cfg, char **ret_user,
+			     char **ret, struct ww_err *err);
 
 #endif /* WW_CONFIG_CONFIG_H */

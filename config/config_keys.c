@@ -95,7 +95,8 @@ const struct ww_config_key ww_config_keys[] = {
 	{ "proxy.password_credential", WW_CFG_STRING, NULL, NULL,
 	  OFF(proxy.password_credential), 0, 0,
 	  WW_CFG_NULLABLE | WW_CFG_SECRET_REF, NULL,
-	  "Windows Credential Manager target holding the proxy password" },
+	  "Windows Credential Manager target holding the proxy password "
+	  "(and the user when proxy.user is null)" },
 
 	{ "tls.cacert", WW_CFG_STRING, NULL, NULL, OFF(tls.cacert),
 	  0, 0, WW_CFG_NULLABLE, NULL,

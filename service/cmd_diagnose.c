@@ -72,16 +72,20 @@ static int parse_args(struct ww_cli *cli, struct diag_args *a, int argc,
 static char *gather_password(struct ww_diag_data *d)
 {
 	struct ww_err err;
-	char *secret = NULL;
+	char *secret = NULL, *user = NULL;
 
 	ww_err_clear(&err);
 	if (!d->cfg->proxy.password_env && !d->cfg->proxy.password_credential)
 		return NULL;
-	if (ww_config_proxy_password(d->cfg, &secret, &err)) {
+	if (ww_config_proxy_password(d->cfg, &user, &secret, &err)) {
 		ww_strlcpy(d->proxy_password_error, err.msg,
 			   sizeof(d->proxy_password_error));
 		return NULL;
 	}
+	if (user)
+		ww_strlcpy(d->proxy_credential_user, user,
+			   sizeof(d->proxy_credential_user));
+	free(user);
 	d->proxy_password_ok = secret != NULL;
 	return secret;
 }
@@ -139,6 +143,8 @@ static void gather_probes(struct ww_diag_data *d, const struct diag_args *a,
 	if (!r)
 		r = ww_endpoint_targets_from_config(d->cfg, &t, &err);
 	if (!r) {
+		if (!o.proxy_user && d->proxy_credential_user[0])
+			o.proxy_user = d->proxy_credential_user;
 		o.proxy_password = password;
 		if (a->timeout_ms)
 			o.timeout_ms = a->timeout_ms;

@@ -30,6 +30,7 @@ struct probe_args {
 	size_t n_resolve;
 	struct ww_endpoint_opts opts;
 	bool have_proxy_user, have_proxy, have_cacert, have_timeout;
+	char *cred_user; /* the credential's, when proxy.user is unset */
 };
 
 static int parse_timeout(struct ww_cli *cli, const char *v, int64_t *ret_ms)
@@ -248,6 +249,7 @@ static int add_config_pins(struct ww_cli *cli, struct probe_args *a)
  * No URL: the configured targets with the configuration's proxy, CA
  * file, pins and timeout.  The configuration's password source is used
  * unless --proxy-user names another user (then WSUSWATCH_PROXY_PASSWORD).
+ * Without proxy.user, a credential may name the user as well.
  */
 static int config_targets(struct ww_cli *cli, struct probe_args *a,
 			  struct ww_endpoint_targets *t, char **ret_password)
@@ -267,10 +269,14 @@ static int config_targets(struct ww_cli *cli, struct probe_args *a,
 				    "probe target configured");
 	override_opts(a, &cli_opts);
 	r = add_config_pins(cli, a);
-	if (r || a->have_proxy_user || !a->opts.proxy_user)
+	if (r || a->have_proxy_user ||
+	    (!a->opts.proxy_user && !cli->cfg.proxy.password_credential))
 		return r;
-	if (ww_config_proxy_password(&cli->cfg, ret_password, &err))
+	if (ww_config_proxy_password(&cli->cfg, &a->cred_user, ret_password,
+				     &err))
 		return ww_cli_fail(cli, WW_EXIT_CONFIG, "%s", err.msg);
+	if (!a->opts.proxy_user)
+		a->opts.proxy_user = a->cred_user;
 	return 0;
 }
 
@@ -302,6 +308,7 @@ int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv)
 	r = probe_targets(cli, &a, &t);
 out:
 	ww_os_secret_free(password);
+	free(a.cred_user);
 	ww_endpoint_targets_release(&t);
 	ww_endpoint_global_cleanup();
 	return r;

@@ -446,9 +446,12 @@ static void config_proxy(const struct ww_diag_data *d,
 	if (cfg->proxy.ssl_url)
 		url_site(cfg->proxy.ssl_url, ssl_site, sizeof(ssl_site));
 	it = item(r, WW_DIAG_CONFIGURATION, "proxy", WW_DIAG_OK);
-	say(it->evidence, "proxy %s%s%s; user %s; password from %s %s", site,
+	say(it->evidence, "proxy %s%s%s; user %s%s; password from %s %s", site,
 	    ssl_site[0] ? ", https proxy " : "", ssl_site,
-	    cfg->proxy.user ? cfg->proxy.user : "(none)",
+	    cfg->proxy.user ? cfg->proxy.user :
+	    d->proxy_credential_user[0] ? d->proxy_credential_user : "(none)",
+	    !cfg->proxy.user && d->proxy_credential_user[0] ?
+	    " (from the credential)" : "",
 	    cfg->proxy.password_env ? "environment variable" :
 	    cfg->proxy.password_credential ? "credential" : "(nowhere)",
 	    cfg->proxy.password_env ? cfg->proxy.password_env :

@@ -153,6 +153,8 @@ struct ww_diag_data {
 	/* Configuration: the proxy password's source, never the secret. */
 	bool proxy_password_ok;
 	char proxy_password_error[WW_ERR_MSG_MAX];
+	/* The credential's user name when proxy.user is unset, else "". */
+	char proxy_credential_user[256];
 
 	/* Host TLS registry (hostcfg.h). */
 	enum ww_diag_avail host_avail;

@@ -132,9 +132,12 @@ int ww_task_probes_prepare(struct ww_monitor *m, void *state, int64_t now,
 	r = ww_endpoint_targets_from_config(cfg, &j->targets, err);
 	if (!r)
 		r = copy_opts(j, cfg, err);
-	/* The secret is resolved just before probing, freed in finish. */
+	/* The secret is resolved just before probing, freed in finish.
+	 * Without proxy.user (j->user NULL) the credential may name one. */
 	if (!r)
-		r = ww_config_proxy_password(cfg, &j->password, err);
+		r = ww_config_proxy_password(cfg, j->user ? NULL : &j->user,
+					     &j->password, err);
+	j->opts.proxy_user = j->user;
 	n = j->targets.n ? j->targets.n : 1;
 	if (!r) {
 		j->opts.proxy_password = j->password;

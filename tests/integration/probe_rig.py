@@ -260,19 +260,22 @@ def probe_config(cfg, binary, *args, env=None):
 
 
 def proxied_config(tmp, ports, proxy_port, user, monitor=None,
-                   host="127.0.0.1", cacert=None):
+                   host="127.0.0.1", cacert=None,
+                   secret="password_env: WW_TEST_PROXY_PW"):
     """A configuration whose upstream (`host`: the proxy resolves names
-    itself, so by default the address) is reached through the proxy, the
-    password in $WW_TEST_PROXY_PW, the CA in `cacert` (TMP/ca.pem).  With
-    `monitor` (a directory) it is MONITOR/wsuswatch.yaml and keeps the
+    itself, so by default the address) is reached through the proxy as
+    `user` (None: no proxy.user), the password in $WW_TEST_PROXY_PW (or
+    where `secret`, a proxy key, says), the CA in `cacert` (TMP/ca.pem).
+    With `monitor` (a directory) it is MONITOR/wsuswatch.yaml and keeps the
     monitor's files there, otherwise TMP/wsuswatch.yaml.  Returns its path."""
     cfg = os.path.join(monitor or tmp, "wsuswatch.yaml")
+    user_key = f"user: '{user}', " if user is not None else ""
     text = f"""wsus:
   upstream: {{host: {host}, port: {ports['good']}, ssl: true}}
 probes: {{microsoft_update: "off", timeout: 10s}}
 tls: {{cacert: '{cacert or tmp + "/ca.pem"}'}}
-proxy: {{url: "http://127.0.0.1:{proxy_port}", user: '{user}',
-         password_env: WW_TEST_PROXY_PW}}
+proxy: {{url: "http://127.0.0.1:{proxy_port}", {user_key}
+         {secret}}}
 """
     if monitor:
         text = text.replace("wsus:\n", f"wsus:\n  log: {monitor}/SoftwareDistribution.log\n")

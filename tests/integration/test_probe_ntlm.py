@@ -9,14 +9,17 @@ NT hash: a wrong password or another account is refused.
 
 With EMULATOR (wine) the binary is the Windows build, whose libcurl does
 NTLM through SSPI; Wine's NTLM provider runs Samba's ntlm_auth (package
-winbind), so the test is skipped without it.
+winbind), so the test is skipped without it.  There the password also
+comes from a Credential Manager generic credential (proxy.password_credential)
+that CREDWRITE (tests/wine/credwrite_win32.c) stores, from its environment,
+and deletes; with it the credential may carry the user name as well.
 
 Squid runs in the foreground (-N) with its own configuration, logs and pid
 file in a temporary directory, without root: as the current user, or as
 nobody when the test runs as root.  Every server is stopped on exit, also
 on failure.
 
-usage: test_probe_ntlm.py WSUSWATCH_BINARY [EMULATOR]
+usage: test_probe_ntlm.py WSUSWATCH_BINARY [EMULATOR [CREDWRITE]]
 Exit 0 pass, 1 fail, 77 skipped (squid, nginx or openssl is not installed;
 under an emulator, ntlm_auth).
 """
@@ -32,8 +35,9 @@ import sys
 
 import probe_rig
 from probe_rig import (ASMX, HOST, adjacent_ports, check, expect, free_port,
-                       grep_secrets, make_certs, monitor_once, probe_configured,
-                       proxied_config, run_in_tmp, start, start_nginx)
+                       grep_secrets, make_certs, monitor_once, probe_config,
+                       probe_configured, proxied_config, run_binary, run_in_tmp,
+                       start, start_nginx)
 from ntlm_verify_helper import nt_hash
 
 DOMAIN = "WSUSLAB"
@@ -222,14 +226,68 @@ def config_mode(binary, tmp, ports, proxy_port, sq):
           log_lines(sq, "helper.log"))
 
 
+def credwrite(tool, *args, user=None, password=None):
+    """credwrite_win32 ARGS under the emulator, user and password in its
+    environment (never its command line)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WW_CRED_")}
+    env.update({"WW_CRED_USER": user} if user else {})
+    env.update({"WW_CRED_PASSWORD": password} if password else {})
+    rc, out, err = run_binary(tool, list(args), env)
+    check(f"credwrite {' '.join(args)}", rc == 0, f"rc {rc}: {out}{err}")
+
+
+def probe_without_env_password(binary, cfg):
+    """`probe --json` of the configured targets with no password in any
+    environment variable: (results, text)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("WW_TEST_PROXY_PW", "WSUSWATCH_PROXY_PASSWORD")}
+    rc, doc, text = probe_config(cfg, binary, "probe", "--json", env=env)
+    return rc, [r["result"] for r in (doc or {}).get("results", [])], f"rc {rc}: {text}"
+
+
+def credential_mode(binary, tool, tmp, ports, proxy_port, sq):
+    """proxy.password_credential: the password (and, without proxy.user,
+    the DOMAIN\\user) from a generic credential, read with CredReadW."""
+    target = f"wsuswatch-test/ntlm-{os.getpid()}"
+    secret = f"password_credential: '{target}'"
+
+    def config(user):
+        return proxied_config(tmp, ports, proxy_port, user, host=HOST,
+                              cacert=native_path(f"{tmp}/ca.pem"), secret=secret)
+
+    before = len(log_lines(sq, "helper.log"))
+    credwrite(tool, "write", target, user=ACCOUNT, password=PASSWORD)
+    try:
+        rc, got, text = probe_without_env_password(binary, config(ACCOUNT))
+        check("credential: NTLM with proxy.user and the credential's password",
+              got == ["ok", "ok"], text)
+        rc, got, text = probe_without_env_password(binary, config(None))
+        check("credential: without proxy.user, as the credential's user",
+              got == ["ok", "ok"], text)
+        credwrite(tool, "write", target, user=ACCOUNT, password="nope")
+        rc, got, text = probe_without_env_password(binary, config(None))
+        check("credential: its wrong password is refused",
+              got == ["proxy_auth_required"] * 2, text)
+    finally:
+        credwrite(tool, "delete", target)
+    verified = [ln for ln in log_lines(sq, "helper.log")[before:]
+                if ln == f"AF {DOMAIN} {USER} ntlmv2 verified"]
+    check("credential: the targets authenticated as the domain user",
+          len(verified) >= 4, log_lines(sq, "helper.log")[before:])
+    rc, got, text = probe_without_env_password(binary, config(None))
+    check("credential: once deleted, a configuration error naming it",
+          rc == 78 and not got and target in text, text)
+
+
 def main():
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3, 4):
         print(__doc__)
         return 64
     binary = os.path.abspath(sys.argv[1])
     tools = {"squid": squid_binary(), "nginx": shutil.which("nginx"),
              "openssl": shutil.which("openssl")}
-    if len(sys.argv) == 3:
+    tool = os.path.abspath(sys.argv[3]) if len(sys.argv) == 4 else None
+    if len(sys.argv) >= 3:
         probe_rig.emulator.append(sys.argv[2])
         tools["ntlm_auth (winbind), which Wine's NTLM runs"] = shutil.which("ntlm_auth")
 
@@ -243,6 +301,8 @@ def main():
         sq = start_squid(tmp, proxy_port)
         scenarios(binary, tmp, ports, proxy_port, sq)
         config_mode(binary, tmp, ports, proxy_port, sq)
+        if tool:
+            credential_mode(binary, tool, tmp, ports, proxy_port, sq)
         # The monitor's Windows side (service, pipe, ACLs) has its own
         # Wine tests; its probes are these.
         if not probe_rig.emulator:

@@ -587,10 +587,10 @@ START_TEST(password_from_env)
 	ck_assert_str_eq(env, SECRET_VALUE);
 	free(env);
 	init(&c);
-	ck_assert_int_eq(ww_config_proxy_password(&c, &pw, &err), 0);
+	ck_assert_int_eq(ww_config_proxy_password(&c, NULL, &pw, &err), 0);
 	ck_assert_ptr_null(pw); /* none configured */
 	ck_assert_int_eq(load(&c, full_yaml, &err), 0);
-	ck_assert_msg(ww_config_proxy_password(&c, &pw, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ww_config_proxy_password(&c, NULL, &pw, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(pw, SECRET_VALUE);
 	ww_os_secret_free(pw);
 	/* show names the variable, never the secret. */
@@ -613,7 +613,7 @@ START_TEST(password_missing)
 	init(&c);
 	ck_assert_int_eq(load(&c, "proxy: {password_env: WW_TEST_SURELY_UNSET_VAR}\n",
 			      &err), 0);
-	ck_assert_int_eq(ww_config_proxy_password(&c, &pw, &err), WW_ENOENT);
+	ck_assert_int_eq(ww_config_proxy_password(&c, NULL, &pw, &err), WW_ENOENT);
 	ck_assert_ptr_null(pw);
 	ck_assert_str_eq(err.msg, "proxy password: environment variable "
 			 "'WW_TEST_SURELY_UNSET_VAR' (proxy.password_env) is not "

@@ -1,13 +1,20 @@
 /*
  * test_os_win32.c - the private data directory on Windows: whoever created
  * it first (any user can create folders in C:\ProgramData) must not stay
- * its owner, since an owner can always rewrite the DACL.
+ * its owner, since an owner can always rewrite the DACL.  And the proxy
+ * password from a Credential Manager generic credential (CredReadW), as
+ * written by CredWriteW (Wine implements both).
  */
 #include "compat.h"
 
 #include <windows.h>
 #include <sddl.h>
+#include <wincred.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "../wine/cred_store_win32.h"
+#include "config/config.h"
 #include "os.h"
 #include "os_win32.h"
 #include "util.h"
@@ -193,14 +200,166 @@ START_TEST(new_dir_is_owned_by_administrators)
 }
 END_TEST
 
+/* ---- Credential Manager ---- */
+
+/* "Pässwörd-€4410": non-ASCII in UTF-16 (two-byte and three-byte UTF-8). */
+#define CRED_PASSWORD_W L"P\u00e4ssw\u00f6rd-\u20ac4410"
+#define CRED_PASSWORD "P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac" "4410"
+#define CRED_USER "WSUSLAB\\probeuser"
+
+/* A target of this process's own, so parallel runs keep apart. */
+static void cred_target(char *buf, size_t size, const char *tag)
+{
+	snprintf(buf, size, "wsuswatch-test/%s-%lu", tag,
+		 (unsigned long)GetCurrentProcessId());
+}
+
+/* CredWriteW a generic credential; user may be NULL (none). */
+static void cred_write(const char *target, const char *user)
+{
+	wchar_t *wt = ww_win_utf16(target);
+	wchar_t *wu = user ? ww_win_utf16(user) : NULL;
+	wchar_t pw[] = CRED_PASSWORD_W;
+
+	ck_assert_ptr_nonnull(wt);
+	ck_assert_msg(ww_test_cred_store(wt, wu, pw), "CredWriteW: error %lu",
+		      (unsigned long)GetLastError());
+	free(wu);
+	free(wt);
+}
+
+static void cred_delete(const char *target)
+{
+	wchar_t *wt = ww_win_utf16(target);
+
+	ck_assert_ptr_nonnull(wt);
+	ck_assert(CredDeleteW(wt, CRED_TYPE_GENERIC, 0));
+	free(wt);
+}
+
+/* After each test, also a failed one: no credential is left behind. */
+static void cred_teardown(void)
+{
+	static const char *const tags[] = { "proxy", "cfg", "cfg-nouser" };
+	char target[96];
+	wchar_t *wt;
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		cred_target(target, sizeof(target), tags[i]);
+		wt = ww_win_utf16(target);
+		if (wt)
+			CredDeleteW(wt, CRED_TYPE_GENERIC, 0);
+		free(wt);
+	}
+}
+
+START_TEST(credential_read_back)
+{
+	char target[96];
+	char *user = NULL, *secret = NULL;
+	struct ww_err err;
+
+	cred_target(target, sizeof(target), "proxy");
+	cred_write(target, CRED_USER);
+	ck_assert_msg(ww_os_credential_read(target, &user, &secret, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(secret, CRED_PASSWORD);
+	ck_assert_str_eq(user, CRED_USER);
+	ww_os_secret_free(secret);
+	free(user);
+	/* The user is optional for the caller. */
+	ck_assert_msg(ww_os_credential_read(target, NULL, &secret, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(secret, CRED_PASSWORD);
+	ww_os_secret_free(secret);
+	cred_delete(target);
+	/* Deleted: it is gone, not merely unread. */
+	ck_assert_int_ne(ww_os_credential_read(target, NULL, &secret, &err), 0);
+}
+END_TEST
+
+START_TEST(credential_missing_names_target_only)
+{
+	char target[96];
+	char *user = NULL, *secret = NULL;
+	struct ww_err err;
+
+	cred_target(target, sizeof(target), "absent");
+	ck_assert_int_ne(ww_os_credential_read(target, &user, &secret, &err), 0);
+	ck_assert_ptr_null(user);
+	ck_assert_ptr_null(secret);
+	ck_assert_msg(strstr(err.msg, target) != NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, CRED_PASSWORD) == NULL, "%s", err.msg);
+}
+END_TEST
+
+/* proxy.password_credential through the configuration: the password,
+ * and the credential's user unless proxy.user names one. */
+static void config_with_credential(struct ww_config *c, const char *target,
+				   const char *user_line)
+{
+	char text[256];
+	struct ww_err err;
+
+	snprintf(text, sizeof(text), "proxy:\n  password_credential: '%s'\n%s",
+		 target, user_line);
+	ck_assert_msg(ww_config_init(c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(ww_config_load_string(c, "t.yaml", text, strlen(text),
+					    &err) == 0, "%s", err.msg);
+}
+
+static void check_config_user(const char *target, const char *user_line,
+			      const char *want_user)
+{
+	struct ww_config c;
+	struct ww_err err;
+	char *user = NULL, *pw = NULL;
+
+	config_with_credential(&c, target, user_line);
+	ck_assert_msg(ww_config_proxy_password(&c, &user, &pw, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_str_eq(pw, CRED_PASSWORD);
+	if (want_user)
+		ck_assert_str_eq(user, want_user);
+	else
+		ck_assert_ptr_null(user);
+	ww_os_secret_free(pw);
+	free(user);
+	ww_config_release(&c);
+}
+
+START_TEST(credential_user_fills_unset_proxy_user)
+{
+	char target[96], nouser[96];
+
+	cred_target(target, sizeof(target), "cfg");
+	cred_target(nouser, sizeof(nouser), "cfg-nouser");
+	cred_write(target, CRED_USER);
+	cred_write(nouser, NULL);
+	check_config_user(target, "", CRED_USER);
+	/* proxy.user (from the file or discovered from WSUS) wins. */
+	check_config_user(target, "  user: 'CORP\\svc-wsus'\n", NULL);
+	check_config_user(nouser, "", NULL);
+	cred_delete(nouser);
+	cred_delete(target);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("os_win32");
 	TCase *tc = tcase_create("mkdir_private");
+	TCase *cred = tcase_create("credential");
 
 	tcase_add_test(tc, existing_dir_is_taken_over);
 	tcase_add_test(tc, new_dir_is_owned_by_administrators);
 	tcase_add_test(tc, existing_files_inside_are_reset);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(cred, NULL, cred_teardown);
+	tcase_add_test(cred, credential_read_back);
+	tcase_add_test(cred, credential_missing_names_target_only);
+	tcase_add_test(cred, credential_user_fills_unset_proxy_user);
+	suite_add_tcase(s, cred);
 	return s;
 }
