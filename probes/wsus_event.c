@@ -159,6 +159,12 @@ void ww_wsus_event_set_id(struct ww_wsus_event *ev, uint32_t raw_id)
 	ev->event_id = raw_id & 0xFFFFu;
 }
 
+/*
+ * One expression per ID: Windows accepts at most 20 expressions in a plain
+ * XPath query (beyond that it wants a structured XML query), and this one
+ * has the provider, 17 IDs and the time window.  test_evimport's
+ * test_xpath counts them, since Wine does not enforce the limit.
+ */
 int ww_wsus_event_xpath(char *buf, size_t size, int64_t max_age)
 {
 	size_t i, len;
