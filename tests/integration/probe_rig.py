@@ -261,13 +261,17 @@ def probe_config(cfg, binary, *args, env=None):
 
 def proxied_config(tmp, ports, proxy_port, user, monitor=None,
                    host="127.0.0.1", cacert=None,
-                   secret="password_env: WW_TEST_PROXY_PW"):
+                   secret="password_env: WW_TEST_PROXY_PW",
+                   native=str, control=None):
     """A configuration whose upstream (`host`: the proxy resolves names
     itself, so by default the address) is reached through the proxy as
     `user` (None: no proxy.user), the password in $WW_TEST_PROXY_PW (or
     where `secret`, a proxy key, says), the CA in `cacert` (TMP/ca.pem).
     With `monitor` (a directory) it is MONITOR/wsuswatch.yaml and keeps the
-    monitor's files there, otherwise TMP/wsuswatch.yaml.  Returns its path."""
+    monitor's files there, named as the binary names them (`native`: under
+    Wine, Z:\\...), and `control` as its control mapping (by default a
+    socket in MONITOR); otherwise it is TMP/wsuswatch.yaml.  Returns its
+    path."""
     cfg = os.path.join(monitor or tmp, "wsuswatch.yaml")
     user_key = f"user: '{user}', " if user is not None else ""
     text = f"""wsus:
@@ -278,11 +282,14 @@ proxy: {{url: "http://127.0.0.1:{proxy_port}", {user_key}
          {secret}}}
 """
     if monitor:
-        text = text.replace("wsus:\n", f"wsus:\n  log: {monitor}/SoftwareDistribution.log\n")
-        text += f"""database: {monitor}/wsuswatch.db
+        def path(name):
+            return native(os.path.join(monitor, name))
+        control = control or f"socket: '{path('ctl/wsuswatch.sock')}'"
+        text = text.replace("wsus:\n", f"wsus:\n  log: '{path('SoftwareDistribution.log')}'\n")
+        text += f"""database: '{path('wsuswatch.db')}'
 alerts: {{syslog: false}}
-metrics: {{textfile: {monitor}/wsuswatch.prom}}
-control: {{socket: {monitor}/ctl/wsuswatch.sock}}
+metrics: {{textfile: '{path('wsuswatch.prom')}'}}
+control: {{{control}}}
 """
     with open(cfg, "w") as f:
         f.write(text)
@@ -297,17 +304,18 @@ def probe_configured(binary, cfg, password):
     return [r["result"] for r in (doc or {}).get("results", [])], f"rc {rc}: {text}"
 
 
-def monitor_once(binary, tmp, ports, proxy_port, user, password):
-    """The whole monitor once (`run --once`) through the authenticating proxy:
-    probe results go into the store, the metrics textfile and the status
-    JSON.  grep_secrets() then searches all of them for the password."""
+def monitor_once(binary, tmp, ports, proxy_port, user, env,
+                 what="the configured password", **config):
+    """The whole monitor once (`run --once`) through the authenticating proxy,
+    in environment `env`, with proxied_config(..., **config): probe results
+    go into the store, the metrics textfile and the status JSON.
+    grep_secrets() then searches all of them for the password."""
     mon = os.path.join(tmp, "monitor")
     os.makedirs(mon, mode=0o700)
-    cfg = proxied_config(tmp, ports, proxy_port, user, monitor=mon)
-    env = dict(os.environ, WW_TEST_PROXY_PW=password)
+    cfg = proxied_config(tmp, ports, proxy_port, user, monitor=mon, **config)
     rc, doc, text = probe_config(cfg, binary, "run", "--once", env=env)
     probes = (doc or {}).get("probes") or []
-    check("monitor --once: probes through the proxy with the configured password",
+    check(f"monitor --once: probes through the proxy with {what}",
           sorted(r["result"] for r in probes) == ["ok", "ok"],
           f"rc {rc}: {text[:800]}")
     check("monitor --once: the store and the textfile were written",

@@ -214,7 +214,8 @@ def main():
         try:
             scenarios(binary, tmp, ports, hung_port, proxy_port)
             config_mode(binary, tmp, ports, proxy_port)
-            monitor_once(binary, tmp, ports, proxy_port, USER, PASSWORD)
+            monitor_once(binary, tmp, ports, proxy_port, USER,
+                         dict(os.environ, WW_TEST_PROXY_PW=PASSWORD))
             if unit:
                 abort_on_stop(unit, hung_port)
             grep_secrets(tmp, USER, PASSWORD)

@@ -12,7 +12,8 @@ NTLM through SSPI; Wine's NTLM provider runs Samba's ntlm_auth (package
 winbind), so the test is skipped without it.  There the password also
 comes from a Credential Manager generic credential (proxy.password_credential)
 that CREDWRITE (tests/wine/credwrite_win32.c) stores, from its environment,
-and deletes; with it the credential may carry the user name as well.
+and deletes; with it the credential may carry the user name as well, for
+`probe` and for one monitor run (`run --once`) without proxy.user.
 
 Squid runs in the foreground (-N) with its own configuration, logs and pid
 file in a temporary directory, without root: as the current user, or as
@@ -236,13 +237,38 @@ def credwrite(tool, *args, user=None, password=None):
     check(f"credwrite {' '.join(args)}", rc == 0, f"rc {rc}: {out}{err}")
 
 
+def env_without_password():
+    return {k: v for k, v in os.environ.items()
+            if k not in ("WW_TEST_PROXY_PW", "WSUSWATCH_PROXY_PASSWORD")}
+
+
 def probe_without_env_password(binary, cfg):
     """`probe --json` of the configured targets with no password in any
     environment variable: (results, text)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("WW_TEST_PROXY_PW", "WSUSWATCH_PROXY_PASSWORD")}
-    rc, doc, text = probe_config(cfg, binary, "probe", "--json", env=env)
+    rc, doc, text = probe_config(cfg, binary, "probe", "--json",
+                                 env=env_without_password())
     return rc, [r["result"] for r in (doc or {}).get("results", [])], f"rc {rc}: {text}"
+
+
+def verified_since(sq, before):
+    """The helper's verifications of the domain user after line `before`."""
+    return [ln for ln in log_lines(sq, "helper.log")[before:]
+            if ln == f"AF {DOMAIN} {USER} ntlmv2 verified"]
+
+
+def monitor_with_credential(binary, tmp, ports, proxy_port, sq, secret):
+    """The monitor's probe task (service/task_probes.c) takes the password
+    and, without proxy.user, the user from the credential as `probe` does:
+    one `run --once`, no password in its environment, its own control pipe
+    (a run --once opens none, but a shared name would collide)."""
+    before = len(log_lines(sq, "helper.log"))
+    monitor_once(binary, tmp, ports, proxy_port, None, env_without_password(),
+                 what="the credential's user and password", host=HOST,
+                 cacert=native_path(f"{tmp}/ca.pem"), secret=secret,
+                 native=native_path, control=f"pipe: wsuswatch-test-{os.getpid()}")
+    check("monitor --once: the helper verified the credential's domain user",
+          len(verified_since(sq, before)) >= 2,
+          log_lines(sq, "helper.log")[before:])
 
 
 def credential_mode(binary, tool, tmp, ports, proxy_port, sq):
@@ -264,16 +290,15 @@ def credential_mode(binary, tool, tmp, ports, proxy_port, sq):
         rc, got, text = probe_without_env_password(binary, config(None))
         check("credential: without proxy.user, as the credential's user",
               got == ["ok", "ok"], text)
+        monitor_with_credential(binary, tmp, ports, proxy_port, sq, secret)
         credwrite(tool, "write", target, user=ACCOUNT, password="nope")
         rc, got, text = probe_without_env_password(binary, config(None))
         check("credential: its wrong password is refused",
               got == ["proxy_auth_required"] * 2, text)
     finally:
         credwrite(tool, "delete", target)
-    verified = [ln for ln in log_lines(sq, "helper.log")[before:]
-                if ln == f"AF {DOMAIN} {USER} ntlmv2 verified"]
     check("credential: the targets authenticated as the domain user",
-          len(verified) >= 4, log_lines(sq, "helper.log")[before:])
+          len(verified_since(sq, before)) >= 4, log_lines(sq, "helper.log")[before:])
     rc, got, text = probe_without_env_password(binary, config(None))
     check("credential: once deleted, a configuration error naming it",
           rc == 78 and not got and target in text, text)
@@ -304,9 +329,10 @@ def main():
         if tool:
             credential_mode(binary, tool, tmp, ports, proxy_port, sq)
         # The monitor's Windows side (service, pipe, ACLs) has its own
-        # Wine tests; its probes are these.
+        # Wine tests; under Wine it runs once in credential_mode().
         if not probe_rig.emulator:
-            monitor_once(binary, tmp, ports, proxy_port, ACCOUNT, PASSWORD)
+            monitor_once(binary, tmp, ports, proxy_port, ACCOUNT,
+                         dict(os.environ, WW_TEST_PROXY_PW=PASSWORD))
         grep_secrets(tmp, ACCOUNT, PASSWORD)
 
     return run_in_tmp("wwntlm-", tools, body)
