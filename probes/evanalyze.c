@@ -344,7 +344,7 @@ cJSON *ww_evanalysis_events_json(const struct ww_evanalysis *a)
 void ww_evanalysis_add_summary_json(const struct ww_evanalysis *a,
 				    const char *path, cJSON *root)
 {
-	cJSON *in = cJSON_AddObjectToObject(root, "events_input"), *c;
+	cJSON *in = cJSON_AddObjectToObject(root, "events_input");
 
 	if (in) {
 		cJSON_AddStringToObject(in, "path", path);
@@ -358,17 +358,29 @@ void ww_evanalysis_add_summary_json(const struct ww_evanalysis *a,
 		else
 			cJSON_AddNullToObject(in, "note");
 	}
-	if (a->catalog_time == WW_EV_TIME_NONE) {
+	ww_catalog_sync_json(root, a->catalog_time != WW_EV_TIME_NONE ?
+			     a->catalog_id : 0, a->catalog_time,
+			     a->catalog_record);
+}
+
+void ww_catalog_sync_json(cJSON *root, uint32_t event_id, int64_t time,
+			  uint64_t record_id)
+{
+	const struct ww_meaning_row *row = ww_wsus_meaning(event_id);
+	const char *state = row ? ww_catalog_state_name(row->meaning) : NULL;
+	cJSON *c;
+
+	if (!state) {
 		cJSON_AddNullToObject(root, "catalog_sync");
 		return;
 	}
 	c = cJSON_AddObjectToObject(root, "catalog_sync");
 	if (!c)
 		return;
-	cJSON_AddStringToObject(c, "state", ww_catalog_state_name(a->catalog));
-	cJSON_AddNumberToObject(c, "event_id", a->catalog_id);
-	cJSON_AddItemToObject(c, "time", json_time(a->catalog_time));
-	cJSON_AddNumberToObject(c, "record_id", (double)a->catalog_record);
+	cJSON_AddStringToObject(c, "state", state);
+	cJSON_AddNumberToObject(c, "event_id", event_id);
+	cJSON_AddItemToObject(c, "time", json_time(time));
+	cJSON_AddNumberToObject(c, "record_id", (double)record_id);
 }
 
 void ww_evanalysis_print(const struct ww_evanalysis *a, FILE *out)

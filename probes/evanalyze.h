@@ -85,6 +85,14 @@ cJSON *ww_evanalysis_events_json(const struct ww_evanalysis *a);
 void ww_evanalysis_add_summary_json(const struct ww_evanalysis *a,
 				    const char *path, cJSON *root);
 
+/*
+ * "catalog_sync": {state, event_id, time, record_id} for a WSUS catalog
+ * health event (10020/10021/10022), else null; added to root.  One shape
+ * for `analyze --json` and `diagnose --json`.
+ */
+void ww_catalog_sync_json(cJSON *root, uint32_t event_id, int64_t time,
+			  uint64_t record_id);
+
 /* Human summary for `analyze` without --json. */
 void ww_evanalysis_print(const struct ww_evanalysis *a, FILE *out);
 

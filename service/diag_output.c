@@ -6,6 +6,7 @@
 #include "compat.h"
 
 #include "diagnose.h"
+#include "probes/evanalyze.h"
 #include "util.h"
 
 /* ---- text ---- */
@@ -243,28 +244,6 @@ static cJSON *json_probes(const struct ww_diag_data *d)
 	return arr;
 }
 
-/* As `analyze --json`: the newest 10020/10021/10022, or null. */
-static void json_catalog(const struct ww_diag_events *e, cJSON *root)
-{
-	const struct ww_meaning_row *row;
-	const char *state;
-	cJSON *c;
-
-	row = e->have_catalog ? ww_wsus_meaning((uint32_t)e->catalog_id) : NULL;
-	state = row ? ww_catalog_state_name(row->meaning) : NULL;
-	if (!state) {
-		cJSON_AddNullToObject(root, "catalog_sync");
-		return;
-	}
-	c = cJSON_AddObjectToObject(root, "catalog_sync");
-	if (!c)
-		return;
-	cJSON_AddStringToObject(c, "state", state);
-	cJSON_AddNumberToObject(c, "event_id", e->catalog_id);
-	add_time(c, "time", e->catalog_at);
-	cJSON_AddNumberToObject(c, "record_id", (double)e->catalog_record);
-}
-
 cJSON *ww_diag_json(const struct ww_diag_data *d,
 		    const struct ww_diag_report *r)
 {
@@ -287,6 +266,9 @@ cJSON *ww_diag_json(const struct ww_diag_data *d,
 	add_time(root, "last_successful_sync", r->in.have_success ?
 		 r->in.last_success : WW_TIME_UNKNOWN);
 	cJSON_AddItemToObject(root, "findings", json_findings(&d->log));
-	json_catalog(&d->events, root);
+	/* As `analyze --json`: the newest 10020/10021/10022, or null. */
+	ww_catalog_sync_json(root, d->events.have_catalog ?
+			     (uint32_t)d->events.catalog_id : 0,
+			     d->events.catalog_at, d->events.catalog_record);
 	return root;
 }
