@@ -409,8 +409,6 @@ static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
 	char path[WW_DISC_TEXT_MAX + 64];
 	size_t n;
 
-	if (apply_rollover(cfg, d))
-		return WW_ENOMEM;
 	if (d->log_path.known) {
 		ww_discover_log_file(d->log_path.value, path, sizeof(path));
 		return fill(cfg, "wsus.log", path, d->log_path.source) < 0 ?
@@ -465,6 +463,8 @@ int ww_config_apply_discovered(struct ww_config *cfg,
 		r = apply_proxy(cfg, d);
 	if (!r)
 		r = apply_log(cfg, d);
+	if (!r)
+		r = apply_rollover(cfg, d);
 	if (r)
 		return ww_err_set(err, r, "discovery: out of memory");
 	return 0;

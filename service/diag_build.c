@@ -1000,7 +1000,6 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
 	d->events.last_success = WW_TIME_UNKNOWN;
 	d->events.last_result_at = WW_TIME_UNKNOWN;
-	d->events.catalog_at = 0;
 	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);
 }
 
