@@ -6,9 +6,9 @@
  */
 #include "compat.h"
 
-#include "config/config.h"
-#include "config/config_keys.h"
-#include "config/discover.h"
+#include "config.h"
+#include "config_keys.h"
+#include "discover.h"
 #include "util.h"
 
 #define SRC_A(col) "SUSDB tbConfigurationA." col

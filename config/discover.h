@@ -20,7 +20,7 @@
 
 #include "compat.h"
 
-#include "config/config.h"
+#include "config.h"
 #include "err.h"
 
 /* Longest discovered text: MUUrl is nvarchar(1024). */

@@ -4,7 +4,7 @@
  */
 #include "compat.h"
 
-#include "config/discover.h"
+#include "discover.h"
 
 int ww_discover_read(struct ww_discovered *d, struct ww_err *err)
 {

@@ -17,8 +17,8 @@
 
 #include "os_win32.h"
 
-#include "config/discover.h"
-#include "config/discover_win32.h"
+#include "discover.h"
+#include "discover_win32.h"
 #include "util.h"
 
 #define KEY_SETUP L"SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"

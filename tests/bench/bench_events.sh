@@ -1,6 +1,6 @@
 #!/bin/sh
 # Benchmark of the event XML import (`wsuswatch analyze --events FILE
-# --json`, probes/evimport.c, expat streaming) beside `xmllint --stream
+# --json`, probes/events/evimport.c, expat streaming) beside `xmllint --stream
 # --noout` and `grep -c '<Event '` over the same bytes, on generated
 # wevtutil exports of 10k, 100k and 300k events; plus peak RSS.
 # Not a ctest: timings depend on the machine.  Usage:

@@ -13,7 +13,7 @@
  */
 #include "compat.h"
 
-#include "probes/synclog.h"
+#include "synclog.h"
 #include "util.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;

@@ -1,6 +1,6 @@
 /*
  * ingest.c - the store-ingest benchmark driver (bench_ingest.sh): the real
- * tailer (probes/tail.c) reads a whole SoftwareDistribution.log into a
+ * tailer (probes/synclog/tail.c) reads a whole SoftwareDistribution.log into a
  * fresh store, committing findings, sync runs and its position in batches
  * of BATCH records, exactly as the monitor's log task does; only the batch
  * size is the driver's (ww_tailer_options.batch_records, not a product
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "os.h"
-#include "probes/tail.h"
+#include "tail.h"
 #include "store.h"
 #include "util.h"
 

@@ -7,7 +7,7 @@
  */
 #include "compat.h"
 
-#include "config/config.h"
+#include "config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "service/control.h"
+#include "control.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

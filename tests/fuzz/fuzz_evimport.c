@@ -5,7 +5,7 @@
  */
 #include "compat.h"
 
-#include "probes/evimport.h"
+#include "evimport.h"
 
 static int check_event(void *ctx, const struct ww_wsus_event *ev,
 		       struct ww_err *err)

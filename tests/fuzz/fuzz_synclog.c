@@ -9,7 +9,7 @@
  */
 #include "compat.h"
 
-#include "probes/synclog.h"
+#include "synclog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
  */
 #include "compat.h"
 
-#include "probes/evimport.h"
+#include "evimport.h"
 #include "util.h"
 
 #define MAX_FILES 16

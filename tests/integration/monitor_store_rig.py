@@ -47,6 +47,11 @@ class Rig(Monitor):
         db = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
         try:
             rows = db.execute("SELECT message FROM log_finding").fetchall()
+        except sqlite3.OperationalError as e:
+            # The file exists a moment before the monitor creates its schema.
+            if "no such table" not in str(e):
+                raise
+            rows = []
         finally:
             db.close()
         return sorted(int(m[4:10]) for (m,) in rows if m.startswith("seq="))

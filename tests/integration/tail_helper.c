@@ -10,7 +10,7 @@
 #include "compat.h"
 
 #include "os.h"
-#include "probes/tail.h"
+#include "tail.h"
 #include "store.h"
 
 int main(int argc, char **argv)

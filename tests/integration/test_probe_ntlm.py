@@ -257,7 +257,7 @@ def verified_since(sq, before):
 
 
 def monitor_with_credential(binary, tmp, ports, proxy_port, sq, secret):
-    """The monitor's probe task (service/task_probes.c) takes the password
+    """The monitor's probe task (service/monitor/task_probes.c) takes the password
     and, without proxy.user, the user from the credential as `probe` does:
     one `run --once`, no password in its environment, its own control pipe
     (a run --once opens none, but a shared name would collide)."""

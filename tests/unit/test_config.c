@@ -1,7 +1,7 @@
 #include "compat.h"
 
-#include "config/config.h"
-#include "config/config_keys.h"
+#include "config.h"
+#include "config_keys.h"
 #include "os.h"
 #include "util.h"
 #include "ww_test.h"

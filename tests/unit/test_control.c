@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "service/control.h"
+#include "control.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -7,8 +7,8 @@
 
 #include <windows.h>
 
-#include "config/config.h"
-#include "service/control.h"
+#include "config.h"
+#include "control.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -10,9 +10,9 @@
  */
 #include "compat.h"
 
-#include "config/discover.h"
+#include "discover.h"
 #include "os.h"
-#include "service/diagnose.h"
+#include "diagnose.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -5,10 +5,10 @@
  */
 #include "compat.h"
 
-#include "config/config.h"
-#include "config/config_keys.h"
-#include "config/discover.h"
-#include "probes/tail.h"
+#include "config.h"
+#include "config_keys.h"
+#include "discover.h"
+#include "tail.h"
 #include "util.h"
 #include "ww_test.h"
 

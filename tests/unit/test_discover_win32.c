@@ -6,8 +6,8 @@
  */
 #include "compat.h"
 
-#include "config/discover.h"
-#include "config/discover_win32.h"
+#include "discover.h"
+#include "discover_win32.h"
 #include "os_win32.h"
 #include "util.h"
 #include "ww_test.h"

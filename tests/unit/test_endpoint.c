@@ -5,9 +5,9 @@
 
 #include <sqlite3.h>
 
-#include "config/config.h"
+#include "config.h"
 #include "os.h"
-#include "probes/endpoint.h"
+#include "endpoint.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"

@@ -5,7 +5,7 @@
 #include "compat.h"
 
 #include "os.h"
-#include "probes/evanalyze.h"
+#include "evanalyze.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_events.c - the message table (installer/wsuswatch.mc), the rules
- * table (common/health.c) and docs/events.md agree: every event ID a rule
+ * table (service/engine/health.c) and docs/events.md agree: every event ID a rule
  * or the service can report has a message and a documented row, and the
  * .mc defines no ID twice.
  */

@@ -6,8 +6,8 @@
 #include "compat.h"
 
 #include "os.h"
-#include "probes/evimport.h"
-#include "probes/wsus_event.h"
+#include "evimport.h"
+#include "wsus_event.h"
 #include "util.h"
 #include "ww_test.h"
 

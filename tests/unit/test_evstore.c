@@ -6,7 +6,7 @@
 #include "compat.h"
 
 #include "os.h"
-#include "probes/evstore.h"
+#include "evstore.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"

@@ -15,8 +15,8 @@
 
 #include <sqlite3.h>
 
-#include "config/config.h"
-#include "service/health_cycle.h"
+#include "config.h"
+#include "health_cycle.h"
 #include "os.h"
 #include "store.h"
 #include "util.h"

@@ -3,7 +3,7 @@
 #include <cjson/cJSON.h>
 
 #include "os.h"
-#include "service/cli.h"
+#include "cli.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"

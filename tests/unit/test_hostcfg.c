@@ -6,7 +6,7 @@
  */
 #include "compat.h"
 
-#include "probes/hostcfg.h"
+#include "hostcfg.h"
 #include "ww_test.h"
 
 static void dword(struct ww_hostcfg_dword *d, uint32_t v)

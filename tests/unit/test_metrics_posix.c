@@ -7,9 +7,9 @@
 
 #include <unistd.h>
 
-#include "common/health.h"
+#include "health.h"
 #include "os.h"
-#include "service/health_cycle.h"
+#include "health_cycle.h"
 #include "util.h"
 #include "ww_test.h"
 

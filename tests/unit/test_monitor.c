@@ -11,11 +11,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "config/config.h"
+#include "config.h"
 #include "health.h"
 #include "os.h"
-#include "service/health_cycle.h"
-#include "service/monitor.h"
+#include "health_cycle.h"
+#include "monitor.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "../wine/cred_store_win32.h"
-#include "config/config.h"
+#include "config.h"
 #include "os.h"
 #include "os_win32.h"
 #include "util.h"

@@ -4,7 +4,7 @@
  */
 #include "compat.h"
 
-#include "probes/synclog.h"
+#include "synclog.h"
 #include "util.h"
 #include "ww_test.h"
 

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "os.h"
-#include "probes/tail.h"
+#include "tail.h"
 #include "store.h"
 #include "util.h"
 #include "ww_test.h"

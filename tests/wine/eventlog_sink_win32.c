@@ -12,7 +12,7 @@
 #include <windows.h>
 
 #include "os_win32.h"
-#include "service/health_cycle.h"
+#include "health_cycle.h"
 
 static int print_message(DWORD id, const char *const *args, size_t n)
 {

@@ -6,7 +6,7 @@
  */
 #include "compat.h"
 
-#include "probes/hostcfg.h"
+#include "hostcfg.h"
 
 static const char *state_name(enum ww_hostcfg_state s)
 {

@@ -1,0 +1,109 @@
+/*
+ * endpoint_store.c - one probe_result row per probe run (schema in
+ * common/store.h).  detail_json keeps what has no column of its own: stage
+ * timings, libcurl's message and the endpoint policy finding.  Nothing a
+ * probe result holds is secret (no proxy user or password ever reaches it).
+ */
+#include "compat.h"
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "endpoint.h"
+#include "store.h"
+
+#define SQL_INSERT_PROBE \
+	"INSERT INTO probe_result(target, url, at, ok, stage, result, " \
+	"wu_code, http_status, tls_version, tls_cipher, cert_not_after, " \
+	"clock_skew, elapsed_ms, hint, detail_json) " \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, " \
+	"?14, ?15)"
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_i64_or_null(sqlite3_stmt *st, int i, int64_t v, bool known)
+{
+	if (known)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The extra fields of the JSON form, as text (free()). */
+static char *detail_json(const struct ww_probe_result *r)
+{
+	cJSON *full = ww_probe_result_to_json(r), *d;
+	char *text = NULL;
+
+	if (!full)
+		return NULL;
+	d = cJSON_CreateObject();
+	if (d) {
+		cJSON_AddItemToObject(d, "timings_ms",
+				      cJSON_DetachItemFromObject(full,
+								 "timings_ms"));
+		cJSON_AddItemToObject(d, "detail",
+				      cJSON_DetachItemFromObject(full, "detail"));
+		cJSON_AddItemToObject(d, "policy",
+				      cJSON_DetachItemFromObject(full, "policy"));
+		text = cJSON_PrintUnformatted(d);
+		cJSON_Delete(d);
+	}
+	cJSON_Delete(full);
+	return text;
+}
+
+static void bind_result(sqlite3_stmt *st, const struct ww_probe_result *r,
+			const char *detail)
+{
+	char code[16] = "";
+
+	if (r->wu_code)
+		snprintf(code, sizeof(code), "0x%08" PRIX32, r->wu_code);
+	sqlite3_bind_text(st, 1, r->target, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->url, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, r->at);
+	sqlite3_bind_int(st, 4, r->ok ? 1 : 0);
+	bind_text_or_null(st, 5, ww_probe_stage_name(r->stage));
+	sqlite3_bind_text(st, 6, ww_probe_res_name(r->result), -1,
+			  SQLITE_STATIC);
+	bind_text_or_null(st, 7, code);
+	bind_i64_or_null(st, 8, r->http_status, r->http_status > 0);
+	bind_text_or_null(st, 9, r->tls_version);
+	bind_text_or_null(st, 10, r->tls_cipher);
+	bind_i64_or_null(st, 11, r->cert_not_after,
+			 r->cert_not_after != WW_PROBE_UNKNOWN);
+	bind_i64_or_null(st, 12, r->clock_skew,
+			 r->clock_skew != WW_PROBE_UNKNOWN);
+	sqlite3_bind_int64(st, 13, r->elapsed_ms);
+	bind_text_or_null(st, 14, r->hint);
+	bind_text_or_null(st, 15, detail);
+}
+
+int ww_probe_result_store(struct ww_store *s, const struct ww_probe_result *r,
+			  struct ww_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *detail = detail_json(r);
+	int rc, ret = 0;
+
+	if (!detail)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	rc = sqlite3_prepare_v2(ww_store_db(s), SQL_INSERT_PROBE, -1, &st,
+				NULL);
+	if (rc == SQLITE_OK) {
+		bind_result(st, r, detail);
+		rc = sqlite3_step(st);
+	}
+	if (rc != SQLITE_DONE)
+		ret = ww_store_error(s, err, "insert probe_result");
+	sqlite3_finalize(st);
+	free(detail);
+	return ret;
+}

@@ -1,0 +1,239 @@
+/*
+ * endpoint_targets.c - which URLs to probe, from the configuration, and
+ * the endpoint policy for the Microsoft Update sync endpoint.
+ *
+ * Microsoft Update: MUUrl + /ServerSyncWebService/ServerSyncWebService.asmx
+ * (the old fe2 MUUrl already carries its /v6 prefix, so the path is
+ * appended, not substituted).
+ * Upstream WSUS: ServerSyncWebService on the configured port, https when
+ * wsus.upstream.ssl; SelfUpdate /selfupdate/iuident.cab always over plain
+ * HTTP on the HTTP port, because WSUS never sets "Require SSL" on
+ * SelfUpdate.  With SSL the configured port is the SSL port and the HTTP
+ * port is one less (8531 -> 8530), or 80 for 443.
+ */
+#include "compat.h"
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "endpoint.h"
+#include "util.h"
+
+#define SYNC_PATH "/ServerSyncWebService/ServerSyncWebService.asmx"
+#define SELFUPDATE_PATH "/selfupdate/iuident.cab"
+#define WW_TARGETS_MAX 64
+
+static const struct {
+	const char *host;
+	enum ww_endpoint_policy policy;
+} mu_hosts[] = {
+	{ "fe2.update.microsoft.com", WW_POLICY_DECOMMISSIONED },
+	{ "sws1.update.microsoft.com", WW_POLICY_DEPRECATED },
+};
+
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *copy = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		copy = ww_strdup(host);
+		curl_free(host);
+	}
+	curl_url_cleanup(u);
+	return copy;
+}
+
+enum ww_endpoint_policy ww_endpoint_policy_of(const char *muurl)
+{
+	enum ww_endpoint_policy p = WW_POLICY_NONE;
+	char *host = muurl ? url_host(muurl) : NULL;
+	size_t i, len;
+
+	if (!host)
+		return WW_POLICY_NONE;
+	len = strlen(host);
+	if (len && host[len - 1] == '.') /* "fe2.update.microsoft.com." */
+		host[len - 1] = '\0';
+	for (i = 0; i < WW_ARRAY_SIZE(mu_hosts); i++)
+		if (ww_strcasecmp(host, mu_hosts[i].host) == 0)
+			p = mu_hosts[i].policy;
+	free(host);
+	return p;
+}
+
+const char *ww_endpoint_policy_name(enum ww_endpoint_policy p)
+{
+	switch (p) {
+	case WW_POLICY_DEPRECATED: return "endpoint_deprecated";
+	case WW_POLICY_DECOMMISSIONED: return "endpoint_decommissioned";
+	default: return NULL;
+	}
+}
+
+const char *ww_endpoint_policy_hint(enum ww_endpoint_policy p)
+{
+	switch (p) {
+	case WW_POLICY_DECOMMISSIONED:
+		return "fe2.update.microsoft.com was decommissioned as a sync "
+		       "endpoint on 2019-07-08: set MUUrl to "
+		       "https://sws.update.microsoft.com and "
+		       "RedirectorChangeNumber to 4002";
+	case WW_POLICY_DEPRECATED:
+		return "sws1.update.microsoft.com will be decommissioned: set "
+		       "MUUrl to https://sws.update.microsoft.com and "
+		       "RedirectorChangeNumber to 4002";
+	default:
+		return NULL;
+	}
+}
+
+int ww_endpoint_targets_add(struct ww_endpoint_targets *t, const char *name,
+			    const char *url, enum ww_target_kind kind,
+			    struct ww_err *err)
+{
+	struct ww_endpoint_target *items, *n;
+
+	if (t->n >= WW_TARGETS_MAX)
+		return ww_err_set(err, WW_ERANGE, "more than %d probe targets",
+				  WW_TARGETS_MAX);
+	if (strlen(url) >= WW_PROBE_URL_MAX || strlen(name) >= WW_PROBE_NAME_MAX)
+		return ww_err_set(err, WW_ERANGE, "probe target %s: URL or name "
+				  "too long", name);
+	items = realloc(t->items, (t->n + 1) * sizeof(*items));
+	if (!items)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	t->items = items;
+	n = &items[t->n];
+	n->name = ww_strdup(name);
+	n->url = ww_strdup(url);
+	if (!n->name || !n->url) {
+		free(n->name);
+		free(n->url);
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	}
+	n->kind = kind;
+	n->policy = kind == WW_TARGET_MICROSOFT_UPDATE ?
+			    ww_endpoint_policy_of(url) : WW_POLICY_NONE;
+	t->n++;
+	return 0;
+}
+
+void ww_endpoint_targets_release(struct ww_endpoint_targets *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->items[i].name);
+		free(t->items[i].url);
+	}
+	WW_FREE(t->items);
+	t->n = 0;
+}
+
+static int add_microsoft_update(struct ww_endpoint_targets *t,
+				const struct ww_config *cfg,
+				struct ww_err *err)
+{
+	const char *mu = cfg->wsus.muurl ? cfg->wsus.muurl :
+					   "https://sws.update.microsoft.com";
+	size_t len = strlen(mu);
+	char url[WW_PROBE_URL_MAX];
+
+	while (len && mu[len - 1] == '/')
+		len--;
+	if (snprintf(url, sizeof(url), "%.*s%s", (int)len, mu, SYNC_PATH) >=
+	    (int)sizeof(url))
+		return ww_err_set(err, WW_ERANGE, "wsus.muurl: too long");
+	return ww_endpoint_targets_add(t, "microsoft_update", url,
+				       WW_TARGET_MICROSOFT_UPDATE, err);
+}
+
+/* An IPv6 literal needs brackets in a URL. */
+static const char *bracket(const char *host, char *buf, size_t size)
+{
+	if (!strchr(host, ':'))
+		return host;
+	snprintf(buf, size, "[%s]", host);
+	return buf;
+}
+
+static int64_t http_port_of(int64_t port, bool ssl)
+{
+	if (!ssl)
+		return port;
+	return port == 443 ? 80 : port - 1;
+}
+
+static int add_upstream(struct ww_endpoint_targets *t,
+			const struct ww_config *cfg, struct ww_err *err)
+{
+	const char *host = cfg->wsus.upstream.host;
+	int64_t port = cfg->wsus.upstream.port;
+	bool ssl = cfg->wsus.upstream.ssl;
+	char hb[300], url[WW_PROBE_URL_MAX];
+	int r;
+
+	if (!host || !*host)
+		return ww_err_set(err, WW_ECONFIG, "probes.upstream is on but "
+				  "wsus.upstream.host is not set");
+	if (strlen(host) > 255 || port < 2 || port > 65535)
+		return ww_err_set(err, WW_ECONFIG, "wsus.upstream: host or "
+				  "port out of range");
+	snprintf(url, sizeof(url), "%s://%s:%" PRId64 "%s",
+		 ssl ? "https" : "http", bracket(host, hb, sizeof(hb)), port,
+		 SYNC_PATH);
+	r = ww_endpoint_targets_add(t, "upstream_sync", url,
+				    WW_TARGET_UPSTREAM_SYNC, err);
+	if (r)
+		return r;
+	snprintf(url, sizeof(url), "http://%s:%" PRId64 "%s",
+		 bracket(host, hb, sizeof(hb)), http_port_of(port, ssl),
+		 SELFUPDATE_PATH);
+	return ww_endpoint_targets_add(t, "upstream_selfupdate", url,
+				       WW_TARGET_UPSTREAM_SELFUPDATE, err);
+}
+
+static bool wanted(enum ww_tristate mode, bool automatic)
+{
+	return mode == WW_ON || (mode == WW_AUTO && automatic);
+}
+
+static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
+		 struct ww_err *err)
+{
+	bool has_upstream = cfg->wsus.upstream.host && *cfg->wsus.upstream.host;
+	size_t i;
+	int r = 0;
+
+	if (wanted(cfg->probes.microsoft_update, !has_upstream))
+		r = add_microsoft_update(t, cfg, err);
+	if (!r && wanted(cfg->probes.upstream, has_upstream))
+		r = add_upstream(t, cfg, err);
+	for (i = 0; !r && i < cfg->probes.extra_urls.n; i++)
+		r = ww_endpoint_targets_add(t, "extra",
+					    cfg->probes.extra_urls.items[i],
+					    WW_TARGET_EXTRA, err);
+	return r;
+}
+
+int ww_endpoint_targets_from_config(const struct ww_config *cfg,
+				    struct ww_endpoint_targets *ret,
+				    struct ww_err *err)
+{
+	struct ww_endpoint_targets t = { NULL, 0 };
+	int r = build(&t, cfg, err);
+
+	if (r) {
+		ww_endpoint_targets_release(&t);
+		return r;
+	}
+	ww_endpoint_targets_release(ret);
+	*ret = t;
+	return 0;
+}

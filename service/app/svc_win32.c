@@ -1,0 +1,283 @@
+/*
+ * svc_win32.c - `run` on Windows: the Service Control Manager entry point,
+ * with the console as fallback.
+ *
+ * Honest with the SCM (docs/service.md): START_PENDING with no controls
+ * accepted until the configuration is loaded and the monitor and its pipe
+ * are up, then RUNNING.  STOP, SHUTDOWN and PRESHUTDOWN only report
+ * STOP_PENDING and signal the loop; service_main() tears down and reports
+ * STOPPED with a real exit code: NO_ERROR, or ERROR_SERVICE_SPECIFIC_ERROR
+ * with the process exit code (78 configuration invalid, 69 the pipe is
+ * taken, 70 internal error) as the service-specific code.
+ */
+#include "compat.h"
+
+#include <windows.h>
+
+#include "config.h"
+#include "health.h"
+#include "monitor.h"
+#include "os_win32.h"
+#include "svc.h"
+
+#define WW_START_WAIT_HINT 30000
+#define WW_STOP_WAIT_HINT 10000
+
+static struct {
+	struct ww_cli *cli;
+	SERVICE_STATUS_HANDLE handle;
+	SERVICE_STATUS status;
+	CRITICAL_SECTION lock;     /* status and monitor, shared with the handler */
+	struct ww_monitor *monitor;
+	bool stop_requested;
+	HANDLE source;             /* RegisterEventSourceW() */
+	HANDLE console_stop;
+} g;
+
+/* ---- logging: the Event Log as a service, stderr on a console ---- */
+
+static void log_eventlog(void *ctx, enum ww_log_level level, const char *msg)
+{
+	static const WORD types[] = { EVENTLOG_ERROR_TYPE, EVENTLOG_WARNING_TYPE,
+				      EVENTLOG_INFORMATION_TYPE };
+	/* docs/events.md; 1000/1001 (started/stopped) come from the monitor. */
+	static const DWORD ids[] = { WW_EVENT_SERVICE_ERROR,
+				     WW_EVENT_SERVICE_WARNING,
+				     WW_EVENT_SERVICE_INFO };
+	wchar_t *w = ww_win_utf16(msg);
+	LPCWSTR strings[1];
+
+	(void)ctx;
+	if (!g.source)
+		g.source = RegisterEventSourceW(NULL, L"" WW_SERVICE_NAME);
+	if (g.source && w) {
+		strings[0] = w;
+		ReportEventW(g.source, types[level], 0, ids[level], NULL, 1, 0,
+			     strings, NULL);
+	}
+	free(w);
+}
+
+/* ---- SCM status ---- */
+
+static void report(DWORD state, int exit_code, DWORD wait_hint)
+{
+	static DWORD checkpoint = 1;
+
+	EnterCriticalSection(&g.lock);
+	g.status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+	g.status.dwCurrentState = state;
+	/* Accepting controls while START_PENDING can crash the service. */
+	g.status.dwControlsAccepted =
+		state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
+						   SERVICE_ACCEPT_PRESHUTDOWN
+					 : 0;
+	g.status.dwWin32ExitCode = exit_code ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
+	g.status.dwServiceSpecificExitCode = (DWORD)exit_code;
+	g.status.dwWaitHint = wait_hint;
+	g.status.dwCheckPoint = state == SERVICE_RUNNING || state == SERVICE_STOPPED
+					? 0 : checkpoint++;
+	SetServiceStatus(g.handle, &g.status);
+	LeaveCriticalSection(&g.lock);
+}
+
+/* The handler only signals: the loop does the work of stopping. */
+static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
+{
+	(void)type;
+	(void)data;
+	(void)ctx;
+	switch (control) {
+	case SERVICE_CONTROL_STOP:
+	case SERVICE_CONTROL_SHUTDOWN:
+	case SERVICE_CONTROL_PRESHUTDOWN:
+		report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
+		EnterCriticalSection(&g.lock);
+		g.stop_requested = true;
+		if (g.monitor)
+			ww_monitor_request_stop(g.monitor);
+		LeaveCriticalSection(&g.lock);
+		return NO_ERROR;
+	case SERVICE_CONTROL_INTERROGATE:
+		return NO_ERROR;
+	default:
+		return ERROR_CALL_NOT_IMPLEMENTED;
+	}
+}
+
+/* A service starts in System32; work from the executable's directory. */
+static void chdir_to_exe(void)
+{
+	wchar_t path[MAX_PATH];
+	DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+	wchar_t *slash;
+
+	if (n == 0 || n >= MAX_PATH)
+		return;
+	slash = wcsrchr(path, L'\\');
+	if (slash) {
+		*slash = L'\0';
+		SetCurrentDirectoryW(path);
+	}
+}
+
+static int exit_for_load(int code)
+{
+	return code == WW_ENOENT || code == WW_EIO || code == WW_EPERM
+		       ? WW_EXIT_NOINPUT : WW_EXIT_CONFIG;
+}
+
+/* Configuration and monitor; returns an exit code, 0 when running. */
+static int start_monitor(struct ww_monitor_opts *o)
+{
+	struct ww_cli *cli = g.cli;
+	struct ww_monitor *m = NULL;
+	struct ww_err err;
+	int r;
+
+	ww_err_clear(&err);
+	r = ww_svc_load_config(cli->config_path, &cli->cfg, &err);
+	if (r) {
+		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
+		return exit_for_load(r);
+	}
+	ww_svc_log_discovery(&cli->cfg, o->log, o->log_ctx);
+	r = ww_monitor_new(&cli->cfg, o, &m, &err);
+	if (!r)
+		r = ww_monitor_start(m, &err);
+	if (r) {
+		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
+		ww_monitor_free(m);
+		return r == WW_EEXIST || r == WW_EPERM ? WW_EXIT_UNAVAILABLE
+						       : WW_EXIT_SOFTWARE;
+	}
+	EnterCriticalSection(&g.lock);
+	g.monitor = m;
+	if (g.stop_requested)
+		ww_monitor_request_stop(m);
+	LeaveCriticalSection(&g.lock);
+	return 0;
+}
+
+static int stop_monitor(void)
+{
+	struct ww_monitor *m;
+	int r;
+
+	EnterCriticalSection(&g.lock);
+	m = g.monitor;
+	g.monitor = NULL;
+	LeaveCriticalSection(&g.lock);
+	r = ww_monitor_stop(m);
+	ww_monitor_free(m);
+	return r ? WW_EXIT_SOFTWARE : 0;
+}
+
+static DWORD WINAPI stopper(LPVOID arg)
+{
+	*(int *)arg = stop_monitor();
+	return 0;
+}
+
+/*
+ * Stopping usually takes well under a second, but a last store write
+ * may wait out a locked database (several busy timeouts in a row): the
+ * checkpoint advances while we wait so the SCM never takes a slow stop
+ * for a hung service.
+ */
+static int stop_with_checkpoints(void)
+{
+	int r = WW_EXIT_SOFTWARE;
+	HANDLE t = CreateThread(NULL, 0, stopper, &r, 0, NULL);
+
+	report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
+	if (!t)
+		return stop_monitor();
+	while (WaitForSingleObject(t, WW_STOP_WAIT_HINT / 4) == WAIT_TIMEOUT)
+		report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
+	CloseHandle(t);
+	return r;
+}
+
+static void WINAPI service_main(DWORD argc, LPWSTR *argv)
+{
+	struct ww_monitor_opts o;
+	int r;
+
+	(void)argc;
+	(void)argv;
+	g.handle = RegisterServiceCtrlHandlerExW(L"" WW_SERVICE_NAME, handler, NULL);
+	if (!g.handle)
+		return;
+	report(SERVICE_START_PENDING, 0, WW_START_WAIT_HINT);
+	chdir_to_exe();
+	ww_svc_monitor_opts(&o, log_eventlog, NULL);
+	r = start_monitor(&o);
+	if (r) {
+		report(SERVICE_STOPPED, r, 0);
+		return;
+	}
+	report(SERVICE_RUNNING, 0, 0);
+	while (!ww_monitor_wait(g.monitor, 1000))
+		;
+	r = stop_with_checkpoints();
+	report(SERVICE_STOPPED, r, 0);
+}
+
+/* ---- console mode ---- */
+
+static BOOL WINAPI console_handler(DWORD type)
+{
+	(void)type; /* Ctrl+C, Ctrl+Break, close, logoff, shutdown: all stop */
+	EnterCriticalSection(&g.lock);
+	g.stop_requested = true;
+	if (g.monitor)
+		ww_monitor_request_stop(g.monitor);
+	LeaveCriticalSection(&g.lock);
+	return TRUE;
+}
+
+static int run_console(void)
+{
+	struct ww_monitor_opts o;
+	int r;
+
+	SetConsoleCtrlHandler(console_handler, TRUE);
+	ww_svc_monitor_opts(&o, ww_svc_log_stderr, g.cli->errf);
+	r = start_monitor(&o);
+	if (r)
+		return r;
+	ww_svc_log_stderr(g.cli->errf, WW_LOG_INFO, "monitor running (console)");
+	while (!ww_monitor_wait(g.monitor, 1000))
+		;
+	r = stop_monitor();
+	ww_svc_log_stderr(g.cli->errf, WW_LOG_INFO, "monitor stopped");
+	return r;
+}
+
+int ww_svc_run(struct ww_cli *cli, bool foreground)
+{
+	static wchar_t name[] = L"" WW_SERVICE_NAME;
+	SERVICE_TABLE_ENTRYW table[] = { { name, service_main }, { NULL, NULL } };
+	int r = 0;
+
+	g.cli = cli;
+	InitializeCriticalSection(&g.lock);
+	if (foreground) {
+		r = run_console();
+	} else if (!StartServiceCtrlDispatcherW(table)) {
+		/* Not started by the SCM: someone typed `wsuswatch run`. */
+		if (GetLastError() == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
+			r = run_console();
+		else
+			r = ww_cli_fail(cli, WW_EXIT_SOFTWARE,
+					"StartServiceCtrlDispatcherW() failed: %lu",
+					GetLastError());
+	} else {
+		r = (int)g.status.dwServiceSpecificExitCode;
+	}
+	if (g.source)
+		DeregisterEventSource(g.source);
+	DeleteCriticalSection(&g.lock);
+	return r;
+}
