@@ -187,8 +187,16 @@ void ww_time_format_iso(int64_t t, char buf[WW_ISO_TIME_LEN])
 	struct ww_civil c;
 
 	ww_time_to_civil(t, &c);
-	snprintf(buf, WW_ISO_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		 c.year % 10000, c.mon, c.day, c.hour, c.min, c.sec);
+	/*
+	 * Years outside 0000-9999 in ISO 8601's expanded form ("+10000-"),
+	 * never wrapped: a stamp from the year 10000 printed as 0000 would
+	 * read as a very old time instead of an impossible one.
+	 */
+	snprintf(buf, WW_ISO_TIME_LEN,
+		 c.year >= 0 && c.year <= 9999 ?
+			 "%04d-%02d-%02dT%02d:%02d:%02dZ" :
+			 "%+05d-%02d-%02dT%02d:%02d:%02dZ",
+		 c.year, c.mon, c.day, c.hour, c.min, c.sec);
 }
 
 static bool digits(const char *s, size_t n, int *ret)

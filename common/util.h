@@ -42,9 +42,13 @@ struct ww_civil {
 };
 void ww_time_to_civil(int64_t t, struct ww_civil *ret);
 
-#define WW_ISO_TIME_LEN 21 /* "2026-11-23T08:15:00Z" + NUL */
+/* "2026-11-23T08:15:00Z" + NUL, or "+10000-01-01T00:00:00Z" up to int. */
+#define WW_ISO_TIME_LEN 32
 
-/* Format t as ISO 8601 UTC, "2026-11-23T08:15:00Z". */
+/*
+ * Format t as ISO 8601 UTC, "2026-11-23T08:15:00Z"; a year outside
+ * 0000-9999 in the expanded form with its sign ("+10000-01-01T...Z").
+ */
 void ww_time_format_iso(int64_t t, char buf[WW_ISO_TIME_LEN]);
 
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (fractions ignored). */

@@ -190,6 +190,24 @@ static void measure_cert_expiry(const struct ww_health_input *in, size_t i,
 		      iso);
 }
 
+/*
+ * Sync runs dated ahead of the clock by more than the tolerance (a clock
+ * glitch when they were written, or a clock stepped back since): a finding
+ * of this rule, as they were left out of every other one.
+ */
+static void measure_runs_ahead(const struct ww_health_input *in, int64_t now,
+			       struct measure *m)
+{
+	char span[32], iso[WW_ISO_TIME_LEN];
+
+	m_value(m, in->ahead_latest - now);
+	ww_health_format_age(m->value, span, sizeof(span));
+	ww_time_format_iso(in->ahead_latest, iso);
+	mtext(m, "%" PRId64 " sync run%s dated up to %s ahead of the local "
+		 "clock (%s), ignored", in->ahead_runs,
+	      in->ahead_runs == 1 ? "" : "s", span, iso);
+}
+
 static void measure_clock_skew(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m)
 {
@@ -198,7 +216,10 @@ static void measure_clock_skew(const struct ww_health_input *in, size_t i,
 	size_t k;
 
 	(void)i;
-	(void)now;
+	if (in->ahead_runs > 0) {
+		measure_runs_ahead(in, now, m);
+		return;
+	}
 	if (!in->ntargets) {
 		m->kind = M_NA;
 		return;

@@ -98,6 +98,12 @@ struct ww_health_input {
 	char last_result[16];          /* its result: succeeded, failed ... */
 	int64_t first_observed;        /* start of the oldest known attempt */
 	int64_t consecutive_failures;  /* failed attempts since last success */
+	/*
+	 * Runs dated ahead of now by more than the clock tolerance
+	 * (thresholds.clock_skew): left out of everything above.
+	 */
+	int64_t ahead_runs;
+	int64_t ahead_latest;          /* the furthest such time */
 
 	/* Sync source: MUUrl when syncing from Microsoft Update. */
 	bool from_upstream;            /* an upstream WSUS server is the source */

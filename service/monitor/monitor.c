@@ -378,7 +378,9 @@ static char *render_status(struct ww_monitor *m, uint64_t cycle)
 			      time_or_null(md->last_sync_attempt));
 	cJSON_AddItemToObject(r, "last_sync_result", str_or_null(md->last_sync_result));
 	cJSON_AddItemToObject(r, "sync_age_seconds",
-			      num_or_null(now - md->last_successful_sync,
+			      num_or_null(now > md->last_successful_sync ?
+						  now - md->last_successful_sync
+						  : 0,
 					  md->last_successful_sync > 0));
 	cJSON_AddItemToObject(r, "checks", array_copy(md->checks));
 	cJSON_AddItemToObject(r, "probes", array_copy(md->probes));

@@ -86,9 +86,12 @@ static int sync_metrics(struct ww_buf *b, const struct ww_health_snapshot *s)
 			   NULL, (double)in->last_attempt);
 	r = r ? r : family(b, "wsuswatch_sync_age_seconds",
 			   "Age of the last successful sync at evaluation time.");
+	/* Within the clock tolerance a success may be dated a little ahead:
+	 * its age is 0 then, never negative. */
 	if (!r && in->have_success)
 		r = sample(b, "wsuswatch_sync_age_seconds", NULL,
-			   (double)(s->rep.at - in->last_success));
+			   (double)(s->rep.at > in->last_success ?
+					    s->rep.at - in->last_success : 0));
 	r = r ? r : family(b, "wsuswatch_sync_consecutive_failures",
 			   "Failed sync attempts since the last success.");
 	if (!r && in->sync_runs > 0)

@@ -77,6 +77,23 @@ START_TEST(time_iso_roundtrip)
 }
 END_TEST
 
+/*
+ * A log stamp of 9999-12-31 23:59:60 is the year 10000: printed as such,
+ * never wrapped to 0000-01-01 (issue 13, item 4).
+ */
+START_TEST(time_iso_beyond_9999)
+{
+	char buf[WW_ISO_TIME_LEN];
+
+	ww_time_format_iso(ww_time_from_civil(9999, 12, 31, 23, 59, 60), buf);
+	ck_assert_str_eq(buf, "+10000-01-01T00:00:00Z");
+	ww_time_format_iso(ww_time_from_civil(9999, 12, 31, 23, 59, 59), buf);
+	ck_assert_str_eq(buf, "9999-12-31T23:59:59Z");
+	ww_time_format_iso(ww_time_from_civil(-1, 1, 1, 0, 0, 0), buf);
+	ck_assert_str_eq(buf, "-0001-01-01T00:00:00Z");
+}
+END_TEST
+
 START_TEST(buf_limit_is_enforced)
 {
 	struct ww_buf b;
@@ -143,6 +160,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, duration_parse_rejects);
 	tcase_add_test(tc, duration_format_roundtrip);
 	tcase_add_test(tc, time_iso_roundtrip);
+	tcase_add_test(tc, time_iso_beyond_9999);
 	tcase_add_test(tc, buf_limit_is_enforced);
 	tcase_add_test(tc, strlcpy_truncates);
 	tcase_add_test(tc, mkdir_private_creates_parents);
