@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "os.h"
 #include "util.h"
 
 /* In the order an administrator meets them; --help prints this order. */
@@ -140,6 +141,34 @@ static int parse_globals(struct ww_cli *cli, int argc, char **argv, int *i)
 	return 0;
 }
 
+/*
+ * Without --config, the default file is used when it exists (the service's
+ * configuration on a machine set up by `install`).  One that exists but
+ * cannot be read (a delegated user of control.read_group running `check`:
+ * the data directory is for SYSTEM and Administrators) leaves the built-in
+ * defaults, with a note, as before the file existed; any other problem
+ * surfaces when the file is loaded.
+ */
+static void use_default_config(struct ww_cli *cli)
+{
+	char *path = cli->config_path ? NULL : ww_install_default_config();
+	FILE *f;
+
+	if (!path)
+		return;
+	f = ww_os_fopen(path, "rb");
+	if (f) {
+		fclose(f);
+		cli->config_path = cli->config_default = path;
+		return;
+	}
+	if (errno != ENOENT)
+		fprintf(cli->errf, "wsuswatch: note: the default configuration '%s' "
+			"cannot be read (%s); using built-in defaults\n", path,
+			strerror(errno));
+	free(path);
+}
+
 int ww_main(int argc, char **argv)
 {
 	struct ww_cli cli;
@@ -160,9 +189,11 @@ int ww_main(int argc, char **argv)
 	if (!cmd)
 		return ww_cli_usage(&cli, "[--config FILE] COMMAND",
 				    "unknown command '%s' (see --help)", argv[i]);
+	use_default_config(&cli);
 	r = cmd->run(&cli, argc - i, argv + i);
 	fflush(cli.out);
 	if (cli.cfg_loaded)
 		ww_config_release(&cli.cfg);
+	free(cli.config_default);
 	return r;
 }

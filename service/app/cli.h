@@ -25,7 +25,12 @@ enum ww_exit {
 };
 
 struct ww_cli {
-	const char *config_path; /* --config, NULL: defaults only */
+	/*
+	 * --config, else the default file (ww_install_default_config()) when
+	 * it exists, else NULL: built-in defaults only.
+	 */
+	const char *config_path;
+	char *config_default;    /* owned; == config_path when the default is used */
 	struct ww_config cfg;    /* loaded by ww_cli_load_config() */
 	bool cfg_loaded;
 	FILE *out;               /* stdout */
@@ -83,6 +88,13 @@ int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_history(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_run(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_status(struct ww_cli *cli, int argc, char **argv);
+/*
+ * The default configuration file (install_win32.c, install_posix.c):
+ * %ProgramData%\wsuswatch\wsuswatch.yaml on Windows, which `install` creates
+ * and every command reads when no --config is given; NULL on POSIX (a
+ * systemd unit passes --config).  Caller frees.
+ */
+char *ww_install_default_config(void);
 int ww_cmd_install(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_uninstall(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_check(struct ww_cli *cli, int argc, char **argv);

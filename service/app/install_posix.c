@@ -15,6 +15,12 @@ static int windows_only(struct ww_cli *cli, const char *cmd)
 			   cmd);
 }
 
+/* No default file: the systemd unit names it with --config. */
+char *ww_install_default_config(void)
+{
+	return NULL;
+}
+
 int ww_cmd_install(struct ww_cli *cli, int argc, char **argv)
 {
 	(void)argc;

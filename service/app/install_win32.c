@@ -1,20 +1,28 @@
 /*
  * install_win32.c - `wsuswatch install [--account NAME]` and `uninstall`.
  *
- * install creates (or, when it exists, reconfigures: it is idempotent, so
- * an MSI repair or upgrade simply runs it again) the service: own process,
- * delayed automatic start, LocalSystem unless --account is given, a
- * description, failure actions that restart it (with the failure-actions
- * flag, so a non-zero exit code at STOPPED counts as a failure too) and a
- * pre-shutdown timeout.  It registers the Event Log source and creates the
- * data directory readable by SYSTEM and Administrators only.
+ * install creates the service: own process, delayed automatic start,
+ * LocalSystem unless --account is given, a description, failure actions
+ * that restart it (with the failure-actions flag, so a non-zero exit code at
+ * STOPPED counts as a failure too) and a pre-shutdown timeout.  It registers
+ * the Event Log source, creates the data directory readable by SYSTEM and
+ * Administrators only and, on the service's creation, the default
+ * configuration file from the example beside the executable.
+ *
+ * On an existing service (an MSI repair or upgrade runs install again) it
+ * keeps what an administrator set: the account unless --account is given,
+ * the command line's arguments unless --config is given (only the
+ * executable's path is renewed), and the ACL of a data directory an earlier
+ * install made private.  docs/installer.md.
  *
  * uninstall stops the service, deletes it and its event source, and keeps
- * the data directory: it holds the history and may be evidence.
+ * the data directory (with the configuration): it holds the history and may
+ * be evidence.
  */
 #include "compat.h"
 
 #include <windows.h>
+#include <aclapi.h>
 
 #include "cli.h"
 #include "os.h"
@@ -26,6 +34,8 @@
 	L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\" WW_SERVICE_NAME
 #define WW_PASSWORD_ENV "WSUSWATCH_SERVICE_PASSWORD"
 #define WW_STOP_TIMEOUT_MS 30000
+#define WW_DEFAULT_CONFIG_NAME "wsuswatch.yaml"
+#define WW_EXAMPLE_CONFIG_NAME "wsuswatch.example.yaml"
 
 static int win_fail(struct ww_cli *cli, DWORD e, const char *call)
 {
@@ -40,18 +50,62 @@ static int win_fail(struct ww_cli *cli, DWORD e, const char *call)
 	return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "%s failed: (%lu) %s", call, e, msg);
 }
 
-/* "\"C:\\...\\wsuswatch.exe\" [--config \"C:\\...\\x.yaml\"] run" */
-static wchar_t *build_binpath(struct ww_cli *cli)
+char *ww_install_default_config(void)
+{
+	char *dir = ww_os_default_data_dir();
+	char *path = dir ? ww_os_path_join(dir, WW_DEFAULT_CONFIG_NAME) : NULL;
+
+	free(dir);
+	return path;
+}
+
+/* --config as given on this command line; not the default file. */
+static const char *explicit_config(const struct ww_cli *cli)
+{
+	return cli->config_path != cli->config_default ? cli->config_path : NULL;
+}
+
+/*
+ * The arguments in an existing service's command line: what follows the
+ * executable, quoted ("C:\...\wsuswatch.exe" --config "X" run) or not
+ * (C:\...\wsuswatch.exe run).  NULL when there is no telling.
+ */
+static const wchar_t *binpath_args(const wchar_t *old)
+{
+	const wchar_t *p;
+
+	if (old[0] == L'"') {
+		p = wcschr(old + 1, L'"');
+		return p ? p + 1 : NULL;
+	}
+	for (p = old; *p; p++)
+		if (_wcsnicmp(p, L".exe", 4) == 0)
+			return p + 4;
+	return NULL;
+}
+
+/*
+ * "\"C:\\...\\wsuswatch.exe\" [--config \"C:\\...\\x.yaml\"] run", or, for an
+ * existing service (old: its command line) without --config, this
+ * executable followed by the arguments it had.
+ */
+static wchar_t *build_binpath(struct ww_cli *cli, const wchar_t *old)
 {
 	wchar_t exe[MAX_PATH], cfg[MAX_PATH];
-	wchar_t *wcfg = NULL, *out;
+	wchar_t *wcfg, *out;
+	const char *config = explicit_config(cli);
+	const wchar_t *args = !config && old ? binpath_args(old) : NULL;
 	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
 	size_t len;
 
 	if (n == 0 || n >= MAX_PATH)
 		return NULL;
-	if (cli->config_path) {
-		wcfg = ww_win_utf16(cli->config_path);
+	while (args && *args == L' ')
+		args++;
+	if (args && !*args)
+		args = NULL;
+	if (config) {
+		wcfg = ww_win_utf16(config);
 		if (!wcfg)
 			return NULL;
 		n = GetFullPathNameW(wcfg, MAX_PATH, cfg, NULL);
@@ -59,12 +113,14 @@ static wchar_t *build_binpath(struct ww_cli *cli)
 		if (n == 0 || n >= MAX_PATH)
 			return NULL;
 	}
-	len = wcslen(exe) + (cli->config_path ? wcslen(cfg) + 16 : 0) + 16;
+	len = wcslen(exe) + (config ? wcslen(cfg) : 0) + (args ? wcslen(args) : 0) + 32;
 	out = calloc(len, sizeof(wchar_t));
 	if (!out)
 		return NULL;
-	if (cli->config_path)
+	if (config)
 		swprintf(out, len, L"\"%ls\" --config \"%ls\" run", exe, cfg);
+	else if (args)
+		swprintf(out, len, L"\"%ls\" %ls", exe, args);
 	else
 		swprintf(out, len, L"\"%ls\" run", exe);
 	return out;
@@ -121,38 +177,107 @@ static int set_config2(struct ww_cli *cli, SC_HANDLE svc)
 				    "ChangeServiceConfig2W(PRESHUTDOWN_INFO)");
 }
 
-/* Create the service, or bring an existing one to this configuration. */
-static int create_or_update(struct ww_cli *cli, SC_HANDLE scm, const wchar_t *bin,
-			    const wchar_t *account, const wchar_t *password,
-			    SC_HANDLE *ret)
+/* An existing service's command line and account (caller frees both). */
+static int query_service(struct ww_cli *cli, SC_HANDLE svc, wchar_t **ret_bin,
+			 wchar_t **ret_account)
+{
+	QUERY_SERVICE_CONFIGW *qc = NULL;
+	DWORD need = 0, e;
+
+	if (!QueryServiceConfigW(svc, NULL, 0, &need) &&
+	    GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+		return win_fail(cli, GetLastError(), "QueryServiceConfigW()");
+	qc = malloc(need);
+	if (!qc)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	if (!QueryServiceConfigW(svc, qc, need, &need)) {
+		e = GetLastError();
+		free(qc);
+		return win_fail(cli, e, "QueryServiceConfigW()");
+	}
+	*ret_bin = _wcsdup(qc->lpBinaryPathName ? qc->lpBinaryPathName : L"");
+	*ret_account = _wcsdup(qc->lpServiceStartName ? qc->lpServiceStartName
+						      : L"LocalSystem");
+	free(qc);
+	if (!*ret_bin || !*ret_account)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	return 0;
+}
+
+/*
+ * Bring an existing service to this configuration, keeping its account
+ * (NULL account and password leave them unchanged) and its arguments unless
+ * this command line names new ones.
+ */
+static int update_service(struct ww_cli *cli, SC_HANDLE svc, const wchar_t *account,
+			  const wchar_t *password)
+{
+	wchar_t *old = NULL, *old_account = NULL, *bin = NULL;
+	char *shown = NULL, *kept = NULL;
+	int r = query_service(cli, svc, &old, &old_account);
+
+	if (!r) {
+		bin = build_binpath(cli, old);
+		if (!bin)
+			r = ww_cli_fail(cli, WW_EXIT_SOFTWARE,
+					"cannot build the service command line");
+	}
+	if (!r && !ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+					SERVICE_ERROR_NORMAL, bin, NULL, NULL, NULL, account,
+					account ? password : NULL, L"" WW_SERVICE_DISPLAY))
+		r = win_fail(cli, GetLastError(), "ChangeServiceConfigW()");
+	if (!r) {
+		shown = ww_win_utf8(bin);
+		kept = account ? NULL : ww_win_utf8(old_account);
+		fprintf(cli->out, "service '%s' updated: account %s%s, command line %s\n",
+			WW_SERVICE_NAME, kept ? kept : "changed", kept ? " kept" : "",
+			shown ? shown : "?");
+	}
+	free(kept);
+	free(shown);
+	free(bin);
+	free(old);
+	free(old_account);
+	return r;
+}
+
+/* Create the service, or update the existing one; *created tells which. */
+static int create_or_update(struct ww_cli *cli, SC_HANDLE scm, const wchar_t *account,
+			    const wchar_t *password, SC_HANDLE *ret, bool *created)
 {
 	const DWORD access = SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_START;
-	SC_HANDLE svc = CreateServiceW(scm, L"" WW_SERVICE_NAME, L"" WW_SERVICE_DISPLAY,
-				       access, SERVICE_WIN32_OWN_PROCESS,
-				       SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, bin,
-				       NULL, NULL, NULL, account, password);
-	DWORD e = svc ? 0 : GetLastError();
+	SC_HANDLE svc = OpenServiceW(scm, L"" WW_SERVICE_NAME, access);
+	wchar_t *bin;
+	DWORD e;
+	int r;
 
-	if (!svc && e == ERROR_SERVICE_EXISTS) {
-		svc = OpenServiceW(scm, L"" WW_SERVICE_NAME, access);
-		if (!svc)
-			return win_fail(cli, GetLastError(), "OpenServiceW()");
-		if (!ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS,
-					  SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, bin,
-					  NULL, NULL, NULL,
-					  account ? account : L"LocalSystem",
-					  account ? password : L"", L"" WW_SERVICE_DISPLAY)) {
-			e = GetLastError();
+	*created = !svc;
+	if (svc) {
+		r = update_service(cli, svc, account, password);
+		if (r) {
 			CloseServiceHandle(svc);
-			return win_fail(cli, e, "ChangeServiceConfigW()");
+			return r;
 		}
-	} else if (!svc) {
-		if (e == ERROR_SERVICE_MARKED_FOR_DELETE)
-			return ww_cli_fail(cli, WW_EXIT_SOFTWARE,
-					   "the service is marked for deletion: close "
-					   "services.msc and any handle to it, then retry");
-		return win_fail(cli, e, "CreateServiceW()");
+		*ret = svc;
+		return 0;
 	}
+	e = GetLastError();
+	if (e != ERROR_SERVICE_DOES_NOT_EXIST)
+		return win_fail(cli, e, "OpenServiceW()");
+	bin = build_binpath(cli, NULL);
+	if (!bin)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "cannot build the service command line");
+	svc = CreateServiceW(scm, L"" WW_SERVICE_NAME, L"" WW_SERVICE_DISPLAY, access,
+			     SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+			     SERVICE_ERROR_NORMAL, bin, NULL, NULL, NULL, account, password);
+	e = svc ? 0 : GetLastError();
+	free(bin);
+	if (e == ERROR_SERVICE_MARKED_FOR_DELETE)
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE,
+				   "the service is marked for deletion: close "
+				   "services.msc and any handle to it, then retry");
+	if (e)
+		return win_fail(cli, e, "CreateServiceW()");
 	*ret = svc;
 	return 0;
 }
@@ -179,7 +304,42 @@ static int register_event_source(struct ww_cli *cli)
 	return e == ERROR_SUCCESS ? 0 : win_fail(cli, (DWORD)e, "RegSetValueExW() event source");
 }
 
-static int make_data_dir(struct ww_cli *cli)
+/*
+ * A data directory an earlier install made private: a directory (not a
+ * link or junction), owned by Administrators or SYSTEM, with a protected
+ * DACL.  From then on its ACL is the administrator's (an entry for the
+ * account of `install --account`, say), so repair and upgrade leave it.
+ * Anything else (missing, or created by someone else beforehand: any user
+ * can create folders in C:\ProgramData) is made private.
+ */
+static bool data_dir_is_ours(const char *dir)
+{
+	wchar_t *w = ww_win_utf16(dir);
+	PSECURITY_DESCRIPTOR sd = NULL;
+	SECURITY_DESCRIPTOR_CONTROL ctl = 0;
+	PSID owner = NULL;
+	PACL dacl = NULL;
+	DWORD attrs, rev;
+	bool ours = false;
+
+	attrs = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+	if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY) &&
+	    !(attrs & FILE_ATTRIBUTE_REPARSE_POINT) &&
+	    GetNamedSecurityInfoW(w, SE_FILE_OBJECT,
+				  OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+				  &owner, NULL, &dacl, NULL, &sd) == ERROR_SUCCESS &&
+	    GetSecurityDescriptorControl(sd, &ctl, &rev))
+		ours = (ctl & SE_DACL_PROTECTED) && dacl && owner &&
+		       (IsWellKnownSid(owner, WinBuiltinAdministratorsSid) ||
+			IsWellKnownSid(owner, WinLocalSystemSid));
+	if (sd)
+		LocalFree(sd);
+	free(w);
+	return ours;
+}
+
+/* The data directory; *ret_dir is its path (caller frees). */
+static int make_data_dir(struct ww_cli *cli, char **ret_dir)
 {
 	char *dir = ww_os_default_data_dir();
 	struct ww_err err;
@@ -187,14 +347,114 @@ static int make_data_dir(struct ww_cli *cli)
 
 	if (!dir)
 		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	if (data_dir_is_ours(dir)) {
+		fprintf(cli->out, "data directory %s kept (owner and permissions as they "
+			"are)\n", dir);
+		*ret_dir = dir;
+		return 0;
+	}
 	ww_err_clear(&err);
 	r = ww_os_mkdir_private(dir, &err);
-	if (r)
-		r = ww_cli_fail(cli, r == WW_EPERM ? WW_EXIT_NOPERM : WW_EXIT_IOERR,
-				"%s", err.msg);
-	else
-		fprintf(cli->out, "data directory %s (SYSTEM and Administrators only)\n", dir);
+	if (r) {
+		free(dir);
+		return ww_cli_fail(cli, r == WW_EPERM ? WW_EXIT_NOPERM : WW_EXIT_IOERR,
+				   "%s", err.msg);
+	}
+	fprintf(cli->out, "data directory %s (SYSTEM and Administrators only)\n", dir);
+	*ret_dir = dir;
+	return 0;
+}
+
+/* wsuswatch.example.yaml beside this executable (caller frees), or NULL. */
+static char *example_config_path(void)
+{
+	wchar_t exe[MAX_PATH];
+	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
+	wchar_t *slash;
+	char *dir, *path;
+
+	if (n == 0 || n >= MAX_PATH)
+		return NULL;
+	slash = wcsrchr(exe, L'\\');
+	if (slash)
+		*slash = L'\0';
+	dir = ww_win_utf8(exe);
+	path = dir ? ww_os_path_join(dir, WW_EXAMPLE_CONFIG_NAME) : NULL;
 	free(dir);
+	return path;
+}
+
+/*
+ * The example with every setting commented out: it documents every key,
+ * but its values are the defaults written out, and a key the file sets
+ * (even to null) is no longer discovered from WSUS (docs/configuration.md),
+ * so a verbatim copy would stop a downstream server's upstream discovery.
+ */
+static int copy_commented(FILE *in, FILE *out)
+{
+	char line[1024];
+	bool bol = true;
+
+	fputs("# wsuswatch configuration, read by the service (and every wsuswatch\n"
+	      "# command run without --config).  Created by `wsuswatch install` from\n"
+	      "# wsuswatch.example.yaml with every setting commented out: the built-in\n"
+	      "# defaults and WSUS discovery apply.  Uncomment what you change, check\n"
+	      "# with `wsuswatch config check`, then restart the service.  Upgrades,\n"
+	      "# repairs and uninstall leave this file alone.\n\n", out);
+	while (fgets(line, sizeof(line), in)) {
+		const char *p = line + strspn(line, " \t");
+
+		if (bol && *p != '#' && *p != '\n' && *p != '\r' && *p != '\0')
+			fputs("# ", out);
+		fputs(line, out);
+		bol = strchr(line, '\n') != NULL;
+	}
+	return ferror(in) || ferror(out) ? -1 : 0;
+}
+
+/*
+ * The default configuration file, made when the service is created (a
+ * first install): never over an existing file (CREATE_NEW, which also
+ * refuses a link planted under that name), kept by uninstall.  It inherits
+ * the data directory's private ACL: the file steers what SYSTEM writes.
+ */
+static int make_default_config(struct ww_cli *cli, const char *dir)
+{
+	char *src = example_config_path();
+	char *dst = ww_os_path_join(dir, WW_DEFAULT_CONFIG_NAME);
+	FILE *in = src ? ww_os_fopen(src, "rb") : NULL;
+	FILE *out = NULL;
+	int r = 0;
+
+	if (!src || !dst) {
+		r = ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+		goto out;
+	}
+	if (!in) {
+		fprintf(cli->out, "no %s beside the executable: the service runs on "
+			"built-in defaults until you write %s\n", WW_EXAMPLE_CONFIG_NAME, dst);
+		goto out;
+	}
+	out = ww_os_fopen_new(dst);
+	if (!out && errno == EEXIST) {
+		fprintf(cli->out, "configuration %s exists: kept\n", dst);
+		goto out;
+	}
+	r = out ? copy_commented(in, out) : -1;
+	if (out && fclose(out))
+		r = -1;
+	if (r) {
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "cannot write '%s': %s", dst,
+				strerror(errno));
+		goto out;
+	}
+	fprintf(cli->out, "configuration %s created from %s (all settings commented "
+		"out)\n", dst, src);
+out:
+	if (in)
+		fclose(in);
+	free(src);
+	free(dst);
 	return r;
 }
 
@@ -217,16 +477,14 @@ static int parse_install_args(struct ww_cli *cli, int argc, char **argv,
 int ww_cmd_install(struct ww_cli *cli, int argc, char **argv)
 {
 	const char *account;
-	wchar_t *bin = NULL, *wacct = NULL, *wpass = NULL;
-	char *pass = NULL;
+	wchar_t *wacct = NULL, *wpass = NULL;
+	char *pass = NULL, *dir = NULL;
 	SC_HANDLE scm = NULL, svc = NULL;
+	bool created = false;
 	int r = parse_install_args(cli, argc, argv, &account);
 
 	if (r)
 		return r;
-	bin = build_binpath(cli);
-	if (!bin)
-		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "cannot build the service command line");
 	if (account) {
 		pass = ww_os_getenv(WW_PASSWORD_ENV); /* none for virtual accounts / gMSA */
 		wacct = ww_win_utf16(account);
@@ -236,14 +494,17 @@ int ww_cmd_install(struct ww_cli *cli, int argc, char **argv)
 	if (!scm)
 		r = win_fail(cli, GetLastError(), "OpenSCManagerW()");
 	if (!r)
-		r = create_or_update(cli, scm, bin, wacct, wpass, &svc);
+		r = create_or_update(cli, scm, wacct, wpass, &svc, &created);
 	if (!r)
 		r = set_config2(cli, svc);
 	if (!r)
 		r = register_event_source(cli);
 	if (!r)
-		r = make_data_dir(cli);
-	if (!r)
+		r = make_data_dir(cli, &dir);
+	/* A service given --config reads that file: no default one for it. */
+	if (!r && created && !explicit_config(cli))
+		r = make_default_config(cli, dir);
+	if (!r && created)
 		fprintf(cli->out, "service '%s' installed (%s, delayed automatic start); "
 				  "start it with: sc start %s\n",
 			WW_SERVICE_NAME, account ? account : "LocalSystem",
@@ -257,7 +518,7 @@ int ww_cmd_install(struct ww_cli *cli, int argc, char **argv)
 	free(wpass);
 	ww_os_secret_free(pass);
 	free(wacct);
-	free(bin);
+	free(dir);
 	return r;
 }
 
@@ -304,7 +565,8 @@ int ww_cmd_uninstall(struct ww_cli *cli, int argc, char **argv)
 	e = RegDeleteKeyW(HKEY_LOCAL_MACHINE, WW_EVENT_KEY);
 	if (e != ERROR_SUCCESS && e != ERROR_FILE_NOT_FOUND)
 		return win_fail(cli, (DWORD)e, "RegDeleteKeyW() event source");
-	fprintf(cli->out, "service '%s' removed; the data directory is kept\n",
+	fprintf(cli->out, "service '%s' removed; the data directory and the "
+		"configuration in it are kept\n",
 		WW_SERVICE_NAME);
 	return 0;
 }

@@ -1,24 +1,12 @@
 #!/usr/bin/env bash
-# Inspect the built MSI with msiinfo: the executable and example config are
-# in it, the event source is registered, and install/uninstall run as
-# deferred, non-impersonated custom actions (so they have SYSTEM rights).
+# The rules Windows Installer enforces, read from the built MSI's tables with
+# msiinfo (tests/installer/msi_rules.py, docs/installer.md): deferred actions
+# inside the script, RemoveExistingProducts where Windows allows it, the
+# install/uninstall actions' places and conditions, their rollback actions,
+# the Upgrade table, the ServiceControl rows, the payload.
+#
+# usage: check-msi.sh PACKAGE.msi
 set -euo pipefail
 msi=$1
-fail() { echo "check-msi: $*" >&2; exit 1; }
-[ -s "$msi" ] || fail "$msi missing"
-files=$(msiinfo export "$msi" File)
-grep -q 'wsuswatch.exe' <<<"$files" || fail "wsuswatch.exe not in File table"
-grep -q 'wsuswatch.example.yaml' <<<"$files" || fail "example config not in File table"
-reg=$(msiinfo export "$msi" Registry)
-grep -q 'EventLog\\Application\\wsuswatch' <<<"$reg" || fail "event source key missing"
-grep -q 'EventMessageFile' <<<"$reg" || fail "EventMessageFile missing"
-ca=$(msiinfo export "$msi" CustomAction)
-# 3090 = 18 (exe from installed file) + 1024 (deferred) + 2048 (no impersonation)
-grep -qE 'RegisterService[[:space:]]+3090[[:space:]]+wsuswatch.exe[[:space:]]+install' <<<"$ca" || fail "install custom action wrong: $ca"
-grep -qE 'UnregisterService[[:space:]]+3154[[:space:]]+wsuswatch.exe[[:space:]]+uninstall' <<<"$ca" || fail "uninstall custom action wrong: $ca"
-seq=$(msiinfo export "$msi" InstallExecuteSequence)
-grep -qE 'RegisterService[[:space:]]+NOT REMOVE' <<<"$seq" || fail "install not sequenced"
-grep -qE 'UnregisterService[[:space:]]+REMOVE="ALL"' <<<"$seq" || fail "uninstall not sequenced"
-summary=$(msiinfo suminfo "$msi")
-grep -q 'x64' <<<"$summary" || fail "not an x64 package: $summary"
-echo "check-msi: $msi ok"
+[ -s "$msi" ] || { echo "check-msi: $msi missing" >&2; exit 1; }
+exec python3 "$(dirname "$0")/msi_rules.py" "$msi"
