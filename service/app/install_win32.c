@@ -79,7 +79,7 @@ static const wchar_t *binpath_args(const wchar_t *old)
 		return p ? p + 1 : NULL;
 	}
 	for (p = old; *p; p++)
-		if (_wcsnicmp(p, L".exe", 4) == 0)
+		if (_wcsnicmp(p, L".exe", 4) == 0 && (p[4] == L' ' || p[4] == L'\0'))
 			return p + 4;
 	return NULL;
 }
