@@ -165,7 +165,7 @@ static int gather_sync(struct ww_store *s, struct ww_health_input *in,
 		       int64_t now, struct ww_err *err)
 {
 	int64_t limit = dated_limit(in, now);
-	bool none;
+	bool none = true; /* set by query_two; MinGW -O2 cannot tell */
 	int r;
 
 	r = query_two(s, "SELECT COUNT(*), MIN(" RUN_START ") FROM sync_run "
