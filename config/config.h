@@ -82,6 +82,7 @@ struct ww_config {
 	struct {
 		char *cacert;   /* extra CA bundle file, NULL: system store */
 		char *min_version; /* "1.2" or "1.3" */
+		char *revocation; /* "strict" or "best_effort" */
 	} tls;
 	struct ww_strlist resolve; /* HOST:PORT:ADDR pins */
 	struct {

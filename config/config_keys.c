@@ -104,6 +104,10 @@ const struct ww_config_key ww_config_keys[] = {
 	{ "tls.min_version", WW_CFG_STRING, "1.2", NULL, OFF(tls.min_version),
 	  0, 0, 0, "1.2|1.3",
 	  "lowest TLS version offered: 1.2 or 1.3" },
+	{ "tls.revocation", WW_CFG_STRING, "strict", NULL, OFF(tls.revocation),
+	  0, 0, 0, "strict|best_effort",
+	  "Windows: certificate revocation check; best_effort accepts a "
+	  "certificate whose CRL/OCSP server cannot be reached" },
 
 	{ "resolve", WW_CFG_STRLIST, "[]", NULL, OFF(resolve),
 	  0, 0, WW_CFG_LIST_PINS, NULL,

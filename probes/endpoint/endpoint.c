@@ -29,7 +29,9 @@
 struct probe_state {
 	struct ww_event *stop;
 	int64_t (*now)(void);
+	CURL *curl;      /* the transfer's handle, for the TLS facts */
 	struct ww_tls_info tls;
+	bool tls_asked;  /* the TLS backend was asked once the handshake ended */
 	bool connected; /* libcurl said "Connected to" (TCP is up) */
 	bool have_date;
 	int64_t server_date;
@@ -80,6 +82,12 @@ int ww_endpoint_opts_from_config(struct ww_endpoint_opts *o,
 	else if (cfg->tls.min_version && strcmp(cfg->tls.min_version, "1.2"))
 		return ww_err_set(err, WW_ECONFIG, "tls.min_version: '%s' is "
 				  "not 1.2 or 1.3", cfg->tls.min_version);
+	if (cfg->tls.revocation && strcmp(cfg->tls.revocation, "best_effort") == 0)
+		o->revoke_best_effort = true;
+	else if (cfg->tls.revocation && strcmp(cfg->tls.revocation, "strict"))
+		return ww_err_set(err, WW_ECONFIG, "tls.revocation: '%s' is "
+				  "not strict or best_effort",
+				  cfg->tls.revocation);
 	o->resolve = (const char *const *)cfg->resolve.items;
 	o->n_resolve = cfg->resolve.n;
 	if (cfg->probes.timeout > 0)
@@ -155,12 +163,42 @@ out:
 	return r;
 }
 
+/*
+ * Ask the TLS backend for the negotiated version and cipher while libcurl
+ * still holds the connection: CURLINFO_TLS_SSL_PTR is only valid during
+ * the transfer (Schannel's context is gone once curl_easy_perform has
+ * returned).  Called from every callback that runs after the handshake;
+ * the first one after APPCONNECT (the target's TLS, not a proxy's) asks.
+ */
+static void capture_tls(struct probe_state *st)
+{
+	curl_off_t app = 0;
+
+	if (st->tls_asked || !st->curl ||
+	    curl_easy_getinfo(st->curl, CURLINFO_APPCONNECT_TIME_T, &app) !=
+		    CURLE_OK || app <= 0)
+		return;
+	st->tls_asked = true;
+	ww_endpoint_tls_query(st->curl, &st->tls);
+}
+
+/* After the connection (and its TLS handshake) is up, before the request. */
+static int prereq_cb(void *arg, char *conn_primary_ip, char *conn_local_ip,
+		     int conn_primary_port, int conn_local_port)
+{
+	(void)conn_primary_ip, (void)conn_local_ip;
+	(void)conn_primary_port, (void)conn_local_port;
+	capture_tls(arg);
+	return CURL_PREREQFUNC_OK;
+}
+
 static int xferinfo_cb(void *arg, curl_off_t dlt, curl_off_t dln,
 		       curl_off_t ult, curl_off_t uln)
 {
 	struct probe_state *st = arg;
 
 	(void)dlt, (void)dln, (void)ult, (void)uln;
+	capture_tls(st);
 	return st->stop && ww_event_is_set(st->stop) ? 1 : 0;
 }
 
@@ -209,6 +247,7 @@ static size_t header_cb(char *data, size_t size, size_t n, void *arg)
 	size_t vlen;
 	time_t t;
 
+	capture_tls(st);
 	/* A new response (the proxy's CONNECT answer comes first): only the
 	 * final response's Date counts. */
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
@@ -275,6 +314,10 @@ static CURLcode setup_common(CURL *h, const struct ww_endpoint_opts *o,
 	SET(CURLOPT_SSLVERSION, (long)(o->tls_min == 13 ?
 		CURL_SSLVERSION_TLSv1_3 : CURL_SSLVERSION_TLSv1_2));
 	SET(CURLOPT_CERTINFO, 1L);
+	/* Verification always stays on; best effort only forgives a CRL or
+	 * OCSP server that cannot be reached (Schannel; others ignore it). */
+	if (o->revoke_best_effort)
+		SET(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_REVOKE_BEST_EFFORT);
 	SET(CURLOPT_RESOLVE, pins);
 	/* Only the configured proxy counts, as for WSUS: never the
 	 * environment's http_proxy / no_proxy. */
@@ -293,6 +336,8 @@ static CURLcode setup_common(CURL *h, const struct ww_endpoint_opts *o,
 	SET(CURLOPT_NOPROGRESS, 0L);
 	SET(CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
 	SET(CURLOPT_XFERINFODATA, st);
+	SET(CURLOPT_PREREQFUNCTION, prereq_cb);
+	SET(CURLOPT_PREREQDATA, st);
 	SET(CURLOPT_VERBOSE, 1L);
 	SET(CURLOPT_DEBUGFUNCTION, debug_cb);
 	SET(CURLOPT_DEBUGDATA, st);
@@ -317,7 +362,7 @@ static CURLcode setup_probe(CURL *h, const char *url, struct probe_state *st)
 	return c;
 }
 
-/* "Start date" / "Expire date" of the server's (first) certificate. */
+/* The server's (first) certificate's dates from libcurl's CERTINFO. */
 static void cert_dates(CURL *h, int64_t *not_before, int64_t *not_after)
 {
 	struct curl_certinfo *ci = NULL;
@@ -326,12 +371,8 @@ static void cert_dates(CURL *h, int64_t *not_before, int64_t *not_after)
 	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci ||
 	    ci->num_of_certs < 1)
 		return;
-	for (s = ci->certinfo[0]; s; s = s->next) {
-		if (ww_str_starts_with(s->data, "Start date:"))
-			ww_endpoint_parse_cert_date(s->data + 11, not_before);
-		else if (ww_str_starts_with(s->data, "Expire date:"))
-			ww_endpoint_parse_cert_date(s->data + 12, not_after);
-	}
+	for (s = ci->certinfo[0]; s; s = s->next)
+		ww_endpoint_cert_info_line(s->data, not_before, not_after);
 }
 
 static int64_t info_time(CURL *h, CURLINFO what)
@@ -491,11 +532,12 @@ static int run_transfer(CURL *h, const struct ww_endpoint_target *t,
 		return ww_err_set_os(err, WW_EINVAL, (unsigned long)c,
 				     "probe %s: libcurl option: %s", t->name,
 				     curl_easy_strerror(c));
+	st->curl = h;
 	*ret_code = curl_easy_perform(h);
+	st->curl = NULL;
 	if (*ret_code == CURLE_ABORTED_BY_CALLBACK)
 		return ww_err_set(err, WW_EABORT, "probe %s: aborted, the "
 				  "monitor is stopping", t->name);
-	ww_endpoint_tls_query(h, &st->tls);
 	return 0;
 }
 

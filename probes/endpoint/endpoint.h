@@ -65,6 +65,7 @@ enum ww_probe_res {
 	WW_PROBE_HTTP_NOT_FOUND,
 	WW_PROBE_HTTP_UNAVAILABLE,
 	WW_PROBE_HTTP_ERROR,
+	WW_PROBE_TLS_REVOCATION_UNKNOWN, /* added after the others: keeps values */
 	WW_PROBE_RES_COUNT
 };
 
@@ -112,6 +113,8 @@ struct ww_endpoint_opts {
 	const char *proxy_password; /* secret; given to libcurl only */
 	const char *cacert;         /* CA bundle (PEM); NULL: system store */
 	int tls_min;                /* 12 (TLS 1.2, default) or 13 */
+	bool revoke_best_effort;    /* Schannel: accept "revocation could not
+				     * be checked" (never a revoked cert) */
 	const char *const *resolve; /* "HOST:PORT:ADDR" pins, as curl */
 	size_t n_resolve;
 	int64_t timeout_ms;         /* hard total per probe; default 30 s */
@@ -236,6 +239,13 @@ uint32_t ww_endpoint_http_wu_code(long status);
  * OpenSSL "Jan  2 03:04:05 2030 GMT", x509asn1 (Schannel and others)
  * "2030-01-02 03:04:05 GMT". */
 int ww_endpoint_parse_cert_date(const char *s, int64_t *ret);
+
+/* One CERTINFO line: "Start date:" (OpenSSL) or "Start Date:" (Schannel,
+ * through libcurl's x509asn1.c) sets *not_before, "Expire date:" /
+ * "Expire Date:" sets *not_after; other lines and unparsable dates leave
+ * both as they were. */
+void ww_endpoint_cert_info_line(const char *line, int64_t *not_before,
+				int64_t *not_after);
 
 /* --- output (endpoint_json.c) --- */
 

@@ -102,6 +102,13 @@ static const struct res_row results[WW_PROBE_RES_COUNT] = {
 	[WW_PROBE_HTTP_ERROR] = { "http_error", 0, WW_STAGE_HTTP,
 		"the server answered with an error: check the IIS log on the "
 		"server for this request's status and substatus" },
+	[WW_PROBE_TLS_REVOCATION_UNKNOWN] = { "tls_revocation_unknown",
+		0x80092013, WW_STAGE_TLS,
+		"the certificate's revocation could not be checked (no CRL or "
+		"OCSP server reachable, often behind a proxy): let this server "
+		"reach the CRL distribution points the certificate names (as "
+		"SYSTEM, through the proxy: netsh winhttp show proxy), or set "
+		"tls.revocation: best_effort" },
 };
 
 const char *ww_probe_res_name(enum ww_probe_res r)
@@ -149,6 +156,15 @@ static const struct {
 	const char *needle;
 	enum ww_probe_res result;
 } cert_texts[] = {
+	/* Revocation that could not be checked first: Schannel may name
+	 * it beside an untrusted-looking code (SEC_E_* with 0x80092013). */
+	{ "CRYPT_E_REVOCATION_OFFLINE", WW_PROBE_TLS_REVOCATION_UNKNOWN },
+	{ "0x80092013", WW_PROBE_TLS_REVOCATION_UNKNOWN },
+	{ "CRYPT_E_NO_REVOCATION_CHECK", WW_PROBE_TLS_REVOCATION_UNKNOWN },
+	{ "0x80092012", WW_PROBE_TLS_REVOCATION_UNKNOWN },
+	{ "CERT_TRUST_IS_OFFLINE_REVOCATION", WW_PROBE_TLS_REVOCATION_UNKNOWN },
+	{ "CERT_TRUST_REVOCATION_STATUS_UNKNOWN",
+	  WW_PROBE_TLS_REVOCATION_UNKNOWN },
 	{ "certificate has expired", WW_PROBE_TLS_EXPIRED },
 	{ "certificate is not yet valid", WW_PROBE_TLS_NOT_YET_VALID },
 	{ "SEC_E_CERT_EXPIRED", WW_PROBE_TLS_EXPIRED },
@@ -162,8 +178,8 @@ static const struct {
 	{ "SEC_E_UNTRUSTED_ROOT", WW_PROBE_TLS_UNTRUSTED },
 	{ "CERT_TRUST_IS_UNTRUSTED_ROOT", WW_PROBE_TLS_UNTRUSTED },
 	{ "CERT_TRUST_IS_PARTIAL_CHAIN", WW_PROBE_TLS_UNTRUSTED },
-	{ "CERT_TRUST_REVOCATION_STATUS_UNKNOWN", WW_PROBE_TLS_UNTRUSTED },
 	{ "CERT_TRUST_IS_REVOKED", WW_PROBE_TLS_UNTRUSTED },
+	{ "CRYPT_E_REVOKED", WW_PROBE_TLS_UNTRUSTED },
 	{ "SEC_E_CERT_UNKNOWN", WW_PROBE_TLS_UNTRUSTED },
 	{ "SEC_E_ILLEGAL_MESSAGE", WW_PROBE_TLS_HANDSHAKE_FAILED },
 	{ "SEC_E_ALGORITHM_MISMATCH", WW_PROBE_TLS_HANDSHAKE_FAILED },
@@ -172,6 +188,25 @@ static const struct {
 	{ "unable to get local issuer", WW_PROBE_TLS_UNTRUSTED },
 	{ "SSL certificate problem", WW_PROBE_TLS_UNTRUSTED },
 };
+
+/* CERT_TRUST_REVOCATION_STATUS_UNKNOWN, CERT_TRUST_IS_OFFLINE_REVOCATION */
+#define TRUST_REVOCATION_FLAGS 0x01000040UL
+
+/*
+ * libcurl names a chain error it has no name for by its mask ("error
+ * mask: 0x01000040"): only revocation flags means revocation unknown.
+ */
+static bool mask_is_revocation_only(const char *text)
+{
+	const char *p = text ? strstr(text, "error mask: 0x") : NULL;
+	unsigned long mask;
+	char *end;
+
+	if (!p)
+		return false;
+	mask = strtoul(p + 14, &end, 16);
+	return end != p + 14 && mask && !(mask & ~TRUST_REVOCATION_FLAGS);
+}
 
 /* OpenSSL X509_V_ERR_* values (stable ABI numbers). */
 static enum ww_probe_res from_verify_result(long v)
@@ -220,6 +255,8 @@ static enum ww_probe_res cert_result(const struct ww_probe_facts *f)
 	    f->verify_result != 1)
 		r = from_verify_result(f->verify_result);
 
+	if (r == WW_PROBE_OK && mask_is_revocation_only(f->errtext))
+		r = WW_PROBE_TLS_REVOCATION_UNKNOWN;
 	if (r == WW_PROBE_OK) {
 		for (i = 0; i < WW_ARRAY_SIZE(cert_texts); i++) {
 			if (text_has(f->errtext, cert_texts[i].needle)) {
@@ -255,7 +292,8 @@ bool ww_endpoint_is_cert_failure(const struct ww_probe_facts *f)
 	if (!is_tls_code(f->curl_code))
 		return false;
 	r = cert_result(f);
-	return r != WW_PROBE_OK && r != WW_PROBE_TLS_HANDSHAKE_FAILED;
+	return r != WW_PROBE_OK && r != WW_PROBE_TLS_HANDSHAKE_FAILED &&
+	       r != WW_PROBE_TLS_REVOCATION_UNKNOWN;
 }
 
 static enum ww_probe_res tls_result(const struct ww_probe_facts *f)
@@ -386,6 +424,12 @@ void ww_endpoint_classify(const struct ww_probe_facts *f,
 		classify_timeout(f, c);
 	} else if (is_tls_code(code)) {
 		set(c, tls_result(f), WW_STAGE_TLS);
+		/* No revocation information at all, rather than a CRL server
+		 * that could not be reached. */
+		if (c->result == WW_PROBE_TLS_REVOCATION_UNKNOWN &&
+		    (text_has(f->errtext, "0x80092012") ||
+		     text_has(f->errtext, "CRYPT_E_NO_REVOCATION_CHECK")))
+			c->wu_code = 0x80092012;
 	} else if (code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR ||
 		   code == CURLE_GOT_NOTHING) {
 		classify_closed(f, c);
@@ -437,4 +481,31 @@ int ww_endpoint_parse_cert_date(const char *s, int64_t *ret)
 		return 0;
 	}
 	return parse_openssl_date(s, ret);
+}
+
+/* Whether line starts with prefix, ignoring ASCII case. */
+static bool starts_ci(const char *line, const char *prefix)
+{
+	for (; *prefix; line++, prefix++) {
+		char a = *line, b = *prefix;
+
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a + ('a' - 'A'));
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b + ('a' - 'A'));
+		if (a != b) /* also ends at line's terminator */
+			return false;
+	}
+	return true;
+}
+
+void ww_endpoint_cert_info_line(const char *line, int64_t *not_before,
+				int64_t *not_after)
+{
+	/* The case differs by backend: OpenSSL writes "Start date:",
+	 * x509asn1.c (Schannel) "Start Date:". */
+	if (starts_ci(line, "Start date:"))
+		ww_endpoint_parse_cert_date(line + 11, not_before);
+	else if (starts_ci(line, "Expire date:"))
+		ww_endpoint_parse_cert_date(line + 12, not_after);
 }

@@ -24,8 +24,10 @@ struct ww_tls_info {
 void ww_endpoint_tls_note_text(struct ww_tls_info *ti, const char *text,
 			       size_t len);
 
-/* After the transfer, while the connection is still open; curl is a
- * CURL * easy handle. */
+/* During the transfer, from a libcurl callback that runs after the TLS
+ * handshake (CURLINFO_TLS_SSL_PTR is only valid while libcurl holds the
+ * connection: after curl_easy_perform has returned it is not); curl is
+ * the CURL * easy handle. */
 void ww_endpoint_tls_query(void *curl, struct ww_tls_info *ti);
 
 #endif /* WW_PROBES_ENDPOINT_TLS_H */

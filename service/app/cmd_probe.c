@@ -1,7 +1,7 @@
 /*
  * cmd_probe.c - `wsuswatch probe URL... [--json] [--proxy URL]
  * [--proxy-user USER] [--resolve HOST:PORT:ADDR]... [--cacert FILE]
- * [--timeout SECONDS]`: probe endpoints ad hoc, or the configured targets
+ * [--timeout SECONDS] [--revocation strict|best_effort]`: probe endpoints ad hoc, or the configured targets
  * when no URL is given.  The proxy password comes only from the
  * environment variable WSUSWATCH_PROXY_PASSWORD and is never printed.
  * Exit 0 when every probe is ok, 2 when any failed, 64 on usage errors.
@@ -17,7 +17,8 @@
 
 #define PROBE_USAGE \
 	"probe URL... [--json] [--proxy URL] [--proxy-user USER] " \
-	"[--resolve HOST:PORT:ADDR]... [--cacert FILE] [--timeout SECONDS]"
+	"[--resolve HOST:PORT:ADDR]... [--cacert FILE] [--timeout SECONDS] " \
+	"[--revocation strict|best_effort]"
 #define MAX_RESOLVE 32
 #define MAX_URLS 64
 #define PASSWORD_ENV "WSUSWATCH_PROXY_PASSWORD"
@@ -30,6 +31,7 @@ struct probe_args {
 	size_t n_resolve;
 	struct ww_endpoint_opts opts;
 	bool have_proxy_user, have_proxy, have_cacert, have_timeout;
+	bool have_revocation;
 	char *cred_user; /* the credential's, when proxy.user is unset */
 };
 
@@ -65,6 +67,13 @@ static int parse_option(struct ww_cli *cli, struct probe_args *a, int argc,
 	} else if ((v = ww_cli_opt_value(argc, argv, i, "--cacert"))) {
 		a->opts.cacert = v;
 		a->have_cacert = true;
+	} else if ((v = ww_cli_opt_value(argc, argv, i, "--revocation"))) {
+		a->have_revocation = true;
+		a->opts.revoke_best_effort = strcmp(v, "best_effort") == 0;
+		if (!a->opts.revoke_best_effort && strcmp(v, "strict"))
+			return ww_cli_usage(cli, PROBE_USAGE, "--revocation: "
+					    "'%.20s' is not strict or "
+					    "best_effort", v);
 	} else if ((v = ww_cli_opt_value(argc, argv, i, "--timeout"))) {
 		a->have_timeout = true;
 		return parse_timeout(cli, v, &a->opts.timeout_ms);
@@ -230,6 +239,8 @@ static void override_opts(struct probe_args *a,
 		a->opts.cacert = cli_opts->cacert;
 	if (a->have_timeout)
 		a->opts.timeout_ms = cli_opts->timeout_ms;
+	if (a->have_revocation)
+		a->opts.revoke_best_effort = cli_opts->revoke_best_effort;
 }
 
 static int add_config_pins(struct ww_cli *cli, struct probe_args *a)

@@ -113,7 +113,7 @@ commonName = supplied
 distinguished_name = dn
 [dn]
 [leaf]
-subjectAltName = DNS:{HOST},IP:127.0.0.1
+subjectAltName = DNS:{HOST},DNS:localhost,IP:127.0.0.1
 """)
     open(os.path.join(tmp, "index.txt"), "w").close()
     with open(os.path.join(tmp, "serial"), "w") as f:
@@ -126,7 +126,7 @@ subjectAltName = DNS:{HOST},IP:127.0.0.1
         openssl(["openssl", "req", "-new", "-newkey", *newkey, "-nodes",
              "-keyout", f"{name}.key", "-out", f"{name}.csr",
              "-subj", f"/CN={HOST}", "-config", "ca.cnf",
-             "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"], tmp)
+             "-addext", f"subjectAltName=DNS:{HOST},DNS:localhost,IP:127.0.0.1"], tmp)
         openssl(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
              "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
              "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)
@@ -135,7 +135,7 @@ subjectAltName = DNS:{HOST},IP:127.0.0.1
     openssl(["openssl", "req", "-x509", "-newkey", *newkey, "-nodes",
          "-keyout", "self.key", "-out", "self.pem", "-days", "30",
          "-subj", f"/CN={HOST}",
-         "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"], tmp)
+         "-addext", f"subjectAltName=DNS:{HOST},DNS:localhost,IP:127.0.0.1"], tmp)
 
 
 NGINX_TLS_SERVER = """
@@ -157,7 +157,7 @@ NGINX_TLS_SERVER = """
 def start_nginx(tmp, ports):
     """One TLS server for each certificate that `ports` names a port for
     (good, expired, notyet, self) and the plain-HTTP one on ports['http']."""
-    certs = [c for c in ("good", "expired", "notyet", "self") if c in ports]
+    certs = [c for c in ("good", "expired", "notyet", "self", "crl") if c in ports]
     servers = "".join(NGINX_TLS_SERVER.format(port=ports[c], tmp=tmp, cert=c,
                                               asmx=ASMX) for c in certs)
     os.makedirs(os.path.join(tmp, "www/selfupdate"))

@@ -151,6 +151,67 @@ START_TEST(classify_tls_schannel)
 }
 END_TEST
 
+/* Revocation that could not be checked is not an untrusted chain: its own
+ * result, the CRYPT_E_* code and a hint that names the option. */
+START_TEST(classify_tls_revocation)
+{
+	struct ww_probe_facts f = facts(CURLE_SSL_CONNECT_ERROR);
+	struct ww_probe_class c;
+
+	f.errtext = "schannel: next InitializeSecurityContext failed: "
+		    "Unknown error (0x80092013) - The revocation function was "
+		    "unable to check revocation because the revocation server "
+		    "was offline.";
+	assert_class(&f, "tls_revocation_unknown", "tls", 0x80092013);
+	ck_assert(!ww_endpoint_is_cert_failure(&f));
+	ww_endpoint_classify(&f, &c);
+	ck_assert_ptr_nonnull(strstr(c.hint, "tls.revocation: best_effort"));
+	f.errtext = "schannel: next InitializeSecurityContext failed: "
+		    "CRYPT_E_NO_REVOCATION_CHECK (0x80092012) - The revocation "
+		    "function was unable to check revocation for the "
+		    "certificate.";
+	assert_class(&f, "tls_revocation_unknown", "tls", 0x80092012);
+	/* libcurl's own chain check (with a CA file). */
+	f.curl_code = CURLE_PEER_FAILED_VERIFICATION;
+	f.errtext = "schannel: CertGetCertificateChain trust error "
+		    "CERT_TRUST_REVOCATION_STATUS_UNKNOWN";
+	assert_class(&f, "tls_revocation_unknown", "tls", 0x80092013);
+	f.errtext = "schannel: CertGetCertificateChain error mask: 0x01000040";
+	assert_class(&f, "tls_revocation_unknown", "tls", 0x80092013);
+	/* Another flag beside them: not only revocation. */
+	f.errtext = "schannel: CertGetCertificateChain error mask: 0x01000060";
+	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	/* A revoked certificate stays untrusted. */
+	f.errtext = "schannel: CertGetCertificateChain trust error "
+		    "CERT_TRUST_IS_REVOKED";
+	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+}
+END_TEST
+
+/* tls.revocation: strict by default, best_effort on request, nothing else. */
+START_TEST(opts_revocation)
+{
+	struct ww_config cfg;
+	struct ww_endpoint_opts o;
+	struct ww_err err;
+	char strict[] = "strict", best[] = "best_effort", off[] = "off";
+
+	memset(&cfg, 0, sizeof(cfg));
+	ck_assert_int_eq(ww_endpoint_opts_from_config(&o, &cfg, &err), 0);
+	ck_assert(!o.revoke_best_effort);
+	cfg.tls.revocation = strict;
+	ck_assert_int_eq(ww_endpoint_opts_from_config(&o, &cfg, &err), 0);
+	ck_assert(!o.revoke_best_effort);
+	cfg.tls.revocation = best;
+	ck_assert_int_eq(ww_endpoint_opts_from_config(&o, &cfg, &err), 0);
+	ck_assert(o.revoke_best_effort);
+	cfg.tls.revocation = off;
+	ck_assert_int_eq(ww_endpoint_opts_from_config(&o, &cfg, &err),
+			 WW_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(err.msg, "tls.revocation"));
+}
+END_TEST
+
 START_TEST(classify_http)
 {
 	static const struct {
@@ -218,6 +279,33 @@ START_TEST(cert_dates_both_backends)
 	ck_assert_int_eq(ww_endpoint_parse_cert_date("2030-13-02 03:04:05",
 						     &t), WW_EINVAL);
 	ck_assert_int_eq(ww_endpoint_parse_cert_date("", &t), WW_EINVAL);
+}
+END_TEST
+
+/* CERTINFO lines as each backend writes them: OpenSSL "Start date:",
+ * Schannel (libcurl's x509asn1.c) "Start Date:" / "Expire Date:". */
+START_TEST(cert_info_lines_both_backends)
+{
+	int64_t nb = WW_PROBE_UNKNOWN, na = WW_PROBE_UNKNOWN;
+
+	ww_endpoint_cert_info_line("Start Date: 2020-01-01 00:00:00 GMT",
+				   &nb, &na);
+	ww_endpoint_cert_info_line("Expire Date: 2099-12-31 00:00:00 GMT",
+				   &nb, &na);
+	ck_assert_int_eq(nb, ww_time_from_civil(2020, 1, 1, 0, 0, 0));
+	ck_assert_int_eq(na, ww_time_from_civil(2099, 12, 31, 0, 0, 0));
+	nb = na = WW_PROBE_UNKNOWN;
+	ww_endpoint_cert_info_line("Start date: Jan  1 00:00:00 2020 GMT",
+				   &nb, &na);
+	ww_endpoint_cert_info_line("Expire date: Dec 31 00:00:00 2099 GMT",
+				   &nb, &na);
+	ck_assert_int_eq(nb, ww_time_from_civil(2020, 1, 1, 0, 0, 0));
+	ck_assert_int_eq(na, ww_time_from_civil(2099, 12, 31, 0, 0, 0));
+	nb = na = WW_PROBE_UNKNOWN;
+	ww_endpoint_cert_info_line("Subject: CN=upstream.test", &nb, &na);
+	ww_endpoint_cert_info_line("Start", &nb, &na);
+	ww_endpoint_cert_info_line("Expire Date: not a date", &nb, &na);
+	ck_assert(nb == WW_PROBE_UNKNOWN && na == WW_PROBE_UNKNOWN);
 }
 END_TEST
 
@@ -542,9 +630,12 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, classify_proxy);
 	tcase_add_test(tc, classify_tls_openssl);
 	tcase_add_test(tc, classify_tls_schannel);
+	tcase_add_test(tc, classify_tls_revocation);
+	tcase_add_test(tc, opts_revocation);
 	tcase_add_test(tc, classify_http);
 	tcase_add_test(tc, classify_names_complete);
 	tcase_add_test(tc, cert_dates_both_backends);
+	tcase_add_test(tc, cert_info_lines_both_backends);
 	tcase_add_test(tc, targets_microsoft_update_policy);
 	tcase_add_test(tc, targets_upstream);
 	tcase_add_test(tc, json_contract_fields);
