@@ -42,25 +42,9 @@ def iso(t):
         "%Y-%m-%dT%H:%M:%SZ")
 
 
-def log_time(t):
-    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
-        "%Y-%m-%d %H:%M:%S.000 UTC")
-
-
-# The real lines of a successful manual sync, timestamps replaced: start,
-# 382 (+2 s), 384 (+71 s: the success), SyncFinish (+72 s).
-FIXTURE_LINES = [l.split("\t", 1)[1] for l in
-                 open(os.path.join(FIXTURES, "synclog", "track-sync.log"),
-                      encoding="utf-8").read().splitlines() if "\t" in l]
-OFFSETS = [0, 2, 71, 72]
-assert len(FIXTURE_LINES) == 4 and "EventId=384" in FIXTURE_LINES[2]
-
-
 def sync_lines(start):
     """A successful sync starting at start; returns (text, success time)."""
-    text = "".join(f"{log_time(start + o)}\t{l}\r\n"
-                   for o, l in zip(OFFSETS, FIXTURE_LINES))
-    return text, start + OFFSETS[2]
+    return wwtest.sync_lines(FIXTURES, start)
 
 
 class Monitor(wwtest.Monitor):

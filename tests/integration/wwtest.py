@@ -118,6 +118,42 @@ def openssl(args, cwd):
         raise RuntimeError(f"{args}: {p.stderr}")
 
 
+# --- SoftwareDistribution.log ----------------------------------------------------------
+def log_time(t):
+    """A SoftwareDistribution.log timestamp for epoch seconds t."""
+    return time.strftime("%Y-%m-%d %H:%M:%S.000 UTC", time.gmtime(t))
+
+
+def sync_lines(fixtures, start):
+    """SoftwareDistribution.log text of one successful manual sync starting
+    at start: the real lines of fixtures/synclog/track-sync.log (start,
+    382 at +2 s, 384 = the success at +71 s, SyncFinish at +72 s) under new
+    timestamps.  Returns (text, time of the success)."""
+    path = os.path.join(fixtures, "synclog", "track-sync.log")
+    lines = [l.split("\t", 1)[1] for l in
+             open(path, encoding="utf-8").read().splitlines() if "\t" in l]
+    offsets = [0, 2, 71, 72]
+    assert len(lines) == 4 and "EventId=384" in lines[2]
+    text = "".join(f"{log_time(start + o)}\t{l}\r\n"
+                   for o, l in zip(offsets, lines))
+    return text, start + offsets[2]
+
+
+def stale_server(fixtures, dir, age):
+    """Configuration lines for a WSUS server seen from dir: its log holds
+    one successful sync that ended about age seconds ago, its upstream
+    server (127.0.0.1, a port nothing listens on) refuses connections, and
+    the metrics textfile is dir/wsuswatch.prom."""
+    log = os.path.join(dir, "SoftwareDistribution.log")
+    with open(log, "w", encoding="utf-8", newline="") as f:
+        f.write(sync_lines(fixtures, int(time.time()) - age - 71)[0])
+    return (f"wsus: {{log: {log}, discover: false,"
+            f" upstream: {{host: 127.0.0.1, port: {free_port()}}}}}\n"
+            f"probes: {{microsoft_update: \"off\", upstream: \"on\", timeout: 5s}}\n"
+            f"metrics: {{textfile: {os.path.join(dir, 'wsuswatch.prom')}}}\n"
+            f"alerts: {{syslog: false}}\n")
+
+
 # --- the monitor ----------------------------------------------------------------------
 def quiet_sources(log):
     """Configuration lines: follow log, no discovery, no network probes."""
