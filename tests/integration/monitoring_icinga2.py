@@ -26,7 +26,6 @@ Exit 0 pass, 1 fail, 77 skipped (icinga2 missing).
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -43,12 +42,7 @@ if not ICINGA:
     wwtest.skip("icinga2 not found (apt-get install icinga2-bin)")
 wwtest.fresh_dir(WORK)
 
-mon = wwtest.Monitor(EXE, wwtest.fresh_dir(os.path.join(WORK, "server")),
-                     wwtest.stale_server(os.path.join(SRC, "tests", "fixtures"),
-                                         os.path.join(WORK, "server"), 29 * 3600))
-for _ in range(2):
-    run = mon.ww("run", "--once")
-require(run.returncode == 0, "wsuswatch run --once succeeds")
+mon, status = wwtest.stale_monitor(EXE, SRC, WORK)
 
 DIRS = {name: os.path.join(WORK, "icinga", name)
         for name in ("DataDir", "CacheDir", "LogDir", "SpoolDir", "InitRunDir")}
@@ -141,11 +135,7 @@ ended = wait_for(lambda: os.path.exists(NOTICE_LOG) and
                  "'check') terminated with exit code" in open(NOTICE_LOG).read(), 30, 0.2)
 check(ended, "Icinga ran the check within 30 s of the forced check command")
 time.sleep(1)
-daemon.send_signal(signal.SIGTERM)
-try:
-    daemon.wait(30)
-except subprocess.TimeoutExpired:
-    os.killpg(daemon.pid, signal.SIGKILL)
+wwtest.stop(daemon, 30)
 state_file = os.path.join(DIRS["DataDir"], "icinga2.state")
 require(os.path.exists(state_file), "the daemon wrote its state file on shutdown")
 state = {o["name"]: o["update"] for o in netstrings(state_file)}
@@ -168,7 +158,6 @@ perf = result.get("performance_data") or []
 check([p.split("=")[0] for p in perf] == ["sync_age", "sync_failures", "probes_failed"],
       "its performance data are sync_age, sync_failures, probes_failed", perf)
 
-status = json.loads(run.stdout)
 if "cause" in status:
     cause = (status.get("cause") or {}).get("summary")
     check(cause and (": " + cause) in out_first,

@@ -29,7 +29,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 
@@ -47,13 +46,7 @@ if not NAGIOS:
 wwtest.fresh_dir(WORK)
 
 # --- the WSUS server ------------------------------------------------------------------
-mon = wwtest.Monitor(EXE, wwtest.fresh_dir(os.path.join(WORK, "server")),
-                     wwtest.stale_server(os.path.join(SRC, "tests", "fixtures"),
-                                         os.path.join(WORK, "server"), 29 * 3600))
-for _ in range(2):
-    run = mon.ww("run", "--once")
-require(run.returncode == 0, "wsuswatch run --once succeeds")
-status = json.loads(run.stdout)
+mon, status = wwtest.stale_monitor(EXE, SRC, WORK)
 
 # --- Nagios's own tree ------------------------------------------------------------------
 plugins = os.path.join(WORK, "plugins")
@@ -162,11 +155,7 @@ def service_status():
 
 
 svc = wait_for(service_status, 30, 0.2)
-nagios.send_signal(signal.SIGTERM)
-try:
-    nagios.wait(20)
-except subprocess.TimeoutExpired:
-    os.killpg(nagios.pid, signal.SIGKILL)
+wwtest.stop(nagios, 20)
 require(svc, "Nagios checked the service within 30 s (status.dat)")
 direct = mon.ww("check")
 first, _, rest = direct.stdout.partition("\n")

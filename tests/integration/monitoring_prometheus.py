@@ -80,13 +80,7 @@ for name, (old, new) in MUTANTS.items():
           r.stdout[-400:])
 
 # --- 4: a real textfile ---------------------------------------------------------------
-mon = wwtest.Monitor(EXE, wwtest.fresh_dir(os.path.join(WORK, "server")),
-                     wwtest.stale_server(os.path.join(SRC, "tests", "fixtures"),
-                                         os.path.join(WORK, "server"), 29 * 3600))
-for _ in range(2):  # two probes in a row fail: the endpoint alert's guard
-    run = mon.ww("run", "--once")
-wwtest.require(run.returncode == 0, "wsuswatch run --once succeeds")
-status = json.loads(run.stdout)
+mon, status = wwtest.stale_monitor(EXE, SRC, WORK)
 prom_path = os.path.join(mon.dir, "wsuswatch.prom")
 prom = open(prom_path, encoding="utf-8").read()
 r = subprocess.run(["promtool", "check", "metrics"], input=prom,

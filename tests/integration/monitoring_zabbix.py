@@ -89,9 +89,7 @@ check(command == WIN_EXE + " status --json",
       "it runs the MSI's wsuswatch.exe status --json", command)
 
 # --- 3: the agent against a running monitor ---------------------------------------------------
-mon = wwtest.Monitor(EXE, wwtest.fresh_dir(os.path.join(WORK, "server")),
-                     wwtest.stale_server(os.path.join(SRC, "tests", "fixtures"),
-                                         os.path.join(WORK, "server"), 29 * 3600))
+mon, _ = wwtest.stale_monitor(EXE, SRC, WORK, runs=0)
 require(mon.start() and wait_for(lambda: os.path.exists(mon.sock), 10),
         "the monitor starts")
 ready = wait_for(lambda: (lambda st: st if st and len(st.get("probes") or []) == 2

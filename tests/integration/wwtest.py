@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -205,6 +206,33 @@ class Monitor:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+def stale_monitor(exe, src, work, runs=2):
+    """A Monitor in work/server on stale_server(29 h) of the source tree
+    src, not started, after `run --once` runs times (two: two probes in a
+    row fail, the endpoint rule's default).  Returns (monitor, the status
+    JSON of the last run or None); exits the test when a run fails."""
+    d = fresh_dir(os.path.join(work, "server"))
+    mon = Monitor(exe, d, stale_server(os.path.join(src, "tests", "fixtures"), d,
+                                       29 * 3600))
+    status = None
+    for _ in range(runs):
+        run = mon.ww("run", "--once")
+        require(run.returncode == 0, "wsuswatch run --once succeeds")
+        status = json.loads(run.stdout)
+    return mon, status
+
+
+def stop(proc, secs=30):
+    """SIGTERM to a process started with start_new_session=True; its whole
+    group is killed if it has not exited after secs."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(secs)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 # --- servers on 127.0.0.1 -----------------------------------------------------------------
