@@ -159,6 +159,12 @@ check(len(expected.get("WsusSyncStale", [])) == 1
       "the scenario is a stale sync and two failing upstream targets",
       json.dumps(expected))
 if HAS_CAUSE:
+    infos = [(lab, v) for n, lab, v in SAMPLES if n == "wsuswatch_cause_info"]
+    check(infos and all(set(lab) == {"check", "cause", "stage", "code"} and v == 1
+                        for lab, v in infos),
+          "wsuswatch_cause_info: labels check, cause, stage, code; value 1", infos)
+    check(all(json_cause(lab["check"]) == lab["cause"] for lab, _ in infos),
+          "each cause_info series is the cause status --json gives its check", infos)
     stale_cause = json_cause("sync_staleness")
     check(stale_cause and expected["WsusSyncStale"][0].get("cause") == stale_cause,
           "the textfile's cause of sync_staleness is the one status --json names",

@@ -89,7 +89,8 @@ check(command == WIN_EXE + " status --json",
       "it runs the MSI's wsuswatch.exe status --json", command)
 
 # --- 3: the agent against a running monitor ---------------------------------------------------
-mon, _ = wwtest.stale_monitor(EXE, SRC, WORK, runs=0)
+# Two cycles first (two failed probes in a row), as in the other tests.
+mon, _ = wwtest.stale_monitor(EXE, SRC, WORK)
 require(mon.start() and wait_for(lambda: os.path.exists(mon.sock), 10),
         "the monitor starts")
 ready = wait_for(lambda: (lambda st: st if st and len(st.get("probes") or []) == 2

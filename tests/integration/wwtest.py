@@ -212,7 +212,7 @@ def stale_monitor(exe, src, work, runs=2):
     """A Monitor in work/server on stale_server(29 h) of the source tree
     src, not started, after `run --once` runs times (two: two probes in a
     row fail, the endpoint rule's default).  Returns (monitor, the status
-    JSON of the last run or None); exits the test when a run fails."""
+    JSON of the last run); exits the test when a run fails."""
     d = fresh_dir(os.path.join(work, "server"))
     mon = Monitor(exe, d, stale_server(os.path.join(src, "tests", "fixtures"), d,
                                        29 * 3600))
