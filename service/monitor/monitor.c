@@ -72,6 +72,7 @@ struct ww_monitor {
 	int exit_code;
 
 	struct ww_store *store;      /* opened on first use */
+	uint64_t store_gen;          /* bumped whenever store changes */
 	struct ww_alert_sink os_sink; /* when opts.sink is NULL */
 	bool os_sink_tried;
 	bool running;                /* started, stop event not yet sent */
@@ -254,6 +255,7 @@ int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 	    strcmp(ww_store_path(m->store), m->cfg.database) != 0) {
 		ww_store_close(m->store);
 		m->store = NULL;
+		m->store_gen++;
 	}
 	if (!m->store) {
 		if (!m->cfg.database)
@@ -262,9 +264,16 @@ int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 		if (r)
 			ww_strlcpy(m->model.database.error, err->msg,
 				   sizeof(m->model.database.error));
+		else
+			m->store_gen++;
 	}
 	*ret = m->store;
 	return r;
+}
+
+uint64_t ww_monitor_store_generation(struct ww_monitor *m)
+{
+	return m->store_gen;
 }
 
 static bool is_worker_task(const struct ww_task_def *d)
@@ -1043,6 +1052,7 @@ int ww_monitor_run_once(struct ww_monitor *m)
 	int first = 0;
 	size_t i;
 
+	apply_reload(m);
 	for (i = 0; i < m->ntasks && !ww_event_is_set(m->stop); i++) {
 		struct ww_task_state *t = &m->tasks[i];
 		int rc;

@@ -154,8 +154,8 @@ int ww_monitor_new(struct ww_config *cfg, const struct ww_monitor_opts *o,
 int ww_monitor_start(struct ww_monitor *m, struct ww_err *err);
 
 /*
- * One full cycle: every enabled task once, in table order, on the calling
- * thread.  Returns 0 when every task succeeded, else the first task's code
+ * One full cycle: a pending reload applied, then every enabled task once,
+ * in table order, on the calling thread.  Returns 0 when every task succeeded, else the first task's code
  * (each failure is logged).
  */
 int ww_monitor_run_once(struct ww_monitor *m);
@@ -213,6 +213,14 @@ const struct ww_alert_sink *ww_monitor_sink(struct ww_monitor *m);
 struct ww_store;
 int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 		     struct ww_err *err);
+/*
+ * Changes whenever the store connection is closed or another one opened
+ * (a reload that changes the database, even A -> B -> A).  A task that
+ * keeps the connection in a source (the log tailer, the event log reader)
+ * remembers the generation it was built with and drops the source when it
+ * differs: a source never outlives the store it writes.  Loop thread only.
+ */
+uint64_t ww_monitor_store_generation(struct ww_monitor *m);
 
 /* Number of completed loop cycles (any thread), for tests. */
 uint64_t ww_monitor_cycles(struct ww_monitor *m);

@@ -24,6 +24,7 @@
 struct eventlog_state {
 	struct ww_eventlog *el;
 	char *db;                         /* the database its store is */
+	uint64_t gen;                     /* store generation it writes */
 	char unavailable[WW_ERR_MSG_MAX]; /* last reason logged, "" if none */
 };
 
@@ -87,14 +88,16 @@ static int open_reader(struct ww_monitor *m, struct eventlog_state *s,
 	struct ww_store *st;
 	int r;
 
-	if (s->el && (!s->db || !cfg->database ||
-		      strcmp(s->db, cfg->database) != 0))
-		close_reader(s);
-	if (s->el)
-		return 0;
+	/* The store first: a reader must not outlive the connection it
+	 * writes through (see ww_monitor_store_generation()). */
 	r = ww_monitor_store(m, &st, err);
-	if (r)
+	if (s->el && (!s->db || !cfg->database ||
+		      strcmp(s->db, cfg->database) != 0 ||
+		      s->gen != ww_monitor_store_generation(m)))
+		close_reader(s);
+	if (r || s->el)
 		return r;
+	s->gen = ww_monitor_store_generation(m);
 	s->db = ww_strdup(cfg->database);
 	if (!s->db)
 		return ww_err_set(err, WW_ENOMEM, "eventlog: out of memory");

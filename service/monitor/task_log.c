@@ -28,6 +28,7 @@ struct log_state {
 	struct ww_tailer *tailer;
 	char *path; /* the log it follows */
 	char *db;   /* the database its store is */
+	uint64_t gen; /* ww_monitor_store_generation() it was built with */
 };
 
 int64_t ww_task_log_interval(const struct ww_config *cfg)
@@ -80,17 +81,23 @@ static int ensure_tailer(struct ww_monitor *m, struct log_state *s,
 	struct ww_store *st;
 	int r;
 
+	/*
+	 * The store first: it may just have been reopened (by this call or
+	 * by another task since the last run), and a tailer built on the
+	 * previous connection would write through a freed one.
+	 */
+	r = ww_monitor_store(m, &st, err);
+	if (s->tailer && s->gen != ww_monitor_store_generation(m))
+		drop_tailer(s);
 	if (s->tailer && (!same(s->path, cfg->wsus.log) ||
 			  !same(s->db, cfg->database))) {
 		ww_monitor_log(m, WW_LOG_INFO, "log: now following '%s'",
 			       cfg->wsus.log);
 		drop_tailer(s);
 	}
-	if (s->tailer)
-		return 0;
-	r = ww_monitor_store(m, &st, err);
-	if (r)
+	if (r || s->tailer)
 		return r;
+	s->gen = ww_monitor_store_generation(m);
 	s->path = ww_strdup(cfg->wsus.log);
 	s->db = ww_strdup(cfg->database);
 	if (!s->path || !s->db) {

@@ -16,6 +16,7 @@
 #include "os.h"
 #include "health_cycle.h"
 #include "monitor.h"
+#include "store.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -651,6 +652,66 @@ START_TEST(log_task_first_start_bounded_by_rollover)
 }
 END_TEST
 
+/* A configuration like builtin_monitor()'s, for a reload. */
+static void reload_to(struct ww_monitor *m, const char *db, const char *log)
+{
+	struct ww_config cfg;
+	struct ww_err err;
+
+	ck_assert_int_eq(ww_config_init(&cfg, &err), 0);
+	free(cfg.database);
+	cfg.database = ww_strdup(db);
+	free(cfg.wsus.log);
+	cfg.wsus.log = log ? ww_strdup(log) : NULL;
+	cfg.probes.microsoft_update = WW_OFF;
+	cfg.probes.upstream = WW_OFF;
+	ww_monitor_reload(m, &cfg);
+}
+
+/*
+ * Issue 13, item 1: a reload A -> B -> A of `database` while another task
+ * (health here) reopens the store in between.  The log tailer kept the
+ * connection to the first A, which was closed: heap-use-after-free in
+ * ww_store_begin() (from commit_at) under ASan, SIGSEGV in a release
+ * build.  The tailer must be rebuilt on the new connection and go on
+ * storing the records that arrived meanwhile, exactly once.
+ */
+START_TEST(reload_database_back_and_forth_drops_the_tailer)
+{
+	struct recorder rec = { { 0 }, { { 0 } }, 0 };
+	struct ww_alert_sink sink = { "recorder", &rec, rec_notify };
+	char *dir = ww_test_tmpdir("monitor_reload_db");
+	char *db_a = ww_os_path_join(dir, "a.db");
+	char *db_b = ww_os_path_join(dir, "b.db");
+	int64_t success;
+	char *logp = write_sync_log(dir, ww_os_now() - 3600, &success);
+	struct ww_monitor *m;
+	struct ww_store *st;
+	struct ww_err err;
+	int64_t runs;
+
+	m = builtin_monitor(ww_strdup(db_a), logp, 0, &sink);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	/* B without a log: only the health task runs, and reopens the store. */
+	reload_to(m, db_b, NULL);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	/* Back to A; the log grew meanwhile, so the tailer commits. */
+	reload_to(m, db_a, logp);
+	ww_test_grow_log(logp, 64 * 1024);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	ck_assert_int_eq(ww_monitor_run_once(m), 0);
+	ck_assert_int_eq(ww_monitor_store(m, &st, &err), 0);
+	ck_assert_str_eq(ww_store_path(st), db_a);
+	runs = ww_test_sql_i64(ww_store_db(st), "SELECT COUNT(*) FROM sync_run");
+	ck_assert_int_eq(runs, 1);
+	ww_monitor_free(m);
+	free(logp);
+	free(db_a);
+	free(db_b);
+	free(dir);
+}
+END_TEST
+
 START_TEST(health_without_a_store_is_critical)
 {
 	struct recorder rec = { { 0 }, { { 0 } }, 0 };
@@ -694,6 +755,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(loop, builtin_tasks_turn_a_log_into_status);
 	tcase_add_test(loop, log_task_first_start_bounded_by_rollover);
 	tcase_add_test(loop, health_without_a_store_is_critical);
+	tcase_add_test(loop, reload_database_back_and_forth_drops_the_tailer);
 	suite_add_tcase(s, loop);
 	return s;
 }
