@@ -4,7 +4,9 @@
  *
  * The signals are blocked in every thread and taken synchronously with
  * sigtimedwait() on the main thread, so no handler runs in a signal context
- * and the reload can load a file and log like ordinary code.
+ * and the reload can load a file and log like ordinary code.  SIGHUP is
+ * blocked from the first line of main() (main_posix.c): one sent while the
+ * configuration still loads is a reload once the monitor runs.
  */
 #include "compat.h"
 
@@ -62,6 +64,20 @@ static void wait_signals(struct ww_cli *cli, struct ww_monitor *m,
 	}
 }
 
+/*
+ * Signals that arrived while the monitor stopped (a SIGHUP right after the
+ * SIGTERM, a second SIGTERM) are taken here and dropped: the stop is under
+ * way, and unblocking them would let a default action end the process with
+ * that signal instead of exit 0.
+ */
+static void drain_signals(const sigset_t *set)
+{
+	struct timespec zero = { 0, 0 };
+
+	while (sigtimedwait(set, NULL, &zero) > 0)
+		;
+}
+
 int ww_svc_run(struct ww_cli *cli, bool foreground)
 {
 	struct ww_monitor_opts o;
@@ -90,6 +106,7 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 	if (r) {
 		ww_svc_log_stderr(cli->errf, WW_LOG_ERROR, err.msg);
 		ww_monitor_free(m);
+		drain_signals(&set);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return r == WW_EEXIST || r == WW_EPERM ? WW_EXIT_UNAVAILABLE
 						       : WW_EXIT_SOFTWARE;
@@ -99,6 +116,7 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 	r = ww_monitor_stop(m);
 	ww_monitor_free(m);
 	ww_svc_log_stderr(cli->errf, WW_LOG_INFO, "monitor stopped");
+	drain_signals(&set);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r ? WW_EXIT_SOFTWARE : WW_EXIT_OK;
 }
