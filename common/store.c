@@ -26,6 +26,9 @@ struct ww_store {
 	int64_t application_id; /* as found at open */
 	/* The last failure since the last commit, "" when none. */
 	char failure[WW_ERR_MSG_MAX];
+	/* Its files deleted or replaced under it, "" when not (sticky). */
+	char lost[WW_ERR_MSG_MAX];
+	bool wal_seen;          /* the -wal file existed at a check */
 };
 
 /* Test hooks (store_internal.h); NULL / 0 mean the product's values. */
@@ -114,7 +117,52 @@ int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what)
 
 const char *ww_store_failure(const struct ww_store *s)
 {
+	if (s && s->lost[0])
+		return s->lost;
 	return s && s->failure[0] ? s->failure : NULL;
+}
+
+static bool wal_exists(const struct ww_store *s)
+{
+	size_t n = strlen(s->path) + sizeof("-wal");
+	char *wal = malloc(n);
+	bool r;
+
+	if (!wal)
+		return true; /* unknown: never a false alarm */
+	snprintf(wal, n, "%s-wal", s->path);
+	r = ww_os_path_exists(wal);
+	free(wal);
+	return r;
+}
+
+int ww_store_check_files(struct ww_store *s, struct ww_err *err)
+{
+	int moved = 0;
+	bool wal;
+
+	if (!s->lost[0]) {
+		/* The unix VFS compares the path's inode with the open one's. */
+		if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED,
+					 &moved) != SQLITE_OK)
+			moved = 0;
+		wal = wal_exists(s);
+		if (moved)
+			snprintf(s->lost, sizeof(s->lost),
+				 "%s: the database file was deleted or replaced "
+				 "while the service had it open; what it stores "
+				 "now is lost: restart the service", s->path);
+		else if (s->wal_seen && !wal)
+			snprintf(s->lost, sizeof(s->lost),
+				 "%s-wal: the database's write-ahead log was "
+				 "deleted while the service had it open; what it "
+				 "stores now is lost: restart the service",
+				 s->path);
+		s->wal_seen = s->wal_seen || wal;
+	}
+	if (s->lost[0])
+		return ww_err_set(err, WW_EIO, "%s", s->lost);
+	return 0;
 }
 
 static int exec_what(struct ww_store *s, const char *sql, const char *what,
@@ -497,6 +545,7 @@ int ww_store_open(const char *path, struct ww_store **ret, struct ww_err *err)
 		ww_store_close(s);
 		return r;
 	}
+	s->wal_seen = wal_exists(s);
 	*ret = s;
 	return 0;
 }

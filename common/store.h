@@ -79,6 +79,18 @@ int ww_store_error(struct ww_store *s, struct ww_err *err, const char *what);
  */
 const char *ww_store_failure(const struct ww_store *s);
 
+/*
+ * Whether the database file and its write-ahead log are still the files
+ * the connection has open.  Deleted (or replaced) under a running
+ * service, SQLite goes on writing into the unlinked files without an
+ * error, and all of it is gone at the next open.  Once seen, the loss is
+ * sticky: WW_EIO with "<path>: ... deleted ...: restart the service", and
+ * ww_store_failure() reports it from then on.  Cheap (two stat calls):
+ * the monitor checks after every task run.  On Windows open files cannot
+ * be deleted, and the check finds nothing.
+ */
+int ww_store_check_files(struct ww_store *s, struct ww_err *err);
+
 /* One statement without results, e.g. a DELETE.  */
 int ww_store_exec(struct ww_store *s, const char *sql, struct ww_err *err);
 

@@ -646,7 +646,8 @@ static void log_outcome(struct ww_monitor *m, const struct ww_task_state *t,
 /*
  * sources.database after a task run: the store's last failure since its
  * last commit, so a lock held by another process or a full disk shows in
- * status and health until a write goes through again.  An open failure
+ * status and health until a write goes through again; the database or its
+ * -wal deleted while open shows until the service restarts.  An open failure
  * (ww_monitor_store()) stays until the store opens.
  */
 static void database_state(struct ww_monitor *m)
@@ -655,6 +656,8 @@ static void database_state(struct ww_monitor *m)
 
 	if (!m->store)
 		return;
+	/* Files deleted under the connection: sticky, in the failure. */
+	(void)ww_store_check_files(m->store, NULL);
 	f = ww_store_failure(m->store);
 	ww_strlcpy(m->model.database.error, f ? f : "",
 		   sizeof(m->model.database.error));
