@@ -81,6 +81,7 @@ static const struct {
 	{ WW_ECORRUPT, "corrupt data" },
 	{ WW_EEXIST, "already exists" },
 	{ WW_ESTATE, "invalid state" },
+	{ WW_EINUSE, "in use by another process" },
 };
 
 const char *ww_strerror(int code)

@@ -29,7 +29,8 @@ enum ww_errcode {
 	WW_EPROTO = -14,  /* protocol error (control pipe, HTTP) */
 	WW_ECORRUPT = -15,/* stored data is corrupt */
 	WW_EEXIST = -16,  /* already exists */
-	WW_ESTATE = -17   /* not valid in the current state */
+	WW_ESTATE = -17,  /* not valid in the current state */
+	WW_EINUSE = -18   /* another process holds it (the database's writer) */
 };
 
 #define WW_ERR_MSG_MAX 512

@@ -86,6 +86,20 @@ int ww_os_credential_read(const char *target, char **ret_user,
 /* Zero and free a secret string. NULL-safe. */
 void ww_os_secret_free(char *secret);
 
+/*
+ * An exclusive lock on the file at path (created 0600 if missing, never
+ * deleted): flock() on POSIX, LockFileEx() on Windows, released when the
+ * holder closes it or its process ends, however it ends.  The holder's
+ * process id is written into the file.  WW_EINUSE when another open of
+ * the file holds it (another process, or this one through another
+ * ww_os_lock_file()), with the holder's pid in the message when it can be
+ * read; another WW_E* when the file cannot be opened.
+ */
+struct ww_os_lock;
+int ww_os_lock_file(const char *path, struct ww_os_lock **ret,
+		    struct ww_err *err);
+void ww_os_unlock_file(struct ww_os_lock *l); /* NULL-safe */
+
 /* Threads and locks, enough for a loop thread plus a control thread. */
 struct ww_thread;
 struct ww_mutex;

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -387,4 +388,73 @@ int ww_os_rename_replace(const char *from, const char *to,
 	return ww_err_set_os(err, errno_to_ww(errno), (unsigned long)errno,
 			     "rename '%s' to '%s': %s", from, to,
 			     strerror(errno));
+}
+
+/* ---- file locks ---------------------------------------------------------- */
+
+struct ww_os_lock {
+	int fd;
+};
+
+/* The pid a holder wrote into the lock file, 0 when unknown. */
+static unsigned long lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int64_t pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return ww_parse_i64(buf, &pid) == 0 && pid > 0 ? (unsigned long)pid : 0;
+}
+
+int ww_os_lock_file(const char *path, struct ww_os_lock **ret,
+		    struct ww_err *err)
+{
+	struct ww_os_lock *l;
+	char pid[32];
+	int fd, n;
+
+	*ret = NULL;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return ww_err_set_os(err, errno == EACCES ? WW_EPERM : WW_EIO,
+				     (unsigned long)errno, "%s: %s", path,
+				     strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		unsigned long holder = e == EWOULDBLOCK ? lock_holder(fd) : 0;
+
+		close(fd);
+		if (e != EWOULDBLOCK)
+			return ww_err_set_os(err, WW_EIO, (unsigned long)e,
+					     "%s: lock: %s", path, strerror(e));
+		if (holder)
+			return ww_err_set(err, WW_EINUSE, "%s: held by process "
+					  "%lu", path, holder);
+		return ww_err_set(err, WW_EINUSE, "%s: held by another "
+				  "process", path);
+	}
+	l = malloc(sizeof(*l));
+	if (!l) {
+		close(fd);
+		return ww_err_set(err, WW_ENOMEM, "%s: out of memory", path);
+	}
+	l->fd = fd;
+	n = snprintf(pid, sizeof(pid), "%lu\n", ww_os_pid());
+	/* The pid is a courtesy for the next one's message: no error. */
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0)
+		(void)0;
+	*ret = l;
+	return 0;
+}
+
+void ww_os_unlock_file(struct ww_os_lock *l)
+{
+	if (!l)
+		return;
+	close(l->fd); /* releases the flock */
+	free(l);
 }

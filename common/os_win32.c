@@ -770,3 +770,92 @@ int ww_os_rename_replace(const char *from, const char *to,
 	free(wt);
 	return r;
 }
+
+/* ---- file locks ---------------------------------------------------------- */
+
+struct ww_os_lock {
+	HANDLE h;
+};
+
+/*
+ * The lock covers one byte far beyond the file's content: Windows locks
+ * are mandatory, and the pid at offset 0 must stay readable.
+ */
+#define WW_LOCK_OFFSET_HIGH 1
+
+static unsigned long lock_holder(HANDLE h)
+{
+	char buf[32];
+	DWORD n = 0;
+	int64_t pid;
+
+	if (!ReadFile(h, buf, sizeof(buf) - 1, &n, NULL) || !n)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return ww_parse_i64(buf, &pid) == 0 && pid > 0 ? (unsigned long)pid : 0;
+}
+
+static void lock_write_pid(HANDLE h)
+{
+	char pid[32];
+	DWORD n = 0;
+	int len = snprintf(pid, sizeof(pid), "%lu\r\n", ww_os_pid());
+
+	/* The pid is a courtesy for the next one's message: no error. */
+	if (SetFilePointer(h, 0, NULL, FILE_BEGIN) == 0 && SetEndOfFile(h))
+		(void)WriteFile(h, pid, (DWORD)len, &n, NULL);
+}
+
+int ww_os_lock_file(const char *path, struct ww_os_lock **ret,
+		    struct ww_err *err)
+{
+	wchar_t *w = ww_win_utf16(path);
+	OVERLAPPED ov;
+	struct ww_os_lock *l;
+	unsigned long holder;
+	HANDLE h;
+	DWORD e;
+
+	*ret = NULL;
+	if (!w)
+		return ww_err_set(err, WW_ENOMEM, "%s: out of memory", path);
+	h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return ww_win_err(err, GetLastError(), "CreateFileW()", path);
+	memset(&ov, 0, sizeof(ov));
+	ov.OffsetHigh = WW_LOCK_OFFSET_HIGH;
+	if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
+			0, 1, 0, &ov)) {
+		e = GetLastError();
+		holder = e == ERROR_LOCK_VIOLATION ? lock_holder(h) : 0;
+		CloseHandle(h);
+		if (e != ERROR_LOCK_VIOLATION && e != ERROR_IO_PENDING)
+			return ww_win_err(err, e, "LockFileEx()", path);
+		if (holder)
+			return ww_err_set(err, WW_EINUSE, "%s: held by process "
+					  "%lu", path, holder);
+		return ww_err_set(err, WW_EINUSE, "%s: held by another "
+				  "process", path);
+	}
+	l = malloc(sizeof(*l));
+	if (!l) {
+		CloseHandle(h);
+		return ww_err_set(err, WW_ENOMEM, "%s: out of memory", path);
+	}
+	l->h = h;
+	lock_write_pid(h);
+	*ret = l;
+	return 0;
+}
+
+void ww_os_unlock_file(struct ww_os_lock *l)
+{
+	if (!l)
+		return;
+	CloseHandle(l->h); /* releases the lock */
+	free(l);
+}

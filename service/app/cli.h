@@ -20,6 +20,7 @@ enum ww_exit {
 	WW_EXIT_UNAVAILABLE = 69, /* the monitor is not running */
 	WW_EXIT_SOFTWARE = 70,    /* internal error */
 	WW_EXIT_IOERR = 74,       /* database or file cannot be used */
+	WW_EXIT_TEMPFAIL = 75,    /* another process writes to the database */
 	WW_EXIT_NOPERM = 77,      /* needs administrator rights / access denied */
 	WW_EXIT_CONFIG = 78
 };

@@ -60,6 +60,14 @@ void ww_svc_monitor_opts(struct ww_monitor_opts *o,
 	o->log_ctx = log_ctx;
 }
 
+int ww_svc_start_exit(int r)
+{
+	if (r == WW_EINUSE)
+		return WW_EXIT_TEMPFAIL;
+	return r == WW_EEXIST || r == WW_EPERM ? WW_EXIT_UNAVAILABLE
+					       : WW_EXIT_SOFTWARE;
+}
+
 int ww_svc_run_once(struct ww_cli *cli)
 {
 	struct ww_monitor_opts o;
@@ -83,6 +91,8 @@ int ww_svc_run_once(struct ww_cli *cli)
 	free(json);
 	ww_monitor_free(m);
 	/* Each failing task was logged; the exit code says "a source failed". */
+	if (r == WW_EINUSE)
+		return WW_EXIT_TEMPFAIL;
 	return r ? WW_EXIT_IOERR : WW_EXIT_OK;
 }
 

@@ -25,6 +25,12 @@
  */
 int ww_svc_run(struct ww_cli *cli, bool foreground);
 
+/*
+ * The exit code of a monitor that could not start with code r: 75 when
+ * another process writes to its database, 69 when its control endpoint is
+ * taken or refused, else 70.
+ */
+int ww_svc_start_exit(int r);
 /* `run --once`: one full cycle, the status JSON on stdout. */
 int ww_svc_run_once(struct ww_cli *cli);
 

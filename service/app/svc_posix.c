@@ -108,8 +108,7 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 		ww_monitor_free(m);
 		drain_signals(&set);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return r == WW_EEXIST || r == WW_EPERM ? WW_EXIT_UNAVAILABLE
-						       : WW_EXIT_SOFTWARE;
+		return ww_svc_start_exit(r);
 	}
 	ww_svc_log_stderr(cli->errf, WW_LOG_INFO, "monitor running");
 	wait_signals(cli, m, &set);

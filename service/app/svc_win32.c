@@ -148,8 +148,7 @@ static int start_monitor(struct ww_monitor_opts *o)
 	if (r) {
 		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
 		ww_monitor_free(m);
-		return r == WW_EEXIST || r == WW_EPERM ? WW_EXIT_UNAVAILABLE
-						       : WW_EXIT_SOFTWARE;
+		return ww_svc_start_exit(r);
 	}
 	EnterCriticalSection(&g.lock);
 	g.monitor = m;

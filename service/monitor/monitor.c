@@ -72,6 +72,7 @@ struct ww_monitor {
 	int exit_code;
 
 	struct ww_store *store;      /* opened on first use */
+	struct ww_os_lock *writer;   /* "<database>.lock", held with store */
 	uint64_t store_gen;          /* bumped whenever store changes */
 	struct ww_alert_sink os_sink; /* when opts.sink is NULL */
 	bool os_sink_tried;
@@ -246,6 +247,45 @@ static void service_event(struct ww_monitor *m, unsigned id, const char *text)
 			       err.msg);
 }
 
+static void close_store(struct ww_monitor *m)
+{
+	ww_store_close(m->store);
+	m->store = NULL;
+	ww_os_unlock_file(m->writer);
+	m->writer = NULL;
+}
+
+/*
+ * One writer per database: the monitor holds an exclusive lock on
+ * "<database>.lock" as long as it has the store open, so a second monitor,
+ * or `run --once` beside a running one, is refused (WW_EINUSE) instead of
+ * storing the same log records a second time (docs/store.md).  Taken after
+ * the open, which creates the database's directory.
+ */
+static int claim_writer(struct ww_monitor *m, struct ww_err *err)
+{
+	size_t n = strlen(m->cfg.database) + sizeof(".lock");
+	char *path = malloc(n);
+	struct ww_err e;
+	int r;
+
+	if (!path)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	snprintf(path, n, "%s.lock", m->cfg.database);
+	ww_err_clear(&e);
+	r = ww_os_lock_file(path, &m->writer, &e);
+	free(path);
+	if (r == WW_EINUSE)
+		return ww_err_set(err, r, "%s: another wsuswatch monitor (or "
+				  "run --once) writes to this database (%s); "
+				  "one writer per database", m->cfg.database,
+				  e.msg);
+	if (r)
+		return ww_err_set(err, r, "%s: cannot take the writer's lock: "
+				  "%s", m->cfg.database, e.msg);
+	return 0;
+}
+
 int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 		     struct ww_err *err)
 {
@@ -253,14 +293,18 @@ int ww_monitor_store(struct ww_monitor *m, struct ww_store **ret,
 
 	if (m->store && m->cfg.database &&
 	    strcmp(ww_store_path(m->store), m->cfg.database) != 0) {
-		ww_store_close(m->store);
-		m->store = NULL;
+		close_store(m);
 		m->store_gen++;
 	}
 	if (!m->store) {
 		if (!m->cfg.database)
 			return ww_err_set(err, WW_ECONFIG, "no database configured");
 		r = ww_store_open(m->cfg.database, &m->store, err);
+		if (!r) {
+			r = claim_writer(m, err);
+			if (r)
+				close_store(m);
+		}
 		if (r)
 			ww_strlcpy(m->model.database.error, err->msg,
 				   sizeof(m->model.database.error));
@@ -1011,6 +1055,26 @@ static void lifecycle_failed(struct ww_monitor *m, const struct ww_err *err)
 	service_event(m, WW_EVENT_SERVICE_ERROR, text);
 }
 
+/*
+ * Open the store before the tasks do, only to be refused at once when
+ * another process writes to the database (WW_EINUSE).  Any other trouble
+ * with the store is the tasks' to report and retry.
+ */
+static int claim_store(struct ww_monitor *m, struct ww_err *err)
+{
+	struct ww_store *st;
+	struct ww_err e;
+	int r;
+
+	ww_err_clear(&e);
+	r = ww_monitor_store(m, &st, &e);
+	if (r != WW_EINUSE)
+		return 0;
+	if (err)
+		*err = e;
+	return r;
+}
+
 int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 {
 	struct ww_control_source src = { src_status, src_history, src_version,
@@ -1029,6 +1093,13 @@ int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 		}
 		ww_monitor_log(m, WW_LOG_INFO, "control endpoint '%s' ready",
 			       ww_control_server_endpoint(m->control));
+	}
+	r = claim_store(m, err);
+	if (r) {
+		ww_control_server_stop(m->control);
+		m->control = NULL;
+		lifecycle_failed(m, err);
+		return r;
 	}
 	/*
 	 * Open the OS sink before any thread that may report through it
@@ -1052,10 +1123,17 @@ int ww_monitor_start(struct ww_monitor *m, struct ww_err *err)
 
 int ww_monitor_run_once(struct ww_monitor *m)
 {
+	struct ww_err err;
 	int first = 0;
 	size_t i;
 
 	apply_reload(m);
+	ww_err_clear(&err);
+	first = claim_store(m, &err);
+	if (first) {
+		ww_monitor_log(m, WW_LOG_ERROR, "%s", err.msg);
+		return first;
+	}
 	for (i = 0; i < m->ntasks && !ww_event_is_set(m->stop); i++) {
 		struct ww_task_state *t = &m->tasks[i];
 		int rc;
@@ -1157,7 +1235,7 @@ void ww_monitor_free(struct ww_monitor *m)
 	}
 	model_release(&m->model);
 	ww_sink_os_close(&m->os_sink);
-	ww_store_close(m->store);
+	close_store(m);
 	ww_config_release(&m->cfg);
 	ww_event_free(m->stop);
 	ww_event_free(m->wake);

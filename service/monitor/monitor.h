@@ -150,13 +150,19 @@ struct ww_monitor_opts {
 int ww_monitor_new(struct ww_config *cfg, const struct ww_monitor_opts *o,
 		   struct ww_monitor **ret, struct ww_err *err);
 
-/* Start the control server (if asked) and the loop and worker threads. */
+/*
+ * Start the control server (if asked) and the loop and worker threads.
+ * WW_EINUSE when another process (a monitor, `run --once`) writes to the
+ * configured database: one writer per database (docs/store.md).
+ */
 int ww_monitor_start(struct ww_monitor *m, struct ww_err *err);
 
 /*
  * One full cycle: a pending reload applied, then every enabled task once,
- * in table order, on the calling thread.  Returns 0 when every task succeeded, else the first task's code
- * (each failure is logged).
+ * in table order, on the calling thread.  Returns 0 when every task
+ * succeeded, else the first task's code (each failure is logged);
+ * WW_EINUSE, without running a task, when another process writes to the
+ * database.
  */
 int ww_monitor_run_once(struct ww_monitor *m);
 
