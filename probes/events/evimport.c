@@ -207,10 +207,14 @@ static size_t detect_encoding(struct src *s, const unsigned char *b, size_t n)
 		s->enc = ENC_UTF16BE;
 		return 2;
 	}
-	/* No BOM: "<\0" or "\0<" can only be UTF-16. */
-	if (n >= 2 && b[0] == '<' && b[1] == 0)
+	/*
+	 * No BOM: an ASCII character next to a zero byte can only be UTF-16
+	 * (XML has no NUL).  Not just '<': an export may start with blanks
+	 * or a line break before it (XML spec, appendix F).
+	 */
+	if (n >= 2 && b[0] != 0 && b[0] < 0x80 && b[1] == 0)
 		s->enc = ENC_UTF16LE;
-	else if (n >= 2 && b[0] == 0 && b[1] == '<')
+	else if (n >= 2 && b[0] == 0 && b[1] != 0 && b[1] < 0x80)
 		s->enc = ENC_UTF16BE;
 	else
 		s->enc = ENC_UTF8;

@@ -68,6 +68,26 @@ static int parse_limit(const cJSON *v, int *ret, const char **ret_code,
 	return 0;
 }
 
+/*
+ * A member named twice is refused before anything reads the request:
+ * cJSON would answer the first, another parser (a proxy, a logger) the
+ * last, and the two would disagree on what was asked.
+ */
+static int check_duplicates(const cJSON *root, const char **ret_code,
+			    struct ww_err *err)
+{
+	const cJSON *it, *other;
+
+	cJSON_ArrayForEach(it, root) {
+		for (other = it->next; other; other = other->next)
+			if (strcmp(it->string, other->string) == 0)
+				return bad(ret_code, WW_CTLERR_MALFORMED, err,
+					   WW_EPROTO, "duplicate member",
+					   it->string);
+	}
+	return 0;
+}
+
 /* Every member other than "cmd" (and "limit" for history) is refused. */
 static int check_members(const cJSON *root, bool allow_limit,
 			 const char **ret_code, struct ww_err *err)
@@ -145,6 +165,8 @@ int ww_control_parse(const char *line, size_t len, struct ww_control_req *req,
 		r = bad(ret_code, WW_CTLERR_MALFORMED, err, WW_EPARSE,
 			"the request must be a JSON object", NULL);
 	else
+		r = check_duplicates(root, ret_code, err);
+	if (!r)
 		r = parse_cmd(root, req, ret_code, err);
 	cJSON_Delete(root);
 	return r;

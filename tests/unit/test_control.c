@@ -134,6 +134,10 @@ START_TEST(refused_requests)
 	expect_error("{\"cmd\":\"history\",\"limit\":2.5}\n", WW_CTLERR_BAD_ARG);
 	expect_error("{\"cmd\":\"history\",\"limit\":\"20\"}\n", WW_CTLERR_BAD_ARG);
 	expect_error("{\"cmd\":\"history\",\"limit\":1e300}\n", WW_CTLERR_BAD_ARG);
+	/* Issue 13: a member named twice is ambiguous, whichever comes first. */
+	expect_error("{\"cmd\":\"status\",\"cmd\":\"history\"}\n", WW_CTLERR_MALFORMED);
+	expect_error("{\"cmd\":\"history\",\"cmd\":\"history\"}\n", WW_CTLERR_MALFORMED);
+	expect_error("{\"cmd\":\"history\",\"limit\":1,\"limit\":2}\n", WW_CTLERR_MALFORMED);
 }
 END_TEST
 

@@ -198,6 +198,30 @@ START_TEST(test_encodings_in_memory)
 				      &st, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(st.events, 4);
 	ww_buf_release(&b);
+
+	/*
+	 * Issue 13: UTF-16 without a BOM whose first character is a blank or
+	 * a line break, not '<', in either byte order.
+	 */
+	ww_buf_init(&b, 1 << 20);
+	ck_assert_int_eq(ww_buf_appends(&b, "\r\n  "), 0);
+	ck_assert_int_eq(ww_buf_append(&b, text, len), 0);
+	for (i = 0; i < 2; i++) {
+		unsigned char *u = malloc(2 * b.len);
+		size_t k;
+
+		for (k = 0; k < b.len; k++) {
+			u[2 * k + i] = (unsigned char)b.data[k];
+			u[2 * k + 1 - i] = 0;
+		}
+		memset(&c, 0, sizeof(c));
+		ck_assert_msg(ww_evimport_mem("nobom.xml", u, 2 * b.len,
+					      collect_fn, &c, &st, &err) == 0,
+			      "%s: %s", i ? "BE" : "LE", err.msg);
+		ck_assert_uint_eq(st.events, 4);
+		free(u);
+	}
+	ww_buf_release(&b);
 	free(be);
 	free(text);
 	free(path);
