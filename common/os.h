@@ -55,6 +55,16 @@ bool ww_os_path_exists(const char *path);
 FILE *ww_os_fopen(const char *path, const char *mode);
 
 /*
+ * Open an existing regular file for reading (binary).  Anything else at
+ * path (a FIFO, a device such as /dev/zero, a directory, a pipe) is
+ * refused with WW_EIO ("not a regular file": unreadable input, like any
+ * other file that cannot be read) without blocking on it or reading from
+ * it, so a hostile or mistaken path can neither hang nor spin the caller.
+ * WW_ENOENT when nothing is there.
+ */
+int ww_os_fopen_regular(const char *path, FILE **ret, struct ww_err *err);
+
+/*
  * Create path for writing, failing when anything (a file, a symlink, a
  * directory) already has that name, so a privileged writer can never be
  * pointed at another file through a link planted in a shared directory.

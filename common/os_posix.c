@@ -361,6 +361,37 @@ FILE *ww_os_fopen(const char *path, const char *mode)
 	return fopen(path, mode);
 }
 
+int ww_os_fopen_regular(const char *path, FILE **ret, struct ww_err *err)
+{
+	/* O_NONBLOCK: opening a FIFO without a writer would wait for one. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	int e;
+
+	*ret = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return ww_err_set_os(err, errno_to_ww(e), (unsigned long)e,
+				     "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return ww_err_set(err, WW_EIO, "%s: not a regular file (a "
+				  "FIFO, device or directory)", path);
+	}
+	/* A regular file never blocks; plain blocking reads from here on. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+	    !(*ret = fdopen(fd, "rb"))) {
+		e = errno;
+		close(fd);
+		return ww_err_set_os(err, errno_to_ww(e), (unsigned long)e,
+				     "%s: %s", path, strerror(e));
+	}
+	return 0;
+}
+
 FILE *ww_os_fopen_new(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

@@ -716,6 +716,26 @@ FILE *ww_os_fopen(const char *path, const char *mode)
 	return f;
 }
 
+int ww_os_fopen_regular(const char *path, FILE **ret, struct ww_err *err)
+{
+	FILE *f = ww_os_fopen(path, "rb");
+	int e = errno;
+
+	*ret = NULL;
+	if (!f)
+		return ww_err_set_os(err, e == ENOENT ? WW_ENOENT : WW_EIO,
+				     (unsigned long)e, "%s: %s", path,
+				     strerror(e));
+	/* A pipe, console or device opens as a file; refuse it unread. */
+	if (GetFileType((HANDLE)_get_osfhandle(_fileno(f))) != FILE_TYPE_DISK) {
+		fclose(f);
+		return ww_err_set(err, WW_EIO, "%s: not a regular file (a "
+				  "pipe or device)", path);
+	}
+	*ret = f;
+	return 0;
+}
+
 FILE *ww_os_fopen_new(const char *path)
 {
 	wchar_t *wp = ww_win_utf16(path);

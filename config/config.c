@@ -892,14 +892,13 @@ int ww_config_load_string(struct ww_config *cfg, const char *name,
 static int read_file(const char *path, struct ww_buf *b, struct ww_err *err)
 {
 	char chunk[8192];
-	FILE *f = ww_os_fopen(path, "rb");
+	FILE *f;
 	size_t n;
-	int r = 0;
+	/* A FIFO or device at path must not hang `config check` or a reload. */
+	int r = ww_os_fopen_regular(path, &f, err);
 
-	if (!f)
-		return ww_err_set_os(err, errno == ENOENT ? WW_ENOENT : WW_EIO,
-				     (unsigned long)errno, "%s: %s", path,
-				     strerror(errno));
+	if (r)
+		return r;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		r = ww_buf_append(b, chunk, n);
 		if (r == WW_ERANGE) {

@@ -7,12 +7,20 @@
  * complete when the next header line arrives (a stack trace may follow
  * its header), hence the pending record and ww_synclog_parser_flush().
  *
- * Memory is bounded: one line buffer and one record buffer, each capped
- * at 1 MiB; whatever is beyond a cap is dropped and counted.
+ * Lines end at LF, CRLF, a lone CR or a run of NUL bytes (what NTFS
+ * leaves where a crash lost data; the next header may follow directly).
+ * Every line is made valid UTF-8 before anything looks at it (invalid
+ * sequences become U+FFFD), so records, findings, run errors and the JSON
+ * built from them are valid UTF-8 whatever the file holds.
+ *
+ * Memory is bounded: one line buffer, one buffer for a line's valid
+ * UTF-8 copy and one record buffer, each capped at 1 MiB; whatever is
+ * beyond a cap is dropped and counted.
  */
 #include "compat.h"
 
 #include "synclog.h"
+#include "utf8.h"
 #include "util.h"
 
 struct ww_synclog_parser {
@@ -32,7 +40,12 @@ struct ww_synclog_parser {
 	char *part;
 	size_t part_len, part_cap;
 	bool part_active, part_overlong;
+	bool cr_pending;               /* the line ended in CR: LF next? */
 	uint64_t part_start;
+
+	/* a line with invalid UTF-8, repaired */
+	char *clean;
+	size_t clean_cap;
 
 	/* UTF-16LE decoding state */
 	unsigned char odd;
@@ -69,6 +82,7 @@ void ww_synclog_parser_free(struct ww_synclog_parser *p)
 	if (!p)
 		return;
 	free(p->part);
+	free(p->clean);
 	free(p->rec);
 	free(p);
 }
@@ -87,6 +101,7 @@ void ww_synclog_parser_begin(struct ww_synclog_parser *p, uint64_t offset,
 	p->part_len = 0;
 	p->part_active = false;
 	p->part_overlong = false;
+	p->cr_pending = false;
 	p->has_odd = false;
 	p->high_surrogate = 0;
 	p->has_pending = false;
@@ -250,8 +265,8 @@ bool ww_synclog_parse_header(char *line, size_t len,
 /* ---- records --------------------------------------------------------- */
 
 /*
- * NUL bytes (copy-truncate rotation leaves runs of them, as Fluent Bit
- * notes) become spaces, so every record field is a proper C string.
+ * NUL bytes end a line (see consume_utf8()), so none should reach here;
+ * any that did would become spaces, keeping every field a C string.
  */
 static void copy_clean(char *dst, const char *src, size_t n)
 {
@@ -340,15 +355,44 @@ static int append_continuation(struct ww_synclog_parser *p, const char *line,
 		if (!p->prec.truncated)
 			p->stats.overlong++;
 		p->prec.truncated = true;
-		len = room ? room - 1 : 0;
 		if (!room)
 			return 0;
+		/* Cut at a character boundary: the record stays valid UTF-8. */
+		len = room - 1;
+		while (len && ((unsigned char)line[len] & 0xC0) == 0x80)
+			len--;
 	}
 	if (rec_reserve(p, p->rec_len + len + 2))
 		return WW_ENOMEM;
 	p->rec[p->rec_len++] = '\n';
 	copy_clean(p->rec + p->rec_len, line, len);
 	p->rec_len += len;
+	return 0;
+}
+
+/*
+ * Replace *line by its valid UTF-8 copy (each invalid sequence becomes the
+ * three bytes of U+FFFD, so the copy can grow: it is cut at the line cap).
+ */
+static int repair_line(struct ww_synclog_parser *p, const char **line,
+		       size_t *len, bool *overlong)
+{
+	size_t want = *len * 3 < WW_SYNCLOG_LINE_MAX ? *len * 3 :
+						       WW_SYNCLOG_LINE_MAX;
+	bool cut;
+
+	if (want + 1 > p->clean_cap) {
+		char *q = realloc(p->clean, want + 1);
+
+		if (!q)
+			return WW_ENOMEM;
+		p->clean = q;
+		p->clean_cap = want + 1;
+	}
+	*len = ww_utf8_sanitize(*line, *len, p->clean, want, &cut);
+	*line = p->clean;
+	if (cut)
+		*overlong = true;
 	return 0;
 }
 
@@ -360,12 +404,13 @@ static int handle_line(struct ww_synclog_parser *p, const char *line,
 
 	p->stats.lines++;
 	p->line_no++;
-	if (overlong)
-		p->stats.overlong++;
-	if (len && line[len - 1] == '\r')
-		len--;
 	if (len == 0)
 		return 0;
+	if (!ww_utf8_valid(line, len) &&
+	    repair_line(p, &line, &len, &overlong))
+		return WW_ENOMEM;
+	if (overlong)
+		p->stats.overlong++;
 	if (looks_like_timestamp(line, len)) {
 		r = emit_pending(p);
 		if (r)
@@ -430,42 +475,87 @@ static int part_finish(struct ww_synclog_parser *p, uint64_t end)
 	return r;
 }
 
+/* The line s[0..n) ends at end: finish the gathered line, or take it as is. */
+static int end_line(struct ww_synclog_parser *p, const char *s, size_t n,
+		    uint64_t start, uint64_t end)
+{
+	bool cut = n > WW_SYNCLOG_LINE_MAX;
+
+	if (p->part_active) {
+		if (part_append(p, s, n))
+			return WW_ENOMEM;
+		return part_finish(p, end);
+	}
+	return handle_line(p, s, cut ? WW_SYNCLOG_LINE_MAX : n, start, end,
+			   cut);
+}
+
+/* Where the line at s[0..n) ends: LF, CR or NUL; n when not in sight. */
+static size_t line_break(const char *s, size_t n)
+{
+	const char *q = memchr(s, '\n', n);
+	size_t k = q ? (size_t)(q - s) : n;
+
+	q = memchr(s, '\r', k);
+	if (q)
+		k = (size_t)(q - s);
+	q = memchr(s, '\0', k);
+	return q ? (size_t)(q - s) : k;
+}
+
+/*
+ * A CR ended the last line; is the next byte its LF?  Either way the line
+ * is finished, just past the CR or just past the LF.
+ */
+static int settle_cr(struct ww_synclog_parser *p, const char **s, size_t *len)
+{
+	p->cr_pending = false;
+	if (**s == '\n') {
+		(*s)++;
+		(*len)--;
+		p->pos++;
+	}
+	return part_finish(p, p->pos);
+}
+
 static int consume_utf8(struct ww_synclog_parser *p, const char *s,
 			size_t len)
 {
-	const char *end = s + len;
+	uint64_t start;
+	size_t k, n;
 	int r;
 
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n;
-
-		if (!nl) {
-			n = (size_t)(end - s);
-			if (part_append(p, s, n))
+	p->stats.bytes += len;
+	while (len) {
+		if (p->cr_pending) {
+			r = settle_cr(p, &s, &len);
+			if (r)
+				return r;
+			continue;
+		}
+		k = line_break(s, len);
+		start = p->pos;
+		if (k == len || (s[k] == '\r' && k + 1 == len)) {
+			/* Unterminated, or a CR whose LF may come next. */
+			if (part_append(p, s, k))
 				return WW_ENOMEM;
-			p->pos += n;
-			p->stats.bytes += n;
+			p->pos += len;
+			p->cr_pending = k < len;
 			return 0;
 		}
-		n = (size_t)(nl - s);
-		if (p->part_active) {
-			if (part_append(p, s, n))
-				return WW_ENOMEM;
-			p->pos += n + 1;
-			r = part_finish(p, p->pos);
-		} else {
-			bool cut = n > WW_SYNCLOG_LINE_MAX;
-			uint64_t start = p->pos;
-
-			p->pos += n + 1;
-			r = handle_line(p, s, cut ? WW_SYNCLOG_LINE_MAX : n,
-					start, p->pos, cut);
-		}
-		p->stats.bytes += n + 1;
+		n = k + 1;
+		if (s[k] == '\r' && s[k + 1] == '\n')
+			n++;
+		while (s[k] == '\0' && n < len && s[n] == '\0')
+			n++; /* a run of NULs is one line break */
+		p->pos += n;
+		/* A NUL run with nothing before it is no line at all. */
+		r = (k || p->part_active || s[k] != '\0') ?
+			    end_line(p, s, k, start, p->pos) : 0;
 		if (r)
 			return r;
-		s = nl + 1;
+		s += n;
+		len -= n;
 	}
 	return 0;
 }
@@ -502,6 +592,15 @@ static int utf16_unit(struct ww_synclog_parser *p, unsigned u)
 {
 	int r;
 
+	if (p->cr_pending) {
+		/* As in consume_utf8(): CRLF, or a lone CR ending the line. */
+		p->cr_pending = false;
+		if (u == '\n')
+			return part_finish(p, p->pos);
+		r = part_finish(p, p->pos - 2);
+		if (r)
+			return r;
+	}
 	if (p->high_surrogate) {
 		unsigned hi = p->high_surrogate;
 
@@ -521,10 +620,16 @@ static int utf16_unit(struct ww_synclog_parser *p, unsigned u)
 		p->high_surrogate = u;
 		return 0;
 	}
-	if (u == '\n') {
+	if (u == 0 && !p->part_active)
+		return 0; /* a NUL run with nothing before it */
+	if (u == '\n' || u == '\r' || u == 0) {
 		if (!p->part_active)
 			p->part_start = p->pos - 2;
 		p->part_active = true;
+		if (u == '\r') {
+			p->cr_pending = true;
+			return 0;
+		}
 		return part_finish(p, p->pos);
 	}
 	if (!p->part_active) {
@@ -630,6 +735,11 @@ int ww_synclog_parser_flush(struct ww_synclog_parser *p,
 		if (complete_lines_only)
 			return 0;
 		r = decide_encoding(p);
+	}
+	if (!r && p->cr_pending) {
+		/* Nothing came after the CR: it ended the line. */
+		p->cr_pending = false;
+		r = part_finish(p, p->pos);
 	}
 	if (!r && (p->part_active || p->has_odd || p->high_surrogate)) {
 		if (complete_lines_only)

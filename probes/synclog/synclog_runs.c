@@ -18,6 +18,7 @@
 #include "compat.h"
 
 #include "synclog.h"
+#include "utf8.h"
 #include "util.h"
 
 /* A "manually started" and its 382 belong together within this. */
@@ -222,6 +223,7 @@ static int on_failure(struct ww_sync_tracker *t,
 	ww_synclog_example(rec, example, sizeof(example));
 	snprintf(t->open.error, sizeof(t->open.error), "%s: %s",
 		 ww_synclog_category_name((enum ww_synclog_category)c), example);
+	ww_utf8_trim_cut(t->open.error); /* the example may not fit whole */
 	return fn ? fn(ctx, &t->open) : 0;
 }
 

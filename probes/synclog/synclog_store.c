@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "tail.h"
+#include "utf8.h"
 #include "util.h"
 
 #define COMPONENT_MAX 128
@@ -85,7 +86,8 @@ int ww_synclog_batch_add_finding(struct ww_synclog_batch *b,
 	f->at = rec->time;
 	f->cat = cat;
 	f->level = rec->level;
-	ww_strlcpy(f->component, rec->component, sizeof(f->component));
+	ww_utf8_copy(f->component, sizeof(f->component), rec->component,
+		     strlen(rec->component));
 	ww_synclog_example(rec, f->message, sizeof(f->message));
 	return 0;
 }

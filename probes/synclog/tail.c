@@ -36,7 +36,8 @@ struct ww_tailer {
 	char identity[64];
 	uint64_t read_pos;          /* next byte to read from f */
 	bool started;               /* position restored this session */
-	int64_t last_growth;
+	bool fresh;                 /* nothing read from f yet */
+	int64_t last_growth;        /* when f last grew, as far as we know */
 
 	uint64_t committed;
 	struct ww_tail_position pos; /* last committed */
@@ -185,8 +186,29 @@ static int open_at(struct ww_tailer *t, const char *path, uint64_t off,
 	}
 	format_identity(&t->id, t->identity, sizeof(t->identity));
 	t->read_pos = off;
+	t->fresh = true;
 	ww_synclog_parser_begin(t->parser, off, enc, skip_partial);
 	return 0;
+}
+
+/*
+ * When did what we just read arrive?  While we watch a file, between the
+ * last poll and now: now.  The first read of a file we just opened finds
+ * what was written before we came, possibly long ago: the file's own
+ * modification time says when (issue 13: counting the quiet period from
+ * our first look kept `run --once` from ever seeing a quiet log's last
+ * record).  A modification time ahead of our clock counts as now.
+ */
+static int64_t growth_time(struct ww_tailer *t)
+{
+	int64_t mtime;
+
+	if (!t->fresh)
+		return t->now;
+	t->fresh = false;
+	if (ww_tail_file_mtime(t->f, &mtime, NULL) || mtime > t->now)
+		return t->now;
+	return mtime;
 }
 
 /* Read what is there now; *grew tells whether anything came. */
@@ -201,11 +223,12 @@ static int read_available(struct ww_tailer *t, bool *grew)
 					 &got, t->err);
 		if (r || !got)
 			return r;
+		if (!*grew)
+			t->last_growth = growth_time(t);
 		*grew = true;
 		t->read_pos += got;
 		if (t->st)
 			t->st->bytes += got;
-		t->last_growth = t->now;
 		t->last_read_at = t->now;
 		r = ww_synclog_parser_feed(t->parser, t->buf, got, t->err);
 		if (r)
@@ -379,11 +402,13 @@ static int poll_once(struct ww_tailer *t)
 	if (!r && t->f)
 		r = read_available(t, &grew);
 	/*
-	 * A wall clock that stepped back since the last growth (now before
-	 * it) counts as settled: otherwise the last record would wait for the
-	 * clock to catch up, possibly for hours.
+	 * The last record is complete once the file has been quiet for
+	 * settle_seconds, also when that quiet began before this poll read it
+	 * (growth_time()).  A wall clock that stepped back since the last
+	 * growth (now before it) counts as settled: otherwise the last record
+	 * would wait for the clock to catch up, possibly for hours.
 	 */
-	if (!r && t->f && !grew && ww_synclog_parser_pending(t->parser) &&
+	if (!r && t->f && ww_synclog_parser_pending(t->parser) &&
 	    (t->now - t->last_growth >= t->opt.settle_seconds ||
 	     t->now < t->last_growth))
 		r = ww_synclog_parser_flush(t->parser, true, t->err);

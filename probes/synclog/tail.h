@@ -64,7 +64,9 @@ struct ww_tail_file;
 /*
  * Open for reading without stopping the writer from appending, renaming
  * or deleting the file (Windows: FILE_SHARE_READ|WRITE|DELETE).
- * WW_ENOENT when it does not exist.
+ * WW_ENOENT when it does not exist; WW_EINVAL, without blocking or
+ * reading, when it is not a regular file (a FIFO, a device such as
+ * /dev/zero, a directory, a pipe).
  */
 int ww_tail_file_open(const char *path, struct ww_tail_file **ret,
 		      struct ww_err *err);
@@ -72,6 +74,12 @@ void ww_tail_file_close(struct ww_tail_file *f); /* NULL-safe */
 /* Identity and current size of the open file. */
 int ww_tail_file_info(struct ww_tail_file *f, struct ww_file_id *id,
 		      uint64_t *size, struct ww_err *err);
+/*
+ * Last modification time of the open file, seconds since 1970 UTC: how
+ * long a file has been quiet before this process first saw it.
+ */
+int ww_tail_file_mtime(struct ww_tail_file *f, int64_t *ret,
+		       struct ww_err *err);
 /* Read up to len bytes at off; *got is 0 at end of file. */
 int ww_tail_file_read_at(struct ww_tail_file *f, uint64_t off, void *buf,
 			 size_t len, size_t *got, struct ww_err *err);

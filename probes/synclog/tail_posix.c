@@ -28,18 +28,49 @@ static int errno_code(int e)
 	}
 }
 
+static int not_regular(const char *path, struct ww_err *err)
+{
+	return ww_err_set(err, WW_EINVAL, "%s: not a regular file (a FIFO, "
+			  "device or directory); not read", path);
+}
+
+/*
+ * Only a regular file is opened: a FIFO would block open() (and then
+ * read()) for ever, /dev/zero would never end.  stat() first, so such a
+ * path is not even opened; O_NONBLOCK and fstat() close the race with a
+ * FIFO put there in between.
+ */
+static int open_regular(const char *path, int *ret, struct ww_err *err)
+{
+	struct stat st;
+	int fd, e;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return not_regular(path, err);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return ww_err_set_os(err, errno_code(e), (unsigned long)e,
+				     "%s: cannot open: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(path, err);
+	}
+	*ret = fd;
+	return 0;
+}
+
 int ww_tail_file_open(const char *path, struct ww_tail_file **ret,
 		      struct ww_err *err)
 {
 	struct ww_tail_file *f;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = -1, r = open_regular(path, &fd, err);
 
-	if (fd < 0) {
-		int e = errno;
-
-		return ww_err_set_os(err, errno_code(e), (unsigned long)e,
-				     "%s: cannot open: %s", path, strerror(e));
-	}
+	if (r)
+		return r;
 	f = calloc(1, sizeof(*f));
 	if (f)
 		f->path = malloc(strlen(path) + 1);
@@ -80,6 +111,21 @@ int ww_tail_file_info(struct ww_tail_file *f, struct ww_file_id *id,
 	}
 	if (size)
 		*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int ww_tail_file_mtime(struct ww_tail_file *f, int64_t *ret,
+		       struct ww_err *err)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) != 0) {
+		int e = errno;
+
+		return ww_err_set_os(err, errno_code(e), (unsigned long)e,
+				     "%s: fstat: %s", f->path, strerror(e));
+	}
+	*ret = (int64_t)st.st_mtime;
 	return 0;
 }
 

@@ -45,6 +45,12 @@ int ww_tail_file_open(const char *path, struct ww_tail_file **ret,
 
 	if (h == INVALID_HANDLE_VALUE)
 		return ww_win_err(err, e, "CreateFileW", path);
+	/* A pipe or device at the path would block or never end. */
+	if (GetFileType(h) != FILE_TYPE_DISK) {
+		CloseHandle(h);
+		return ww_err_set(err, WW_EINVAL, "%s: not a regular file (a "
+				  "pipe or device); not read", path);
+	}
 	f = calloc(1, sizeof(*f));
 	if (f)
 		f->path = malloc(strlen(path) + 1);
@@ -89,6 +95,24 @@ int ww_tail_file_info(struct ww_tail_file *f, struct ww_file_id *id,
 		      uint64_t *size, struct ww_err *err)
 {
 	return handle_info(f->h, f->path, id, size, err);
+}
+
+/* 100 ns intervals between 1601-01-01 and 1970-01-01. */
+#define EPOCH_DIFF 116444736000000000LL
+
+int ww_tail_file_mtime(struct ww_tail_file *f, int64_t *ret,
+		       struct ww_err *err)
+{
+	BY_HANDLE_FILE_INFORMATION fi;
+	int64_t ft;
+
+	if (!GetFileInformationByHandle(f->h, &fi))
+		return ww_win_err(err, GetLastError(),
+				  "GetFileInformationByHandle", f->path);
+	ft = (int64_t)(((uint64_t)fi.ftLastWriteTime.dwHighDateTime << 32) |
+		       fi.ftLastWriteTime.dwLowDateTime);
+	*ret = (ft - EPOCH_DIFF) / 10000000;
+	return 0;
 }
 
 int ww_tail_file_read_at(struct ww_tail_file *f, uint64_t off, void *buf,

@@ -21,7 +21,8 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wwtest import Monitor, check, fresh_dir, quiet_sources, verdict, wait_for  # noqa: E402
+from wwtest import (Monitor, check, control_exchange, fresh_dir, quiet_sources,  # noqa: E402
+                    verdict, wait_for)
 
 EXE, WORK = sys.argv[1], sys.argv[2]
 CONTRACT_FIELDS = ["version", "started_at", "health", "last_successful_sync",
@@ -31,21 +32,8 @@ CONTRACT_FIELDS = ["version", "started_at", "health", "last_successful_sync",
 
 def exchange(data, shut=True, timeout=10):
     """Send raw bytes, return (everything read until EOF, seconds taken)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
     t0 = time.monotonic()
-    s.connect(SOCK)
-    if data:
-        s.sendall(data)
-    if shut:
-        s.shutdown(socket.SHUT_WR)
-    out = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        out += chunk
-    s.close()
+    out = control_exchange(SOCK, data, shut, timeout)
     return out, time.monotonic() - t0
 
 

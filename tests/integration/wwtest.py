@@ -97,6 +97,25 @@ def ww(exe, *args, config=None, timeout=60, env=None):
                           env=env)
 
 
+def control_exchange(sock, data, shut=True, timeout=10):
+    """Send raw bytes to the control socket; everything read until EOF."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(sock)
+    if data:
+        s.sendall(data)
+    if shut:
+        s.shutdown(socket.SHUT_WR)
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+
+
 def find(items, key, value):
     """The first dict in items whose key is value, or None."""
     return next((x for x in items or [] if x.get(key) == value), None)

@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include "synclog.h"
+#include "utf8.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -375,8 +376,212 @@ START_TEST(parse_pending_until_next_header)
 	ck_assert_uint_eq(ww_synclog_parser_emitted_end(p), sizeof(a) - 1 + sizeof(b));
 	ck_assert_int_eq(ww_synclog_parser_flush(p, false, &err), 0);
 	ck_assert_uint_eq(g.n, 2);
+
+	/* Issue 13: a line ended by a CR is complete, its LF may never come. */
+	ck_assert_int_eq(ww_synclog_parser_feed(p, a, sizeof(a) - 2, &err), 0);
+	ck_assert_int_eq(ww_synclog_parser_feed(p, "\r", 1, &err), 0);
+	ck_assert_int_eq(ww_synclog_parser_flush(p, true, &err), 0);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_str_eq(g.r[2].message, "boom");
+	ck_assert_uint_eq(ww_synclog_parser_emitted_end(p),
+			  2 * sizeof(a) + sizeof(b) - 2);
+	/* When it does come, it is only a blank line. */
+	ck_assert_int_eq(ww_synclog_parser_feed(p, "\n", 1, &err), 0);
+	ck_assert_int_eq(ww_synclog_parser_flush(p, false, &err), 0);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_uint_eq(ww_synclog_parser_stats(p)->malformed, 0);
 	ww_synclog_parser_free(p);
 	got_free(&g);
+}
+END_TEST
+
+/*
+ * Issue 13: what NTFS leaves after a crash, a run of NUL bytes where data
+ * was lost, followed directly by the next header on the same line.  The
+ * header (here the 384 that ends the run) must start a record, not be
+ * taken for a continuation of the text before the NULs.
+ */
+START_TEST(parse_nul_run_then_header)
+{
+	static const char a[] =
+		"2020-05-22 14:44:14.282 UTC\tInfo\tWsusService.1\tEventLogEventReporter.ReportEvent\tEventId=382,Type=Information,Category=Synchronization,Message=A manual synchronization was started.\n"
+		"2020-05-22 14:44:15.000 UTC\tInfo\tWsusService.1\tX.Y\tcut short by the cra";
+	static const char b[] =
+		"2020-05-22 15:00:00.000 UTC\tInfo\tWsusService.1\tEventLogEventReporter.ReportEvent\tEventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.\n";
+	static const size_t steps[] = { 0, 1, 7, 1000, 4096 };
+	size_t nuls = 5000, len = sizeof(a) - 1 + nuls + sizeof(b) - 1, i;
+	char *d = malloc(len);
+	struct ww_synclog_stats st;
+	struct got g;
+
+	memcpy(d, a, sizeof(a) - 1);
+	memset(d + sizeof(a) - 1, 0, nuls);
+	memcpy(d + sizeof(a) - 1 + nuls, b, sizeof(b) - 1);
+	for (i = 0; i < WW_ARRAY_SIZE(steps); i++) {
+		st = parse(&g, d, len, steps[i]);
+		ck_assert_uint_eq(st.records, 3);
+		ck_assert_uint_eq(st.malformed, 0);
+		ck_assert_str_eq(g.r[1].message, "cut short by the cra");
+		/* Past the NULs read with it (the rest are skipped later). */
+		ck_assert_uint_gt(g.r[1].end, sizeof(a) - 1);
+		ck_assert_uint_le(g.r[1].end, sizeof(a) - 1 + nuls);
+		ck_assert_uint_eq(g.r[2].offset, sizeof(a) - 1 + nuls);
+		ck_assert_str_eq(g.r[2].component,
+				 "EventLogEventReporter.ReportEvent");
+		ck_assert(strncmp(g.r[2].message, "EventId=384,", 12) == 0);
+		ck_assert_uint_eq(g.r[2].end, len);
+		got_free(&g);
+	}
+	/* A NUL run between complete lines is no line at all. */
+	memset(d + sizeof(a) - 1, '\n', 1);
+	st = parse(&g, d, len, 0);
+	ck_assert_uint_eq(st.records, 3);
+	ck_assert_uint_eq(st.lines, 3);
+	got_free(&g);
+	free(d);
+}
+END_TEST
+
+/* The records of text in UTF-16LE (the text is ASCII). */
+static struct ww_synclog_stats parse_utf16(struct got *g, const char *text,
+					   size_t step)
+{
+	size_t n = strlen(text), i;
+	char *u = malloc(2 * n + 2);
+	struct ww_synclog_stats st;
+
+	u[0] = (char)0xFF;
+	u[1] = (char)0xFE;
+	for (i = 0; i < n; i++) {
+		u[2 + 2 * i] = text[i];
+		u[3 + 2 * i] = 0;
+	}
+	st = parse(g, u, 2 * n + 2, step);
+	free(u);
+	return st;
+}
+
+/*
+ * Issue 13: a lone CR ends a line as LF and CRLF do (classic Mac line
+ * ends, or an editor's), so records separated by one do not merge; a CR
+ * and an LF split between two reads are still one line end.
+ */
+START_TEST(parse_lone_cr_ends_lines)
+{
+	static const char d[] =
+		"2020-05-22 14:44:14.282 UTC\tError\tw.1\tA.B\tone\r"
+		"   at X.Y()\r"
+		"2020-05-22 14:44:15.000 UTC\tInfo\tw.1\tA.B\ttwo\r\n"
+		"2020-05-22 14:44:16.000 UTC\tInfo\tw.1\tA.B\tthree\r\r"
+		"2020-05-22 14:44:17.000 UTC\tInfo\tw.1\tA.B\tfour\r";
+	size_t step;
+	struct ww_synclog_stats st;
+	struct got g;
+
+	for (step = 0; step < 12; step++) {
+		st = parse(&g, d, sizeof(d) - 1, step);
+		ck_assert_uint_eq(st.records, 4);
+		ck_assert_uint_eq(st.malformed, 0);
+		ck_assert_str_eq(g.r[0].message, "one\n   at X.Y()");
+		ck_assert_uint_eq(g.r[0].end, 46 + 12);
+		ck_assert_uint_eq(g.r[1].offset, 46 + 12);
+		ck_assert_str_eq(g.r[1].message, "two");
+		ck_assert_uint_eq(g.r[2].offset, 46 + 12 + 46);
+		ck_assert_str_eq(g.r[2].message, "three");
+		ck_assert_str_eq(g.r[3].message, "four");
+		ck_assert_uint_eq(g.r[3].end, sizeof(d) - 1);
+		got_free(&g);
+		st = parse_utf16(&g, d, step);
+		ck_assert_uint_eq(st.records, 4);
+		ck_assert_str_eq(g.r[0].message, "one\n   at X.Y()");
+		ck_assert_uint_eq(g.r[1].offset, 2 + 2 * (46 + 12));
+		ck_assert_str_eq(g.r[3].message, "four");
+		ck_assert_uint_eq(g.r[3].end, 2 * sizeof(d));
+		got_free(&g);
+	}
+}
+END_TEST
+
+static bool valid(const char *s)
+{
+	return ww_utf8_valid(s, strlen(s));
+}
+
+/*
+ * Issue 13: invalid UTF-8 in the log is replaced by U+FFFD as it is
+ * read, so records (and the store, history --json, the control answer,
+ * analyze --json built from them) only ever hold valid UTF-8.
+ */
+START_TEST(parse_invalid_utf8_replaced)
+{
+	static const char d[] =
+		"2020-05-22 14:44:14.282 UTC\tError\tw\xff.1\tA.\xc0\xaf" "B\t"
+		"bad \xff|\xed\xa0\x80|\xe2\x82" "x|\xf4\x90\x80\x80|\xc3\xa9 ok\n"
+		"   at \xfe\xfe()\n"
+		"2020-05-22 14:44:15.000 UTC\tInfo\tw.1\tA.B\tcut \xe2\x82";
+	static const char *want =
+		"bad \xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+		"\xef\xbf\xbd" "x|\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+		"\xc3\xa9 ok\n   at \xef\xbf\xbd\xef\xbf\xbd()";
+	size_t step, i;
+	struct got g;
+
+	for (step = 0; step < 9; step += 4) {
+		ck_assert_uint_eq(parse(&g, d, sizeof(d) - 1, step).records, 2);
+		ck_assert_str_eq(g.r[0].message, want);
+		ck_assert_str_eq(g.r[0].process, "w\xef\xbf\xbd.1");
+		ck_assert_str_eq(g.r[0].component, "A.\xef\xbf\xbd\xef\xbf\xbd" "B");
+		ck_assert_str_eq(g.r[1].message, "cut \xef\xbf\xbd");
+		/* Offsets stay those of the file. */
+		ck_assert_uint_eq(g.r[1].end, sizeof(d) - 1);
+		for (i = 0; i < g.n; i++)
+			ck_assert(valid(g.r[i].message) &&
+				  valid(g.r[i].component) &&
+				  valid(g.r[i].process));
+		got_free(&g);
+	}
+}
+END_TEST
+
+/* Cutting valid text to a size never ends inside a character. */
+START_TEST(utf8_cuts_at_character_boundaries)
+{
+	char buf[8], s[16];
+	char big[WW_SYNCLOG_EXAMPLE_MAX + 64];
+	struct ww_sync_tracker t;
+	struct ww_synclog_record rec;
+	size_t i;
+
+	/* "aé€😀" is 1 + 2 + 3 + 4 bytes. */
+	static const char text[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";
+
+	for (i = 1; i <= sizeof(text); i++) {
+		size_t n = ww_utf8_copy(buf, i < sizeof(buf) ? i : sizeof(buf),
+					text, sizeof(text) - 1);
+
+		ck_assert(ww_utf8_valid(buf, n) && n == strlen(buf));
+		ww_strlcpy(s, text, i);
+		ck_assert(valid(s) || !ww_utf8_valid(s, strlen(s)));
+		ww_utf8_trim_cut(s);
+		ck_assert_msg(valid(s), "cut at %zu", i);
+	}
+	/* A failure whose example fills the run error: cut, still valid. */
+	memset(big, 0, sizeof(big));
+	for (i = 0; i + 2 < sizeof(big) - 1; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	memset(&rec, 0, sizeof(rec));
+	rec.time = 1590158654;
+	rec.level = WW_SYNCLOG_LEVEL_ERROR;
+	rec.component = "A.B";
+	rec.message = big;
+	rec.message_len = strlen(big);
+	ww_sync_tracker_init(&t);
+	t.has_open = true;
+	t.open.started_at = rec.time;
+	ck_assert_int_eq(ww_sync_tracker_record(&t, &rec,
+		(ww_synclog_catset)1u << WW_CAT_SOAP_FAULT, NULL, NULL), 0);
+	ck_assert_uint_gt(strlen(t.open.error), WW_SYNC_ERROR_MAX - 8);
+	ck_assert(valid(t.open.error));
 }
 END_TEST
 
@@ -691,6 +896,10 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, runs_failed_with_error_then_scheduled_success);
 	tcase_add_test(tc, runs_edge_cases);
 	tcase_add_test(tc, finding_summary_counts_every_category_of_a_record);
+	tcase_add_test(tc, parse_nul_run_then_header);
+	tcase_add_test(tc, parse_lone_cr_ends_lines);
+	tcase_add_test(tc, parse_invalid_utf8_replaced);
+	tcase_add_test(tc, utf8_cuts_at_character_boundaries);
 	suite_add_tcase(s, tc);
 	return s;
 }

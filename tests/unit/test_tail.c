@@ -441,6 +441,42 @@ START_TEST(tail_settles_after_the_clock_steps_back)
 }
 END_TEST
 
+/*
+ * Issue 13: a log that has been quiet for an hour when the tailer first
+ * sees it.  Its last record is complete at the first poll (`run --once`
+ * polls once): the quiet period counts from the file's modification
+ * time, not from when this process first read it.  A file that grows
+ * while we watch still waits settle_seconds.
+ */
+START_TEST(tail_quiet_log_complete_at_first_poll)
+{
+	struct env e;
+	struct ww_tailer_stats st;
+
+	env_init(&e, "tail-quiet");
+	append(e.path, 0, 10);
+	e.now = ww_os_now() + 3600;
+	memset(&st, 0, sizeof(st));
+	poll_ok(&e, &st);
+	assert_exactly_once(&e, 10);
+
+	append(e.path, 10, 20);
+	poll_ok(&e, &st);
+	ck_assert_uint_eq(st.records, 19);
+	e.now += 10;
+	poll_ok(&e, &st);
+	assert_exactly_once(&e, 20);
+
+	/* The same after a restart: the resumed file is read anew. */
+	env_restart(&e);
+	append(e.path, 20, 30);
+	e.now += 3600;
+	poll_ok(&e, &st);
+	assert_exactly_once(&e, 30);
+	env_free(&e);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("tail");
@@ -455,6 +491,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_first_start_bounded_by_rollover);
 	tcase_add_test(tc, tail_sync_runs_reach_the_store);
 	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
+	tcase_add_test(tc, tail_quiet_log_complete_at_first_poll);
 	suite_add_tcase(s, tc);
 	return s;
 }
