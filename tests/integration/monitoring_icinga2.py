@@ -159,9 +159,9 @@ check([p.split("=")[0] for p in perf] == ["sync_age", "sync_failures", "probes_f
       "its performance data are sync_age, sync_failures, probes_failed", perf)
 
 if "cause" in status:
-    cause = (status.get("cause") or {}).get("summary")
-    check(cause and (": " + cause) in out_first,
-          "the output names the cause status --json gives", f"{out_first!r} / {cause!r}")
+    check(wwtest.names_cause(out_first.rstrip(), status),
+          "the output names the cause status --json gives",
+          f"{out_first!r} / {status.get('cause')}")
 else:
     print("pending: status --json has no cause yet (the verdict engine, issue 11)")
 

@@ -25,7 +25,9 @@ so the pack is checked structurally, and its monitors are run on paper:
    monitor matches it, and the state it sets is B+2 -> Error, B+1 and B+4
    -> Warning, B+3 -> Success.  Event 1002 raises an alert by a rule.
 5. Alerts of the event monitors show parameters 7 (cause) and 9 (fix), and
-   the reason (3), in their description.
+   the reason (3), in their description.  A rule (disabled by default)
+   alerts once per check and cause on raise events naming a cause
+   (string 6), not on clears.
 6. These checks can fail: copies of the pack without event 3004, without
    the cause parameter, or with a dangling reference are rejected.
 
@@ -177,6 +179,12 @@ def predicate(expr):
         if op != "Equal":
             raise ValueError("operator outside the tested subset: " + op)
         return lambda ev: str(ev.get(xpath)) == value
+    if expr.tag == "RegExExpression":
+        xpath = expr.findtext("ValueExpression/XPathQuery")
+        pattern = re.compile(expr.findtext("Pattern"))
+        if expr.findtext("Operator") != "MatchesRegularExpression":
+            raise ValueError("operator outside the tested subset: " + expr.findtext("Operator"))
+        return lambda ev: bool(pattern.search(str(ev.get(xpath, ""))))
     raise ValueError("expression outside the tested subset: " + expr.tag)
 
 
@@ -217,12 +225,40 @@ def coverage(root):
     bad += [f"alert event {i} of wsuswatch.mc drives no monitor" for i in ALERT_IDS
             if i not in covered]
     ev = {"EventDisplayNumber": 1002, "PublisherName": SOURCE, "Params/Param[1]": "x"}
-    alerting = [r.get("ID") for r in root.iter("Rule")
-                if any(w.get("TypeID") == "Health!System.Health.GenerateAlert"
+    alerting = [r.get("ID") for r in root.iter("Rule") if r.get("Enabled") == "true"
+                and any(w.get("TypeID") == "Health!System.Health.GenerateAlert"
                        for w in r.iter("WriteAction"))
                 and any(predicate(d.find("Expression")[0])(ev) for d in r.iter("DataSource"))]
     if not alerting:
         bad.append("no rule raises an alert on event 1002")
+    return bad
+
+
+def alert_rules(root, ev):
+    """The rules that raise an alert on event ev: [(rule, its write action)]."""
+    return [(r, w) for r in root.iter("Rule") for w in r.iter("WriteAction")
+            if w.get("TypeID") == "Health!System.Health.GenerateAlert"
+            and any(predicate(d.find("Expression")[0])(ev) for d in r.iter("DataSource"))]
+
+
+def cause_rule(root):
+    """Problems of the rule for a new cause while an alert stays raised:
+    it matches a raise naming a cause, not a clear (string 6 empty), shows
+    the cause and the fix, and suppresses per check and cause."""
+    raise_ev = {"EventDisplayNumber": 2001, "PublisherName": SOURCE,
+                "Params/Param[1]": "sync_staleness", "Params/Param[6]": "endpoint:upstream_sync"}
+    clear_ev = dict(raise_ev, EventDisplayNumber=2003, **{"Params/Param[6]": ""})
+    hits = alert_rules(root, raise_ev)
+    if len(hits) != 1 or alert_rules(root, clear_ev):
+        return [f"rules alerting on a raise with a cause: {len(hits)}; on a clear: "
+                f"{len(alert_rules(root, clear_ev))}; want 1 and 0"]
+    _, wa = hits[0]
+    shown = [p.text for p in wa.iterfind("AlertParameters/*")]
+    keys = [v.text for v in wa.iterfind("Suppression/SuppressionValue")]
+    bad = [f"the cause rule does not show parameter {n}" for n in (7, 9)
+           if f"$Data/Params/Param[{n}]$" not in shown]
+    if sorted(keys) != ["$Data/Params/Param[1]$", "$Data/Params/Param[6]$"]:
+        bad.append(f"the cause rule suppresses on {keys}, want parameters 1 and 6")
     return bad
 
 
@@ -251,7 +287,7 @@ def problems(text):
     except ET.ParseError as e:
         return [f"not well-formed: {e}"]
     try:
-        return structure(root) + coverage(root) + alerts(root)
+        return structure(root) + coverage(root) + alerts(root) + cause_rule(root)
     except ValueError as e:
         return [str(e)]
 
@@ -260,7 +296,8 @@ TEXT = open(MP, encoding="utf-8").read()
 for name, bad in (("structure (references, IDs, display strings, discovery)",
                    lambda r: structure(r)),
                   ("coverage of the message table's alert events", coverage),
-                  ("alert descriptions show reason, cause and fix", alerts)):
+                  ("alert descriptions show reason, cause and fix", alerts),
+                  ("a rule can alert on each new cause of a raised alert", cause_rule)):
     got = bad(ET.fromstring(TEXT))
     check(not got, "Wsuswatch.Monitoring.xml: " + name, "\n  ".join(got))
 
@@ -273,6 +310,8 @@ MUTANTS = {
     "dangling monitor type": ("Windows!Microsoft.Windows.CheckNTServiceStateMonitorType",
                               "Windows!Microsoft.Windows.CheckNTServiceMonitorType", "not an element"),
     "not well-formed": ("</Monitors>", "</Monitor>", "well-formed"),
+    "cause rule without its suppression": ("<SuppressionValue>$Data/Params/Param[6]$</SuppressionValue>",
+                                           "", "suppresses on"),
 }
 for name, (old, new, says) in MUTANTS.items():
     got = problems(TEXT.replace(old, new, 1)) if old in TEXT else ["mutation not applicable"]

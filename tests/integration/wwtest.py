@@ -254,6 +254,20 @@ def stop(proc, secs=30):
         proc.wait()
 
 
+def names_cause(head, status):
+    """Whether head, the first line of `wsuswatch check` before " | ",
+    names the cause status --json gives at its top level: "WSUSWATCH
+    <STATE> - <reason>: <cause summary>", or, when the headline check is
+    its own cause (a failing probe), "WSUSWATCH <STATE> - <its summary>"."""
+    cause = status.get("cause") or {}
+    if not cause.get("summary"):
+        return False
+    own = find(status.get("checks"), "name", cause.get("check")) or {}
+    prefix = f"WSUSWATCH {status['health'].upper()} - "
+    return head.startswith(prefix) and (head.endswith(": " + cause["summary"])
+                                        or head == prefix + own.get("summary", "\0"))
+
+
 # --- servers on 127.0.0.1 -----------------------------------------------------------------
 def free_port():
     """A port nothing listens on (bound once, then released)."""
