@@ -60,12 +60,32 @@ SOURCE = re.search(r'#define WW_EVENT_SOURCE L"([^"]+)"',
                    read("service", "output", "sink_eventlog_win32.c")).group(1)
 TARGETS = re.findall(r'ww_endpoint_targets_add\(t, "(\w+)"',
                      read("probes", "endpoint", "endpoint_targets.c"))
-RULES = []  # (rule, [instances], base) from docs/health.md's table
-for m in re.finditer(r"^\| `(\w+)`[^|]*\| ([^|]+)\|.*\| (\d{4}) \|$", read("docs", "health.md"), re.M):
-    per = m.group(2).strip()
-    inst = ([""] if per == "—" else TARGETS if per == "probe target"
-            else [s.strip() for s in per.split(",")])
-    RULES.append((m.group(1), inst, int(m.group(3))))
+
+
+def rules_table(md):
+    """(rule, [instances], event base) of each alerted rule in the table of
+    docs/health.md whose header has the columns "per" and "event base"."""
+    out, cols = [], None
+    for line in md.splitlines():
+        if not line.startswith("|"):
+            cols = None
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if cols is None:
+            cols = cells if "per" in cells and "event base" in cells else None
+            continue
+        row = dict(zip(cols, cells))
+        name = re.match(r"`(\w+)`", row.get(cols[0], ""))
+        if not name or not re.fullmatch(r"\d{4}", row.get("event base", "")):
+            continue
+        per = row["per"]
+        inst = ([""] if per in ("—", "-", "") else TARGETS if per == "probe target"
+                else [p.strip() for p in per.split(",")])
+        out.append((name.group(1), inst, int(row["event base"])))
+    return out
+
+
+RULES = rules_table(read("docs", "health.md"))
 check(len(ALERT_IDS) >= 32 and 1002 in MC_IDS and SERVICE and SOURCE
       and len(TARGETS) >= 3 and len(RULES) >= 8,
       "facts read: the message table's IDs, service and event source names, probe targets, rules",
