@@ -499,6 +499,12 @@ static int mkdir_one(const char *path, struct ww_err *err)
 		   !(attr & FILE_ATTRIBUTE_DIRECTORY)))
 		r = ww_err_set(err, WW_EEXIST, "'%s' exists and is not a directory",
 			       path);
+	/* A junction or symbolic link planted under our name: securing it
+	 * would re-own and re-ACL whatever it points to. */
+	else if (!r && (attr & FILE_ATTRIBUTE_REPARSE_POINT))
+		r = ww_err_set(err, WW_EPERM, "'%s' is a link or junction: "
+			       "refusing to change the permissions of what it "
+			       "points to; remove it", path);
 	free(w);
 	return r;
 }
@@ -512,10 +518,10 @@ int ww_os_mkdir_private(const char *path, struct ww_err *err)
 
 	if (!copy)
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
-	/* Skip a drive ("C:\") or UNC prefix: those are not ours to create. */
+	/* Skip a drive ("C:\", or a bare "C:") prefix: not ours to create. */
 	p = copy;
 	if (p[0] && p[1] == ':')
-		p += 3;
+		p += p[2] == '\\' || p[2] == '/' ? 3 : 2;
 	for (; *p && !r; p++) {
 		if ((*p != '\\' && *p != '/') || p == copy)
 			continue;

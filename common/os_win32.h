@@ -31,4 +31,29 @@ int ww_win_err(struct ww_err *err, DWORD e, const char *call,
  */
 #define WW_SDDL_PRIVATE L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)"
 
+/* --- who may change a file (acl_win32.c) --- */
+
+/*
+ * Whether sid is one that may steer what SYSTEM does anyway: SYSTEM,
+ * Administrators, TrustedInstaller, or this process's own user (who runs
+ * install or the service).
+ */
+bool ww_win_sid_trusted(PSID sid);
+
+/*
+ * Whether only trusted SIDs (above) can change path: its owner (an owner
+ * may always rewrite the DACL) and every ACE that applies to the object
+ * and allows writing, appending, deleting or changing its permissions or
+ * owner.  *ret_ok says; when false, who (size n) names the first other
+ * SID ("S-1-1-0 (Everyone)").  Returns 0, or an error when the security
+ * descriptor cannot be read.  Links are followed (callers refuse those).
+ */
+int ww_win_admin_only(const char *path, bool *ret_ok, char *who, size_t n,
+		      struct ww_err *err);
+
+/* The owner of path as a SID string (who, size n); 0 or an error; *ret_ok
+ * whether that owner is trusted. */
+int ww_win_owner_trusted(const char *path, bool *ret_ok, char *who, size_t n,
+			 struct ww_err *err);
+
 #endif /* WW_OS_WIN32_H */

@@ -338,6 +338,89 @@ static bool data_dir_is_ours(const char *dir)
 	return ours;
 }
 
+/*
+ * Before anything is registered: a data directory that exists must be a
+ * real directory (a junction or symbolic link planted in C:\ProgramData,
+ * where any user may create folders, would have install re-own and re-ACL
+ * whatever it points to) owned by Administrators, SYSTEM or the
+ * administrator running install (its owner could rewrite any ACL we set).
+ */
+static int check_data_dir(struct ww_cli *cli)
+{
+	char *dir = ww_os_default_data_dir();
+	wchar_t *w = dir ? ww_win_utf16(dir) : NULL;
+	DWORD attrs = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+	char who[256] = "";
+	struct ww_err err;
+	bool trusted = true;
+	int r = 0;
+
+	if (!dir || !w) {
+		r = ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	} else if (attrs == INVALID_FILE_ATTRIBUTES) {
+		r = 0; /* created private below */
+	} else if (attrs & FILE_ATTRIBUTE_REPARSE_POINT) {
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "data directory %s is a link "
+				"or junction: install changes nothing through it "
+				"(it would re-permission what it points to); "
+				"remove it (rmdir) and run install again", dir);
+	} else if (ww_win_owner_trusted(dir, &trusted, who, sizeof(who), &err)) {
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "%s", err.msg);
+	} else if (!trusted) {
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "data directory %s is owned "
+				"by %s, not by Administrators or SYSTEM: its owner "
+				"can change any permission install sets; remove it "
+				"or take it over (takeown /a /r /d y /f \"%s\") and "
+				"run install again", dir, who, dir);
+	}
+	free(w);
+	free(dir);
+	return r;
+}
+
+/*
+ * The service runs this executable as SYSTEM: a directory others can
+ * write (a Downloads or shared folder, C:\Temp) would let them replace it
+ * or plant a DLL beside it.  allow: --allow-user-writable-dir.
+ */
+static int check_binary_dir(struct ww_cli *cli, bool allow)
+{
+	wchar_t exe[MAX_PATH];
+	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
+	wchar_t *slash;
+	char *path = NULL, *dir = NULL, who[256] = "";
+	struct ww_err err;
+	bool ok = false;
+	int r = 0;
+
+	if (n == 0 || n >= MAX_PATH)
+		return win_fail(cli, GetLastError(), "GetModuleFileNameW()");
+	path = ww_win_utf8(exe);
+	slash = wcsrchr(exe, L'\\');
+	if (slash)
+		*slash = L'\0';
+	dir = ww_win_utf8(exe);
+	if (!path || !dir)
+		r = ww_cli_fail(cli, WW_EXIT_SOFTWARE, "out of memory");
+	else if (ww_win_admin_only(dir, &ok, who, sizeof(who), &err) ||
+		 (ok && ww_win_admin_only(path, &ok, who, sizeof(who), &err)))
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "%s", err.msg);
+	else if (!ok && allow)
+		fprintf(cli->errf, "wsuswatch: warning: %s can be changed by %s; "
+			"registering it anyway (--allow-user-writable-dir)\n",
+			dir, who);
+	else if (!ok)
+		r = ww_cli_fail(cli, WW_EXIT_IOERR, "%s can be changed by %s, and "
+				"the service would run %s as SYSTEM: copy it to a "
+				"folder only administrators can change (e.g. "
+				"C:\\Program Files\\wsuswatch) and install from "
+				"there, or pass --allow-user-writable-dir", dir,
+				who, path);
+	free(path);
+	free(dir);
+	return r;
+}
+
 /* The data directory; *ret_dir is its path (caller frees). */
 static int make_data_dir(struct ww_cli *cli, char **ret_dir)
 {
@@ -459,16 +542,20 @@ out:
 }
 
 static int parse_install_args(struct ww_cli *cli, int argc, char **argv,
-			      const char **ret_account)
+			      const char **ret_account, bool *ret_allow)
 {
 	int i;
 
 	*ret_account = NULL;
+	*ret_allow = false;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--account") == 0 && i + 1 < argc)
 			*ret_account = argv[++i];
+		else if (strcmp(argv[i], "--allow-user-writable-dir") == 0)
+			*ret_allow = true;
 		else
-			return ww_cli_usage(cli, "install [--account NAME]",
+			return ww_cli_usage(cli, "install [--account NAME] "
+					    "[--allow-user-writable-dir]",
 					    "unknown option '%s'", argv[i]);
 	}
 	return 0;
@@ -480,9 +567,13 @@ int ww_cmd_install(struct ww_cli *cli, int argc, char **argv)
 	wchar_t *wacct = NULL, *wpass = NULL;
 	char *pass = NULL, *dir = NULL;
 	SC_HANDLE scm = NULL, svc = NULL;
-	bool created = false;
-	int r = parse_install_args(cli, argc, argv, &account);
+	bool created = false, allow_dir;
+	int r = parse_install_args(cli, argc, argv, &account, &allow_dir);
 
+	if (!r)
+		r = check_binary_dir(cli, allow_dir);
+	if (!r)
+		r = check_data_dir(cli);
 	if (r)
 		return r;
 	if (account) {
