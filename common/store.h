@@ -36,7 +36,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct ww_store;
 
-#define WW_STORE_SCHEMA_VERSION 1
+#define WW_STORE_SCHEMA_VERSION 2
 
 /*
  * Open (creating if missing, along with a private parent directory) the

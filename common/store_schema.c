@@ -105,8 +105,16 @@ static const char schema_v1[] =
 	" reason TEXT);"
 	"CREATE INDEX alert_history_at ON alert_history(at);";
 
+/*
+ * v2: the cause an active alert was raised with (a check key), so that a
+ * change of cause while the alert stays raised is told (docs/events.md).
+ */
+static const char schema_v2[] =
+	"ALTER TABLE alert ADD COLUMN cause TEXT;";
+
 const struct ww_store_migration ww_store_migrations[] = {
 	{ 1, schema_v1 },
+	{ 2, schema_v2 },
 };
 
 const size_t ww_store_migrations_count = WW_ARRAY_SIZE(ww_store_migrations);

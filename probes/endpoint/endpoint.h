@@ -194,6 +194,8 @@ void ww_endpoint_targets_release(struct ww_endpoint_targets *t);
 
 /* Policy of a Microsoft Update endpoint URL (by host). */
 enum ww_endpoint_policy ww_endpoint_policy_of(const char *muurl);
+/* Whether muurl names the current endpoint, sws.update.microsoft.com. */
+bool ww_endpoint_is_microsoft(const char *muurl);
 const char *ww_endpoint_policy_name(enum ww_endpoint_policy p); /* or NULL */
 const char *ww_endpoint_policy_hint(enum ww_endpoint_policy p); /* or NULL */
 

@@ -47,22 +47,43 @@ static char *url_host(const char *url)
 	return copy;
 }
 
+/*
+ * The host of url, lower-cased by libcurl's parser, without the trailing
+ * dot of a fully qualified name ("fe2.update.microsoft.com."), or NULL.
+ * The one place that decides which host a MUUrl names.
+ */
+static char *mu_host(const char *url)
+{
+	char *host = url ? url_host(url) : NULL;
+	size_t len = host ? strlen(host) : 0;
+
+	if (len && host[len - 1] == '.')
+		host[len - 1] = '\0';
+	return host;
+}
+
 enum ww_endpoint_policy ww_endpoint_policy_of(const char *muurl)
 {
 	enum ww_endpoint_policy p = WW_POLICY_NONE;
-	char *host = muurl ? url_host(muurl) : NULL;
-	size_t i, len;
+	char *host = mu_host(muurl);
+	size_t i;
 
 	if (!host)
 		return WW_POLICY_NONE;
-	len = strlen(host);
-	if (len && host[len - 1] == '.') /* "fe2.update.microsoft.com." */
-		host[len - 1] = '\0';
 	for (i = 0; i < WW_ARRAY_SIZE(mu_hosts); i++)
 		if (ww_strcasecmp(host, mu_hosts[i].host) == 0)
 			p = mu_hosts[i].policy;
 	free(host);
 	return p;
+}
+
+bool ww_endpoint_is_microsoft(const char *muurl)
+{
+	char *host = mu_host(muurl);
+	bool yes = host && ww_strcasecmp(host, "sws.update.microsoft.com") == 0;
+
+	free(host);
+	return yes;
 }
 
 const char *ww_endpoint_policy_name(enum ww_endpoint_policy p)

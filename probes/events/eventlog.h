@@ -133,4 +133,10 @@ int ww_eventlog_scan(const struct ww_eventlog_opts *opts, int64_t now,
 		     ww_evimport_fn fn, void *ctx,
 		     struct ww_eventlog_scan_stats *ret, struct ww_err *err);
 
+/*
+ * Why the Windows event log cannot exist on this system, or NULL where it
+ * can (Windows): "not here" is not a failing source.
+ */
+const char *ww_eventlog_absent(void);
+
 #endif /* WW_PROBES_EVENTLOG_H */

@@ -73,3 +73,9 @@ int ww_eventlog_scan(const struct ww_eventlog_opts *opts, int64_t now,
 		memset(ret, 0, sizeof(*ret));
 	return ww_err_set(err, WW_EUNAVAIL, "%s", WHY);
 }
+
+const char *ww_eventlog_absent(void)
+{
+	return "the Windows event log exists only on Windows (WSUS is "
+	       "Windows-only); analyze an export with 'analyze --events'";
+}

@@ -24,7 +24,7 @@
 #include "util.h"
 
 #define CHECK_USAGE "check"
-#define CHECK_LINE_MAX 1024
+#define CHECK_LINE_MAX 8192
 
 
 static int unknown(struct ww_cli *cli, const char *fmt, ...) WW_PRINTF(2, 3);
@@ -59,6 +59,8 @@ static int check_store(struct ww_cli *cli, const struct ww_config *cfg)
 		return unknown(cli, "out of memory");
 	ww_err_clear(&err);
 	ww_health_input_init(&snap->in);
+	/* The facts the service judges beside the store's, as it does. */
+	ww_health_seed(&snap->in, cfg, WW_SEED_SECRET | WW_SEED_HOST);
 	r = ww_store_open_readonly(cfg->database, &s, &err);
 	if (!r)
 		r = ww_health_gather(s, cfg, now, &snap->in, &err);

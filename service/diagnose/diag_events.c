@@ -169,7 +169,7 @@ static int read_file(struct ww_diag_events *e, struct ww_err *err)
 
 static void read_live(struct ww_diag_events *e, int64_t now)
 {
-	const char *absent = ww_diag_eventlog_absent();
+	const char *absent = ww_eventlog_absent();
 	struct ww_err err;
 
 	if (absent) {

@@ -51,6 +51,20 @@ static void print_group(FILE *o, int g, const struct ww_diag_group *grp)
 	}
 }
 
+/* "  last successful sync 60h ago: proxy requires authentication ..." */
+static void print_headline(FILE *o, const struct ww_health_report *rep)
+{
+	const struct ww_check_result *h = ww_health_headline(rep);
+	const struct ww_check_result *why = ww_health_cause_of(rep, h);
+
+	if (!h)
+		return;
+	if (why && why != h)
+		fprintf(o, "  %s: %s\n", h->reason, why->cause_text);
+	else
+		fprintf(o, "  %s\n", h->reason);
+}
+
 void ww_diag_print(FILE *o, const struct ww_diag_data *d,
 		   const struct ww_diag_report *r)
 {
@@ -67,7 +81,7 @@ void ww_diag_print(FILE *o, const struct ww_diag_data *d,
 	upper(ww_diag_state_name(r->verdict), st, sizeof(st));
 	fprintf(o, "\n%d. %s: %s (exit %d)\n", WW_DIAG_VERDICT + 1,
 		r->groups[WW_DIAG_VERDICT].name, st, (int)r->verdict);
-	fprintf(o, "  The health rules (as `check` and the service judge):\n");
+	print_headline(o, &r->health);
 	for (i = 0; i < r->groups[WW_DIAG_VERDICT].n; i++) {
 		const struct ww_diag_item *it =
 			&r->groups[WW_DIAG_VERDICT].items[i];
@@ -85,7 +99,8 @@ void ww_diag_print(FILE *o, const struct ww_diag_data *d,
 		const struct ww_diag_item *it = &grp->items[r->fix[i].item];
 
 		fprintf(o, "  %zu. %s / %s (%s): %s\n", i + 1, grp->name,
-			it->name, ww_diag_state_name(it->state), it->hint);
+			it->name, ww_diag_state_name(it->state),
+			it->hint[0] ? it->hint : it->summary);
 	}
 }
 
@@ -152,17 +167,15 @@ static cJSON *json_checks(const struct ww_diag_report *r)
 
 	for (i = 0; arr && i < r->health.n; i++) {
 		const struct ww_check_result *c = &r->health.checks[i];
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o;
 
+		if (c->skipped)
+			continue;
+		o = ww_health_check_json(&r->health, c);
 		if (!o || !cJSON_AddItemToArray(arr, o))
 			break;
-		cJSON_AddStringToObject(o, "name", c->key);
-		cJSON_AddStringToObject(o, "state", ww_state_name(c->state));
 		/* One pass has no history: since when is unknown (docs/cli.md). */
 		cJSON_AddNullToObject(o, "since");
-		cJSON_AddStringToObject(o, "summary", c->reason);
-		add_text(o, "value", c->have_value ? c->value : NULL);
-		add_text(o, "threshold", c->threshold);
 	}
 	return arr;
 }
@@ -182,7 +195,8 @@ static cJSON *json_fixes(const struct ww_diag_report *r)
 		cJSON_AddStringToObject(o, "group", grp->name);
 		cJSON_AddStringToObject(o, "item", it->name);
 		cJSON_AddStringToObject(o, "state", ww_diag_state_name(it->state));
-		cJSON_AddStringToObject(o, "hint", it->hint);
+		cJSON_AddStringToObject(o, "hint", it->hint[0] ? it->hint :
+					it->summary);
 	}
 	return arr;
 }
@@ -257,6 +271,8 @@ cJSON *ww_diag_json(const struct ww_diag_data *d,
 	cJSON_AddStringToObject(root, "health", ww_diag_state_name(r->verdict));
 	cJSON_AddNumberToObject(root, "exit_code", (double)r->verdict);
 	cJSON_AddItemToObject(root, "checks", json_checks(r));
+	cJSON_AddItemToObject(root, "cause", ww_health_cause_json(&r->health,
+				ww_health_headline(&r->health)));
 	cJSON_AddItemToObject(root, "fix_first", json_fixes(r));
 	cJSON_AddItemToObject(root, "groups", json_groups(r));
 	cJSON_AddItemToObject(root, "probes", json_probes(d));

@@ -64,6 +64,7 @@ struct ww_diag_item {
 	char hint[WW_DIAG_TEXT_MAX];       /* first check / fix, "" none */
 	char evidence[WW_DIAG_TEXT_MAX];   /* "" none */
 	bool counts;  /* warning/critical count toward the verdict */
+	size_t check; /* index of its check in the health report */
 };
 
 struct ww_diag_group {
@@ -217,10 +218,5 @@ void ww_diag_print(FILE *out, const struct ww_diag_data *d,
 cJSON *ww_diag_json(const struct ww_diag_data *d,
 		    const struct ww_diag_report *r);
 
-/*
- * Why the Windows event log cannot exist here, or NULL where it can
- * (diag_os_posix.c / diag_os_win32.c).
- */
-const char *ww_diag_eventlog_absent(void);
 
 #endif /* WW_SERVICE_DIAGNOSE_H */

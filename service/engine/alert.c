@@ -15,6 +15,7 @@ struct row {
 	enum ww_state state;
 	int64_t since;
 	int64_t last_notified;
+	char cause[WW_HEALTH_NAME_MAX * 2]; /* raised with this cause */
 	bool seen;  /* a check of the current report has this key */
 };
 
@@ -33,6 +34,11 @@ struct pending {
 	bool have_value;
 	int64_t raw_value;
 	unsigned event_id;
+	/* The cause named for the check, "" none (insertion strings 6-9). */
+	char cause_key[WW_HEALTH_NAME_MAX * 2];
+	char cause[WW_HEALTH_TEXT_MAX];
+	char evidence[WW_HEALTH_LONG_MAX];
+	char fix[WW_HEALTH_LONG_MAX];
 };
 
 const char *ww_alert_transition_name(enum ww_alert_transition t)
@@ -81,7 +87,7 @@ static int load_rows(struct ww_store *s, struct row *rows, size_t *n,
 
 	*n = 0;
 	if (sqlite3_prepare_v2(ww_store_db(s),
-			       "SELECT name, state, since, last_notified "
+			       "SELECT name, state, since, last_notified, cause "
 			       "FROM alert ORDER BY name LIMIT ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ww_store_error(s, err, "read alert state");
@@ -97,6 +103,8 @@ static int load_rows(struct ww_store *s, struct row *rows, size_t *n,
 			r->state = WW_STATE_UNKNOWN; /* keep it active */
 		r->since = sqlite3_column_int64(st, 2);
 		r->last_notified = sqlite3_column_int64(st, 3);
+		name = (const char *)sqlite3_column_text(st, 4);
+		ww_strlcpy(r->cause, name ? name : "", sizeof(r->cause));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -119,22 +127,44 @@ static struct row *find_row(struct row *rows, size_t n, const char *name)
  * header for clock_skew, no WSUS health event yet) is shown by status,
  * check and metrics but not alerted: the primary check (sync staleness)
  * going blind is the news, the rest would be noise beside the endpoint
- * or source alert that explains it.
+ * or source alert that explains it.  A quiet check (one failed probe,
+ * below probe_failures) is shown everywhere but not alerted: a blip must
+ * not page anyone.
  */
 static enum ww_state alert_state(const struct ww_check_result *c)
 {
 	if (c->state == WW_STATE_UNKNOWN && !c->primary)
 		return WW_STATE_OK;
+	if (c->quiet)
+		return WW_STATE_OK;
 	return c->state;
 }
 
+/* The cause of c as the event tells it; evidence and fix are the
+ * cause's (or c's own when c is the cause). */
+static void pending_cause(const struct ww_health_report *rep,
+			  const struct ww_check_result *c, struct pending *p)
+{
+	const struct ww_check_result *why = ww_health_cause_of(rep, c);
+
+	if (!why || c->state == WW_STATE_OK)
+		return;
+	ww_strlcpy(p->cause_key, why->key, sizeof(p->cause_key));
+	ww_strlcpy(p->cause, why->cause_text, sizeof(p->cause));
+	ww_strlcpy(p->evidence, why->evidence[0] ? why->evidence : why->reason,
+		   sizeof(p->evidence));
+	ww_strlcpy(p->fix, why->fix, sizeof(p->fix));
+}
+
 /* Decide for one check of the report. */
-static void decide_check(const struct ww_check_result *c, struct row *r,
+static void decide_check(const struct ww_health_report *rep,
+			 const struct ww_check_result *c, struct row *r,
 			 int64_t now, int64_t repeat, struct pending *p)
 {
 	enum ww_alert_transition t;
 
 	memset(p, 0, sizeof(*p));
+	pending_cause(rep, c, p);
 	ww_strlcpy(p->name, c->key, sizeof(p->name));
 	ww_strlcpy(p->check, c->check, sizeof(p->check));
 	ww_strlcpy(p->reason, c->reason, sizeof(p->reason));
@@ -150,8 +180,17 @@ static void decide_check(const struct ww_check_result *c, struct row *r,
 	/* A key seen for the first time gets a row, so status knows "since". */
 	p->write_row = !r;
 	if (!ww_alert_decide(r != NULL, p->previous, p->last_notified,
-			     p->state, now, repeat, &t))
-		return;
+			     p->state, now, repeat, &t)) {
+		/*
+		 * Still raised, same state, another cause: the administrator
+		 * acting on the first cause must learn of the new one.  The
+		 * raise event of the current state goes out again.
+		 */
+		if (!r || r->state == WW_STATE_OK || p->state == WW_STATE_OK ||
+		    strcmp(r->cause, p->cause_key) == 0)
+			return;
+		t = WW_ALERT_RAISE;
+	}
 	p->notify = true;
 	p->write_row = true;
 	p->transition = t;
@@ -203,11 +242,11 @@ static int write_pending(struct ww_store *s, const struct pending *p,
 
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO alert (name, state, since, "
-			       "last_notified, reason, value, event_id) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+			       "last_notified, reason, value, event_id, cause) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 			       "ON CONFLICT(name) DO UPDATE SET state = ?2, "
 			       "since = ?3, last_notified = ?4, reason = ?5, "
-			       "value = ?6, event_id = ?7",
+			       "value = ?6, event_id = ?7, cause = ?8",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ww_store_error(s, err, "save alert state");
 	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
@@ -220,6 +259,8 @@ static int write_pending(struct ww_store *s, const struct pending *p,
 		sqlite3_bind_int64(st, 6, p->raw_value);
 	if (p->event_id)
 		sqlite3_bind_int(st, 7, (int)p->event_id);
+	if (p->cause_key[0])
+		sqlite3_bind_text(st, 8, p->cause_key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return ww_store_error(s, err, "save alert state");
@@ -282,7 +323,9 @@ static int notify_all(const struct pending *p, size_t n, int64_t now,
 			.previous = p[i].previous, .event_id = p[i].event_id,
 			.reason = p[i].reason, .value = p[i].value,
 			.threshold = p[i].threshold, .at = now,
-			.since = p[i].since,
+			.since = p[i].since, .cause_key = p[i].cause_key,
+			.cause = p[i].cause, .evidence = p[i].evidence,
+			.fix = p[i].fix,
 		};
 
 		if (!p[i].notify)
@@ -333,11 +376,17 @@ int ww_alert_process(struct ww_store *s, const struct ww_health_report *rep,
 	if (r)
 		goto out;
 	for (i = 0; i < rep->n; i++) {
-		struct row *row = find_row(rows, nrows, rep->checks[i].key);
+		const struct ww_check_result *c = &rep->checks[i];
+		struct row *row;
 
+		/* Checks without events (diagnose's items) are not alerted;
+		 * status and check show them. */
+		if (!c->event_base || c->skipped)
+			continue;
+		row = find_row(rows, nrows, c->key);
 		if (row)
 			row->seen = true;
-		decide_check(&rep->checks[i], row, now, repeat, &pend[npend++]);
+		decide_check(rep, c, row, now, repeat, &pend[npend++]);
 	}
 	for (i = 0; i < nrows; i++)
 		if (!rows[i].seen)

@@ -51,6 +51,12 @@ struct ww_alert_event {
 	const char *threshold;  /* insertion string 5, "" when none */
 	int64_t at;             /* now */
 	int64_t since;          /* when the current state began */
+	/* Insertion strings 6-9 (docs/events.md): the cause named for the
+	 * check, "" when none (or for a clear). */
+	const char *cause_key;  /* "endpoint:microsoft_update" */
+	const char *cause;      /* "proxy requires authentication (407, ...)" */
+	const char *evidence;
+	const char *fix;
 };
 
 /*

@@ -1,385 +1,20 @@
 /*
- * health.c - the rules table and its one evaluator.
+ * health.c - the one evaluator of the check table (checks.c) and the
+ * cause attribution.
  *
- * A rule is a row: a name, what it applies to (once, per target, per
- * source), a measure function that reads the input and yields a value
- * (or "no data" / "does not apply"), how the value compares with which
- * thresholds, and the base of its event IDs.  The evaluator is the only
- * place that turns values into states, so every rule behaves the same at
- * its boundaries.  Rules whose state is a classification rather than a
- * number (MUUrl policy, WSUS's own events, source trouble) let the
- * measure function choose the state (WW_CMP_STATE).
+ * The evaluator is the only place that turns values into states, so
+ * every check behaves the same at its boundaries; rules whose state is a
+ * classification rather than a number let the measure choose the state
+ * (CMP_STATE).  After every check is judged, each symptom that is not ok
+ * is linked to the most likely cause that is not ok (cause_order()), and
+ * the report's headline is chosen: every face shows the same.
  */
 #include "compat.h"
 
+#include "checks.h"
 #include "config.h"
 #include "health.h"
 #include "util.h"
-
-enum rule_scope {
-	SCOPE_GLOBAL,  /* one result */
-	SCOPE_TARGET,  /* one result per probed target */
-	SCOPE_SOURCE   /* one result per known source */
-};
-
-enum rule_cmp {
-	CMP_ABOVE,     /* bad when value > threshold */
-	CMP_AT_LEAST,  /* bad when value >= threshold */
-	CMP_AT_MOST,   /* bad when value <= threshold */
-	CMP_STATE      /* the measure decides the state */
-};
-
-enum rule_th {
-	TH_NONE,       /* this level is never reached by comparison */
-	TH_ZERO,
-	TH_SYNC_WARNING,
-	TH_SYNC_CRITICAL,
-	TH_SYNC_FAILURES,
-	TH_PROBE_FAILURES,
-	TH_CERT_WARNING,
-	TH_CLOCK_SKEW
-};
-
-enum rule_unit {
-	UNIT_DURATION, /* seconds, shown as "30h" */
-	UNIT_COUNT
-};
-
-enum measure_kind {
-	M_NA,          /* the rule does not apply: no result */
-	M_NODATA,      /* applies, but nothing is known: UNKNOWN */
-	M_VALUE        /* value (or state for CMP_STATE) is set */
-};
-
-struct measure {
-	enum measure_kind kind;
-	int64_t value;
-	enum ww_state state;              /* CMP_STATE only */
-	char text[WW_HEALTH_TEXT_MAX];    /* reason without the threshold */
-};
-
-typedef void (*measure_fn)(const struct ww_health_input *in, size_t i,
-			   int64_t now, struct measure *m);
-
-struct rule {
-	const char *name;
-	enum rule_scope scope;
-	measure_fn measure;
-	enum rule_cmp cmp;
-	enum rule_th warn;
-	enum rule_th crit;
-	enum rule_unit unit;
-	unsigned event_base;
-	bool primary;
-	const char *summary;
-};
-
-static void WW_PRINTF(2, 3) mtext(struct measure *m, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m->text, sizeof(m->text), fmt, ap);
-	va_end(ap);
-}
-
-static void m_value(struct measure *m, int64_t v)
-{
-	m->kind = M_VALUE;
-	m->value = v;
-}
-
-static void m_state(struct measure *m, enum ww_state s)
-{
-	m->kind = M_VALUE;
-	m->state = s;
-	m->value = (int64_t)s;
-}
-
-/* ---- measures (pure: input + now) ---- */
-
-static void measure_sync_staleness(const struct ww_health_input *in,
-				   size_t i, int64_t now, struct measure *m)
-{
-	char age[32];
-	int64_t span;
-
-	(void)i;
-	if (in->have_success) {
-		m_value(m, now > in->last_success ? now - in->last_success : 0);
-		ww_health_format_age(m->value, age, sizeof(age));
-		mtext(m, "last successful sync %s ago", age);
-		return;
-	}
-	if (in->sync_runs <= 0) {
-		m->kind = M_NODATA;
-		mtext(m, "no sync run recorded yet");
-		return;
-	}
-	/*
-	 * Attempts but never a success: the age is at least the span of
-	 * history we have.  Once that span alone crosses the warning
-	 * threshold the sync is stale whatever happened before it.
-	 */
-	span = now > in->first_observed ? now - in->first_observed : 0;
-	ww_health_format_age(span, age, sizeof(age));
-	if (span <= in->th.sync_warning) {
-		m->kind = M_NODATA;
-		mtext(m, "no successful sync in the %s of history recorded so far",
-		      age);
-		return;
-	}
-	m_value(m, span);
-	mtext(m, "no successful sync in at least %s", age);
-}
-
-static void measure_sync_failures(const struct ww_health_input *in,
-				  size_t i, int64_t now, struct measure *m)
-{
-	(void)i;
-	(void)now;
-	if (in->sync_runs <= 0) {
-		m->kind = M_NODATA;
-		mtext(m, "no sync run recorded yet");
-		return;
-	}
-	m_value(m, in->consecutive_failures);
-	mtext(m, "%" PRId64 " consecutive failed sync attempt%s%s%s",
-	      in->consecutive_failures,
-	      in->consecutive_failures == 1 ? "" : "s",
-	      in->have_success ? " since the last success" : "",
-	      in->have_success ? "" : " (no success recorded)");
-}
-
-static void measure_endpoint(const struct ww_health_input *in, size_t i,
-			     int64_t now, struct measure *m)
-{
-	const struct ww_health_target *t = &in->targets[i];
-
-	(void)now;
-	m_value(m, t->consecutive_failures);
-	if (t->ok)
-		mtext(m, "%s is reachable", t->url);
-	else
-		mtext(m, "%s: %" PRId64 " consecutive failed probe%s, latest "
-			 "at stage %s: %s", t->url, t->consecutive_failures,
-		      t->consecutive_failures == 1 ? "" : "s",
-		      t->stage[0] ? t->stage : "unknown",
-		      t->result[0] ? t->result : "unknown");
-}
-
-static void measure_cert_expiry(const struct ww_health_input *in, size_t i,
-				int64_t now, struct measure *m)
-{
-	const struct ww_health_target *t = &in->targets[i];
-	char span[32], iso[WW_ISO_TIME_LEN];
-
-	if (!t->have_cert) {
-		m->kind = M_NA; /* plain HTTP, or TLS never got that far */
-		return;
-	}
-	m_value(m, t->cert_not_after - now);
-	ww_time_format_iso(t->cert_not_after, iso);
-	ww_health_format_age(m->value < 0 ? -m->value : m->value, span,
-			     sizeof(span));
-	if (m->value > 0)
-		mtext(m, "certificate of %s expires in %s (%s)", t->url, span,
-		      iso);
-	else
-		mtext(m, "certificate of %s expired %s ago (%s)", t->url, span,
-		      iso);
-}
-
-/*
- * Sync runs dated ahead of the clock by more than the tolerance (a clock
- * glitch when they were written, or a clock stepped back since): a finding
- * of this rule, as they were left out of every other one.
- */
-static void measure_runs_ahead(const struct ww_health_input *in, int64_t now,
-			       struct measure *m)
-{
-	char span[32], iso[WW_ISO_TIME_LEN];
-
-	m_value(m, in->ahead_latest - now);
-	ww_health_format_age(m->value, span, sizeof(span));
-	ww_time_format_iso(in->ahead_latest, iso);
-	mtext(m, "%" PRId64 " sync run%s dated up to %s ahead of the local "
-		 "clock (%s), ignored", in->ahead_runs,
-	      in->ahead_runs == 1 ? "" : "s", span, iso);
-}
-
-static void measure_clock_skew(const struct ww_health_input *in, size_t i,
-			       int64_t now, struct measure *m)
-{
-	const struct ww_health_target *best = NULL;
-	char span[32];
-	size_t k;
-
-	(void)i;
-	if (in->ahead_runs > 0) {
-		measure_runs_ahead(in, now, m);
-		return;
-	}
-	if (!in->ntargets) {
-		m->kind = M_NA;
-		return;
-	}
-	/* The clock is the local host's: judge the latest measurement. */
-	for (k = 0; k < in->ntargets; k++)
-		if (in->targets[k].have_skew &&
-		    (!best || in->targets[k].skew_at > best->skew_at))
-			best = &in->targets[k];
-	if (!best) {
-		m->kind = M_NODATA;
-		mtext(m, "no server Date header seen yet");
-		return;
-	}
-	m_value(m, best->clock_skew < 0 ? -best->clock_skew : best->clock_skew);
-	ww_health_format_age(m->value, span, sizeof(span));
-	mtext(m, "local clock is %s %s %s's Date", span,
-	      best->clock_skew > 0 ? "behind" : "ahead of", best->name);
-}
-
-/* Host part of a URL, lower-cased, into buf. */
-static void url_host(const char *url, char *buf, size_t size)
-{
-	const char *p = strstr(url, "://");
-	size_t n = 0;
-
-	p = p ? p + 3 : url;
-	while (*p && *p != '/' && *p != ':' && n + 1 < size) {
-		char c = *p++;
-
-		buf[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-	}
-	buf[n] = '\0';
-}
-
-static void measure_muurl(const struct ww_health_input *in, size_t i,
-			  int64_t now, struct measure *m)
-{
-	char host[WW_HEALTH_TEXT_MAX];
-
-	(void)i;
-	(void)now;
-	if (in->from_upstream) {
-		m->kind = M_NA;
-		return;
-	}
-	if (!in->muurl[0]) {
-		m->kind = M_NODATA;
-		mtext(m, "MUUrl is not known");
-		return;
-	}
-	url_host(in->muurl, host, sizeof(host));
-	if (strcmp(host, "fe2.update.microsoft.com") == 0) {
-		m_state(m, WW_STATE_CRITICAL);
-		mtext(m, "MUUrl %s was decommissioned on 2019-07-08; "
-			 "use https://sws.update.microsoft.com", in->muurl);
-	} else if (strcmp(host, "sws1.update.microsoft.com") == 0) {
-		m_state(m, WW_STATE_WARNING);
-		mtext(m, "MUUrl %s is deprecated and will be decommissioned; "
-			 "use https://sws.update.microsoft.com", in->muurl);
-	} else if (strcmp(host, "sws.update.microsoft.com") == 0) {
-		m_state(m, WW_STATE_OK);
-		mtext(m, "MUUrl %s is the current endpoint", in->muurl);
-	} else {
-		m_state(m, WW_STATE_OK);
-		mtext(m, "MUUrl %s is not a Microsoft endpoint; probes judge "
-			 "it", in->muurl);
-	}
-}
-
-static void measure_wsus_events(const struct ww_health_input *in, size_t i,
-				int64_t now, struct measure *m)
-{
-	static const struct {
-		int id;
-		enum ww_state state;
-		const char *meaning;
-	} map[] = {
-		{ 10020, WW_STATE_OK, "catalog synchronization healthy" },
-		{ 10021, WW_STATE_WARNING, "catalog not synchronized recently" },
-		{ 10022, WW_STATE_CRITICAL, "last catalog synchronization failed" },
-	};
-	char iso[WW_ISO_TIME_LEN];
-	size_t k;
-
-	(void)i;
-	(void)now;
-	if (!in->sources[WW_SOURCE_EVENTLOG].known) {
-		m->kind = M_NA; /* no event log on this system */
-		return;
-	}
-	if (!in->have_wsus_event) {
-		m->kind = M_NODATA;
-		mtext(m, "no WSUS catalog health event (10020-10022) seen");
-		return;
-	}
-	ww_time_format_iso(in->wsus_event_at, iso);
-	for (k = 0; k < WW_ARRAY_SIZE(map); k++)
-		if (map[k].id == in->wsus_event_id)
-			break;
-	if (k == WW_ARRAY_SIZE(map)) {
-		m->kind = M_NODATA;
-		mtext(m, "unexpected WSUS event %d at %s", in->wsus_event_id,
-		      iso);
-		return;
-	}
-	m_state(m, map[k].state);
-	mtext(m, "WSUS event %d at %s: %s", map[k].id, iso, map[k].meaning);
-}
-
-static void measure_source(const struct ww_health_input *in, size_t i,
-			   int64_t now, struct measure *m)
-{
-	const struct ww_health_source *s = &in->sources[i];
-
-	(void)now;
-	if (!s->known) {
-		m->kind = M_NA;
-		return;
-	}
-	if (s->ok) {
-		m_state(m, WW_STATE_OK);
-		mtext(m, "%s source is working", ww_health_source_name(i));
-		return;
-	}
-	/* Without the database nothing is kept or alerted reliably. */
-	m_state(m, i == WW_SOURCE_DATABASE ? WW_STATE_CRITICAL :
-					     WW_STATE_WARNING);
-	mtext(m, "%s source: %s", ww_health_source_name(i),
-	      s->error[0] ? s->error : "failed");
-}
-
-/* ---- the table ---- */
-
-static const struct rule rules[] = {
-	{ "sync_staleness", SCOPE_GLOBAL, measure_sync_staleness, CMP_ABOVE,
-	  TH_SYNC_WARNING, TH_SYNC_CRITICAL, UNIT_DURATION, 2000, true,
-	  "age of the last successful sync from any source" },
-	{ "sync_failures", SCOPE_GLOBAL, measure_sync_failures, CMP_AT_LEAST,
-	  TH_SYNC_FAILURES, TH_NONE, UNIT_COUNT, 2100, false,
-	  "consecutive failed sync attempts" },
-	{ "endpoint", SCOPE_TARGET, measure_endpoint, CMP_AT_LEAST,
-	  TH_NONE, TH_PROBE_FAILURES, UNIT_COUNT, 3000, false,
-	  "consecutive failed probes of one endpoint" },
-	{ "cert_expiry", SCOPE_TARGET, measure_cert_expiry, CMP_AT_MOST,
-	  TH_CERT_WARNING, TH_ZERO, UNIT_DURATION, 3100, false,
-	  "time left before an endpoint's certificate expires" },
-	{ "clock_skew", SCOPE_GLOBAL, measure_clock_skew, CMP_ABOVE,
-	  TH_CLOCK_SKEW, TH_NONE, UNIT_DURATION, 3200, false,
-	  "difference between the local clock and servers' Date" },
-	{ "muurl_policy", SCOPE_GLOBAL, measure_muurl, CMP_STATE,
-	  TH_NONE, TH_NONE, UNIT_COUNT, 4000, false,
-	  "deprecated (sws1) or decommissioned (fe2) MUUrl" },
-	{ "wsus_health_events", SCOPE_GLOBAL, measure_wsus_events, CMP_STATE,
-	  TH_NONE, TH_NONE, UNIT_COUNT, 4100, false,
-	  "latest of WSUS's own events 10020/10021/10022" },
-	{ "sources", SCOPE_SOURCE, measure_source, CMP_STATE,
-	  TH_NONE, TH_NONE, UNIT_COUNT, 5000, false,
-	  "log unreadable, event log unavailable, database error" },
-};
 
 /* ---- the evaluator ---- */
 
@@ -475,28 +110,52 @@ static enum ww_state compare(const struct rule *r,
 	return WW_STATE_OK;
 }
 
+static void fill_meta(const struct rule *r, const struct measure *m,
+		      const char *instance, struct ww_check_result *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->check = r->name;
+	c->event_base = r->event_base;
+	c->primary = r->primary || m->primary;
+	c->kind = r->kind;
+	c->cls = r->cls;
+	c->section = r->section;
+	c->guide = r->guide;
+	c->rank = m->rank;
+	c->cause = -1;
+	c->counts = !m->no_count;
+	ww_strlcpy(c->instance, instance, sizeof(c->instance));
+	snprintf(c->key, sizeof(c->key), "%s%s%s", r->name,
+		 instance[0] ? ":" : "", instance);
+	/* Diagnose's name: the measure's, the table's, else the key. */
+	ww_strlcpy(c->item, m->item[0] ? m->item :
+		   r->item && r->item[0] ? r->item : c->key, sizeof(c->item));
+	ww_strlcpy(c->evidence, m->evidence, sizeof(c->evidence));
+	ww_strlcpy(c->fix, m->fix, sizeof(c->fix));
+	ww_strlcpy(c->stage, m->stage, sizeof(c->stage));
+	ww_strlcpy(c->code, m->code, sizeof(c->code));
+	ww_strlcpy(c->cause_text, m->cause_text[0] ? m->cause_text : m->text,
+		   sizeof(c->cause_text));
+}
+
 static void fill_result(const struct rule *r, const struct ww_health_input *in,
 			const struct measure *m, const char *instance,
 			struct ww_check_result *c)
 {
 	char level[64];
 
-	memset(c, 0, sizeof(*c));
-	c->check = r->name;
-	c->event_base = r->event_base;
-	c->primary = r->primary;
-	ww_strlcpy(c->instance, instance, sizeof(c->instance));
-	snprintf(c->key, sizeof(c->key), "%s%s%s", r->name,
-		 instance[0] ? ":" : "", instance);
+	fill_meta(r, m, instance, c);
 	format_thresholds(r, &in->th, c->threshold, sizeof(c->threshold));
-	if (m->kind == M_NODATA) {
+	if (m->kind == M_NODATA || m->kind == M_SKIPPED) {
 		c->state = WW_STATE_UNKNOWN;
+		c->skipped = m->kind == M_SKIPPED;
 		ww_strlcpy(c->reason, m->text, sizeof(c->reason));
 		return;
 	}
 	c->have_value = true;
 	c->raw_value = m->value;
-	if (r->cmp == CMP_STATE) {
+	if (r->cmp == CMP_STATE || m->state == WW_STATE_UNKNOWN) {
+		/* A numeric rule's measure may still say "cannot judge". */
 		c->state = m->state;
 		ww_strlcpy(c->value, ww_state_name(m->state), sizeof(c->value));
 		ww_strlcpy(c->reason, m->text, sizeof(c->reason));
@@ -504,6 +163,10 @@ static void fill_result(const struct rule *r, const struct ww_health_input *in,
 	}
 	format_value(r->unit, false, m->value, c->value, sizeof(c->value));
 	c->state = compare(r, &in->th, m->value, level, sizeof(level));
+	if (ww_state_rank(m->floor) > ww_state_rank(c->state)) {
+		c->state = m->floor;
+		c->quiet = true;
+	}
 	if (level[0])
 		snprintf(c->reason, sizeof(c->reason), "%s (%s)", m->text,
 			 level);
@@ -514,69 +177,255 @@ static void fill_result(const struct rule *r, const struct ww_health_input *in,
 static size_t scope_count(const struct rule *r,
 			  const struct ww_health_input *in)
 {
+	struct ww_hostcfg_report hr;
+
 	switch (r->scope) {
 	case SCOPE_TARGET: return in->ntargets;
 	case SCOPE_SOURCE: return WW_SOURCE_COUNT;
+	case SCOPE_HOST: return ww_checks_host_items(in, &hr);
+	case SCOPE_FINDING: return WW_CAT_COUNT;
 	case SCOPE_GLOBAL: break;
 	}
 	return 1;
 }
 
-static const char *scope_instance(const struct rule *r,
-				  const struct ww_health_input *in, size_t i)
+static void scope_instance(const struct rule *r,
+			   const struct ww_health_input *in, size_t i,
+			   const struct measure *m, char *buf, size_t size)
 {
 	switch (r->scope) {
-	case SCOPE_TARGET: return in->targets[i].name;
-	case SCOPE_SOURCE: return ww_health_source_name(i);
-	case SCOPE_GLOBAL: break;
+	case SCOPE_TARGET:
+		ww_strlcpy(buf, in->targets[i].name, size);
+		return;
+	case SCOPE_SOURCE:
+		ww_strlcpy(buf, ww_health_source_name(i), size);
+		return;
+	case SCOPE_HOST:
+		ww_strlcpy(buf, m->item, size);
+		return;
+	case SCOPE_FINDING:
+		ww_strlcpy(buf, ww_synclog_category_name(
+				   (enum ww_synclog_category)i), size);
+		return;
+	case SCOPE_GLOBAL:
+		break;
 	}
-	return "";
+	buf[0] = '\0';
+}
+
+/* Whether c takes part in the overall state. */
+static bool judged(const struct ww_check_result *c)
+{
+	return !c->skipped && c->kind != WW_KIND_INFO;
 }
 
 static enum ww_state overall_state(const struct ww_health_report *rep)
 {
 	enum ww_state worst = WW_STATE_OK;
 	size_t i;
+	bool any = false;
 
-	if (!rep->n)
-		return WW_STATE_UNKNOWN;
 	for (i = 0; i < rep->n; i++) {
-		enum ww_state s = rep->checks[i].state;
+		const struct ww_check_result *c = &rep->checks[i];
+		enum ww_state s = c->state;
 
-		if (s == WW_STATE_UNKNOWN && !rep->checks[i].primary)
+		if (!judged(c))
+			continue;
+		any = true;
+		if (s == WW_STATE_UNKNOWN ? !c->primary : !c->counts)
 			continue;
 		if (ww_state_rank(s) > ww_state_rank(worst))
 			worst = s;
 	}
-	return worst;
+	return any ? worst : WW_STATE_UNKNOWN;
+}
+
+/* ---- cause attribution ---- */
+
+static bool is_bad(enum ww_state s)
+{
+	return s == WW_STATE_WARNING || s == WW_STATE_CRITICAL;
+}
+
+/*
+ * Whether cause a comes before cause b: by class (health.h: settings,
+ * host TLS, local services, the network path, the log after the last
+ * success, WSUS's events), then the probe stage or category rank, then
+ * critical before warning, then table order.
+ */
+static bool cause_before(const struct ww_check_result *a, size_t ia,
+			 const struct ww_check_result *b, size_t ib)
+{
+	if (a->cls != b->cls)
+		return a->cls < b->cls;
+	if (a->rank != b->rank)
+		return a->rank < b->rank;
+	if (a->state != b->state)
+		return ww_state_rank(a->state) > ww_state_rank(b->state);
+	return ia < ib;
+}
+
+/* The index of the most likely cause that is not ok, or -1. */
+static int find_cause(const struct ww_health_report *rep)
+{
+	int best = -1;
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		const struct ww_check_result *c = &rep->checks[i];
+
+		if (c->kind != WW_KIND_CAUSE || c->skipped || !c->counts ||
+		    !is_bad(c->state))
+			continue;
+		if (best < 0 || cause_before(c, i, &rep->checks[best],
+					     (size_t)best))
+			best = (int)i;
+	}
+	return best;
+}
+
+/*
+ * The check that explains the overall state: a symptom in that state
+ * (it carries its cause), else the most causal check in that state, else
+ * the first in that state.
+ */
+static int find_headline(const struct ww_health_report *rep)
+{
+	int sym = -1, cause = -1, any = -1;
+	size_t i;
+
+	if (rep->overall == WW_STATE_OK)
+		return -1;
+	for (i = 0; i < rep->n; i++) {
+		const struct ww_check_result *c = &rep->checks[i];
+
+		if (!judged(c) || c->state != rep->overall ||
+		    (c->state != WW_STATE_UNKNOWN && !c->counts))
+			continue;
+		if (any < 0)
+			any = (int)i;
+		if (c->kind == WW_KIND_SYMPTOM && sym < 0)
+			sym = (int)i;
+		if (c->kind == WW_KIND_CAUSE &&
+		    (cause < 0 || cause_before(c, i, &rep->checks[cause],
+					       (size_t)cause)))
+			cause = (int)i;
+	}
+	return sym >= 0 ? sym : cause >= 0 ? cause : any;
+}
+
+static void attribute(struct ww_health_report *rep)
+{
+	int cause = find_cause(rep);
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		struct ww_check_result *c = &rep->checks[i];
+
+		if (c->kind == WW_KIND_SYMPTOM && c->state != WW_STATE_OK &&
+		    !c->skipped)
+			c->cause = cause;
+	}
+	rep->headline = find_headline(rep);
+}
+
+const struct ww_check_result *
+ww_health_cause_of(const struct ww_health_report *rep,
+		   const struct ww_check_result *c)
+{
+	if (!c)
+		return NULL;
+	if (c->kind == WW_KIND_CAUSE && is_bad(c->state))
+		return c;
+	if (c->cause >= 0 && (size_t)c->cause < rep->n)
+		return &rep->checks[c->cause];
+	return NULL;
+}
+
+/* Rank of c in the fix order, 0 when it is not listed. */
+static int fix_level(const struct ww_health_report *rep,
+		     const struct ww_check_result *c)
+{
+	if (c->skipped || c->kind == WW_KIND_INFO)
+		return 0;
+	if (is_bad(c->state) && c->counts)
+		return c->kind == WW_KIND_CAUSE ? 1 :
+		       c->kind == WW_KIND_SYMPTOM ? 2 : 3;
+	if (c->state == WW_STATE_UNKNOWN && c->fix[0] &&
+	    (c->primary || rep->overall == WW_STATE_UNKNOWN))
+		return 4;
+	return 0;
+}
+
+size_t ww_health_fix_order(const struct ww_health_report *rep, size_t *ret,
+			   size_t max)
+{
+	size_t n = 0, i, j;
+	int level;
+
+	for (level = 1; level <= 4; level++) {
+		size_t first = n;
+
+		for (i = 0; i < rep->n && n < max; i++) {
+			if (fix_level(rep, &rep->checks[i]) != level)
+				continue;
+			/* Insertion in causal order (stable for equal ones). */
+			for (j = n; j > first && cause_before(&rep->checks[i], i,
+					&rep->checks[ret[j - 1]], ret[j - 1]); j--)
+				ret[j] = ret[j - 1];
+			ret[j] = i;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void evaluate_rule(const struct rule *r,
+			  const struct ww_health_input *in, int64_t now,
+			  struct ww_health_report *ret)
+{
+	size_t i, n = scope_count(r, in);
+
+	for (i = 0; i < n && ret->n < WW_HEALTH_MAX_CHECKS; i++) {
+		struct measure m;
+		char inst[WW_HEALTH_NAME_MAX];
+
+		memset(&m, 0, sizeof(m));
+		m.kind = M_NA;
+		m.floor = WW_STATE_OK;
+		r->measure(in, i, now, &m);
+		if (m.kind == M_NA)
+			continue;
+		scope_instance(r, in, i, &m, inst, sizeof(inst));
+		fill_result(r, in, &m, inst, &ret->checks[ret->n++]);
+	}
 }
 
 void ww_health_evaluate(const struct ww_health_input *in, int64_t now,
 			struct ww_health_report *ret)
 {
-	size_t r, i;
+	size_t r;
 
 	ret->at = now;
 	ret->n = 0;
-	for (r = 0; r < WW_ARRAY_SIZE(rules); r++) {
-		size_t n = scope_count(&rules[r], in);
-
-		for (i = 0; i < n && ret->n < WW_HEALTH_MAX_CHECKS; i++) {
-			struct measure m;
-
-			memset(&m, 0, sizeof(m));
-			rules[r].measure(in, i, now, &m);
-			if (m.kind == M_NA)
-				continue;
-			fill_result(&rules[r], in, &m,
-				    scope_instance(&rules[r], in, i),
-				    &ret->checks[ret->n++]);
-		}
-	}
+	for (r = 0; r < ww_rules_n; r++)
+		evaluate_rule(&ww_rules[r], in, now, ret);
 	ret->overall = overall_state(ret);
+	attribute(ret);
 }
 
 /* ---- small public helpers ---- */
+
+const char *ww_check_kind_name(enum ww_check_kind k)
+{
+	switch (k) {
+	case WW_KIND_CAUSE: return "cause";
+	case WW_KIND_SYMPTOM: return "symptom";
+	case WW_KIND_MONITOR: return "monitor";
+	case WW_KIND_INFO: break;
+	}
+	return "info";
+}
 
 const char *ww_state_name(enum ww_state s)
 {
@@ -663,17 +512,17 @@ ww_health_find(const struct ww_health_report *rep, const char *key)
 
 size_t ww_health_rule_count(void)
 {
-	return WW_ARRAY_SIZE(rules);
+	return ww_rules_n;
 }
 
 void ww_health_rule_info(size_t i, struct ww_health_rule_info *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (i >= WW_ARRAY_SIZE(rules))
+	if (i >= ww_rules_n)
 		return;
-	ret->name = rules[i].name;
-	ret->event_base = rules[i].event_base;
-	ret->summary = rules[i].summary;
+	ret->name = ww_rules[i].name;
+	ret->event_base = ww_rules[i].event_base;
+	ret->summary = ww_rules[i].summary;
 }
 
 static const struct {

@@ -15,6 +15,8 @@
 
 #include "compat.h"
 #include "err.h"
+#include "hostcfg.h"
+#include "synclog.h"
 
 struct ww_config;
 struct ww_store;
@@ -40,6 +42,57 @@ int ww_state_rank(enum ww_state s);
 #define WW_HEALTH_MAX_TARGETS 16
 #define WW_HEALTH_NAME_MAX 64
 #define WW_HEALTH_TEXT_MAX 256
+/* Evidence and fix of a check: a few sentences. */
+#define WW_HEALTH_LONG_MAX 512
+
+/*
+ * What a check is (docs/health.md, "Causes and symptoms").  A cause is
+ * something an administrator can fix (a setting, a service, a network
+ * stage, an error WSUS logged); a symptom is what a broken sync looks
+ * like from outside (staleness, failed attempts, WSUS's catalog state).
+ * Monitor checks judge wsuswatch's own sources; info checks only report.
+ */
+enum ww_check_kind {
+	WW_KIND_CAUSE = 0,
+	WW_KIND_SYMPTOM,
+	WW_KIND_MONITOR,
+	WW_KIND_INFO
+};
+
+/*
+ * The order in which causes are considered when a symptom is explained:
+ * the first cause that is not ok in this order (then by rank within the
+ * class, then table order) is named.  Settings come before the paths
+ * they steer, the path before what WSUS logged about it.
+ */
+enum ww_cause_class {
+	WW_CLASS_CONFIG = 0,  /* this server's WSUS / wsuswatch settings */
+	WW_CLASS_HOST_TLS,    /* SCHANNEL, .NET, cipher policy */
+	WW_CLASS_SERVICES,    /* WsusService, BITS, IIS, WsusPool */
+	WW_CLASS_NETWORK,     /* probe stages: DNS, TCP, proxy, TLS, cert, HTTP */
+	WW_CLASS_LOG,         /* SoftwareDistribution.log after the last success */
+	WW_CLASS_EVENTS,      /* WSUS's own events */
+	WW_CLASS_NONE         /* symptoms, monitor and info checks */
+};
+
+/* The guide's sections, as diagnose groups its report. */
+enum ww_section {
+	WW_SECTION_CONFIGURATION = 0,
+	WW_SECTION_HOST_TLS,
+	WW_SECTION_NETWORK,
+	WW_SECTION_LOG,
+	WW_SECTION_EVENTLOG,
+	WW_SECTION_MONITOR,   /* verdict: symptoms and wsuswatch's sources */
+	WW_SECTION_COUNT
+};
+
+/* Whether a fact could be gathered here. */
+enum ww_fact_avail {
+	WW_FACT_NOT_RUN = 0,   /* switched off, or not gathered by this face */
+	WW_FACT_AVAILABLE,
+	WW_FACT_NOT_HERE,      /* does not exist on this system */
+	WW_FACT_UNAVAILABLE    /* should exist but cannot be read */
+};
 
 /* Thresholds, seconds or counts (config: thresholds.*). */
 struct ww_health_thresholds {
@@ -66,6 +119,54 @@ struct ww_health_target {
 	bool have_skew;
 	int64_t clock_skew;             /* latest skew seen, seconds */
 	int64_t skew_at;                /* when it was measured */
+	/* Of the latest probe, for the cause it names. */
+	char wu_code[16];               /* "0x8024401B", "" none */
+	int64_t http_status;            /* 0: no response */
+	char tls_version[32];
+	char detail[WW_HEALTH_TEXT_MAX];/* libcurl's message */
+	char hint[WW_HEALTH_LONG_MAX];  /* first check to make */
+	bool sync_source;               /* the target WSUS syncs from */
+};
+
+/* What the WSUS log said, in the window the face read (diagnose: the
+ * last chunk; the service: the store's findings). */
+struct ww_health_log {
+	enum ww_fact_avail avail;
+	char error[WW_HEALTH_TEXT_MAX];
+	char path[WW_HEALTH_TEXT_MAX];
+	char detail[WW_HEALTH_LONG_MAX]; /* what was read, for evidence */
+	struct ww_finding_summary findings[WW_CAT_COUNT];
+};
+
+/* One kind of WSUS event seen: how often, and the newest. */
+struct ww_health_evseen {
+	uint64_t count;
+	int64_t last_at;
+	uint32_t last_id;
+	char example[WW_HEALTH_TEXT_MAX];
+};
+
+/* WSUS's own events beyond the catalog state. */
+struct ww_health_events {
+	enum ww_fact_avail avail;
+	char error[WW_HEALTH_TEXT_MAX];
+	char where[WW_HEALTH_TEXT_MAX];   /* "in the export", "in the last 7 days" */
+	char file[WW_HEALTH_TEXT_MAX];    /* the export read, "" live */
+	char detail[WW_HEALTH_LONG_MAX];  /* what was read, for evidence */
+	uint64_t count;                   /* WSUS events read */
+	uint64_t catalog_record;
+	struct ww_health_evseen content;    /* 364 */
+	struct ww_health_evseen self_check; /* 12xxx */
+	char components[WW_HEALTH_TEXT_MAX];/* self-check components seen */
+};
+
+/* The proxy password's source, never the secret. */
+struct ww_health_secret {
+	bool configured;   /* proxy.password_env or _credential is set */
+	bool checked;      /* resolution was attempted by this face */
+	bool ok;
+	char error[WW_HEALTH_TEXT_MAX];
+	char user[WW_HEALTH_NAME_MAX * 2]; /* credential's user, "" none */
 };
 
 /* A source of observations as the monitor last saw it. */
@@ -117,8 +218,30 @@ struct ww_health_input {
 
 	struct ww_health_target targets[WW_HEALTH_MAX_TARGETS];
 	size_t ntargets;
+	/* NOT_RUN: this face does not probe (the store has what the
+	 * service probed); NOT_HERE: switched off (--no-probes). */
+	enum ww_fact_avail probes_avail;
+	char probes_error[WW_HEALTH_TEXT_MAX];
 
 	struct ww_health_source sources[WW_SOURCE_COUNT];
+
+	/*
+	 * The configuration these facts were judged under (borrowed; may be
+	 * NULL in unit tests: configuration checks then do not apply).
+	 * source_known: the sync source was written in a file or discovered
+	 * from WSUS, not assumed from built-in defaults.
+	 */
+	const struct ww_config *cfg;
+	bool source_known;
+	struct ww_health_secret secret;
+
+	/* Host TLS registry (hostcfg.h). */
+	enum ww_fact_avail host_avail;
+	char host_error[WW_HEALTH_TEXT_MAX];
+	struct ww_hostcfg_values host;
+
+	struct ww_health_log log;
+	struct ww_health_events events;
 };
 
 /* Static name of a source: "log", "eventlog", "database". */
@@ -135,18 +258,79 @@ struct ww_check_result {
 	char threshold[64];               /* "warning > 26h, critical > 50h" */
 	bool have_value;
 	int64_t raw_value;                /* seconds or count */
-	unsigned event_base;              /* see docs/events.md */
+	unsigned event_base;              /* see docs/events.md; 0: no alert */
 	bool primary;                     /* UNKNOWN here makes overall UNKNOWN */
+
+	/* From the check table. */
+	enum ww_check_kind kind;
+	enum ww_cause_class cls;
+	enum ww_section section;
+	const char *guide;                /* the guide's section, static */
+	int rank;                         /* order within its class */
+	/* Diagnose's name of the item ("last_successful_sync", a target). */
+	char item[WW_HEALTH_NAME_MAX * 2];
+	bool skipped;   /* does not apply here: shown by diagnose only */
+	/* Shown, not alerted: a failure below its rule's threshold (one
+	 * failed probe) is a warning in every face but raises no event. */
+	bool quiet;
+	bool counts;    /* warning/critical count toward the overall state */
+	char evidence[WW_HEALTH_LONG_MAX];
+	char fix[WW_HEALTH_LONG_MAX];     /* first thing to do, "" none */
+	char stage[16];                   /* network causes: probe stage */
+	char code[16];                    /* "0x8024401B", "" none */
+	/* Short form for a symptom's explanation: "proxy requires ..." */
+	char cause_text[WW_HEALTH_TEXT_MAX];
+	/* The check explaining this symptom (index in the report), -1 none. */
+	int cause;
 };
 
-#define WW_HEALTH_MAX_CHECKS 80
+#define WW_HEALTH_MAX_CHECKS 128
 
 struct ww_health_report {
 	int64_t at;
 	enum ww_state overall;
 	struct ww_check_result checks[WW_HEALTH_MAX_CHECKS];
 	size_t n;
+	/* The check that explains the overall state (index), -1 when ok. */
+	int headline;
 };
+
+/*
+ * The cause named for check c (itself when c is a cause that is not ok),
+ * or NULL.  Used by every face: check line, status, events, metrics.
+ */
+const struct ww_check_result *
+ww_health_cause_of(const struct ww_health_report *rep,
+		   const struct ww_check_result *c);
+
+/*
+ * The checks an administrator should act on, first things first: causes
+ * that are not ok in causal order, then symptoms, then wsuswatch's own
+ * trouble, then unknowns that decide the verdict and say what to do.
+ * Fills ret with report indexes, at most max; returns how many.
+ */
+size_t ww_health_fix_order(const struct ww_health_report *rep, size_t *ret,
+			   size_t max);
+
+/* The check that explains the overall state, NULL when it is ok. */
+const struct ww_check_result *
+ww_health_headline(const struct ww_health_report *rep);
+
+/*
+ * JSON (health_json.c), caller owns the result (cJSON_Delete).  A check:
+ * name, state, summary, check, value, threshold, kind, guide, evidence,
+ * fix, cause; the cause: check, state, summary, evidence, fix, stage,
+ * code, or null.  checks_json skips checks that do not apply here.
+ */
+struct cJSON;
+struct cJSON *ww_health_check_json(const struct ww_health_report *rep,
+				   const struct ww_check_result *c);
+struct cJSON *ww_health_cause_json(const struct ww_health_report *rep,
+				   const struct ww_check_result *c);
+struct cJSON *ww_health_checks_json(const struct ww_health_report *rep);
+
+/* "cause", "symptom", "monitor", "info". */
+const char *ww_check_kind_name(enum ww_check_kind k);
 
 /*
  * Event IDs: a rule's base + offset.  base+1 warning raised, base+2
@@ -209,6 +393,17 @@ void ww_health_rule_info(size_t i, struct ww_health_rule_info *ret);
  */
 void ww_health_format_age(int64_t seconds, char *buf, size_t size);
 void ww_health_format_span(int64_t seconds, char *buf, size_t size);
+
+/*
+ * The facts that do not come from the store, the same for every face:
+ * the configuration (always), whether the proxy password can be
+ * resolved (WW_SEED_SECRET; the secret itself is dropped at once) and
+ * the host's TLS registry (WW_SEED_HOST).
+ */
+#define WW_SEED_SECRET 0x1u
+#define WW_SEED_HOST 0x2u
+void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
+		    unsigned what);
 
 /*
  * Fill in from the store (sync_run, probe_result, wsus_event; see

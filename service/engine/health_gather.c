@@ -9,8 +9,10 @@
 
 #include "config.h"
 #include "health.h"
+#include "os.h"
 #include "store.h"
 #include "util.h"
+#include "wsus_event.h"
 
 /*
  * Prepare sql, bind ?1 = text (when non-NULL) and ?2 = num, and step
@@ -195,7 +197,7 @@ static int gather_wsus_event(struct ww_store *s, struct ww_health_input *in,
 	int r;
 
 	/* An event dated ahead of the clock is never the latest. */
-	r = query_row(s, "SELECT event_id, at FROM wsus_event "
+	r = query_row(s, "SELECT event_id, at, record_id FROM wsus_event "
 			 "WHERE event_id IN (10020, 10021, 10022) AND at <= ?2 "
 			 "ORDER BY at DESC, record_id DESC LIMIT 1",
 		      NULL, dated_limit(in, now), &st, err);
@@ -204,6 +206,7 @@ static int gather_wsus_event(struct ww_store *s, struct ww_health_input *in,
 	in->have_wsus_event = true;
 	in->wsus_event_id = sqlite3_column_int(st, 0);
 	in->wsus_event_at = sqlite3_column_int64(st, 1);
+	in->events.catalog_record = (uint64_t)sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -214,7 +217,8 @@ static int gather_target(struct ww_store *s, struct ww_health_target *t,
 	sqlite3_stmt *st;
 	int r;
 
-	r = query_row(s, "SELECT url, at, ok, stage, result, elapsed_ms "
+	r = query_row(s, "SELECT url, at, ok, stage, result, elapsed_ms, "
+			 "wu_code, http_status, tls_version, hint "
 			 "FROM probe_result WHERE target = ?1 "
 			 "ORDER BY id DESC LIMIT 1",
 		      t->name, 0, &st, err);
@@ -227,6 +231,10 @@ static int gather_target(struct ww_store *s, struct ww_health_target *t,
 	col_text(st, 4, t->result, sizeof(t->result));
 	t->elapsed_ms = sqlite3_column_type(st, 5) == SQLITE_NULL ?
 				-1 : sqlite3_column_int64(st, 5);
+	col_text(st, 6, t->wu_code, sizeof(t->wu_code));
+	t->http_status = sqlite3_column_int64(st, 7);
+	col_text(st, 8, t->tls_version, sizeof(t->tls_version));
+	col_text(st, 9, t->hint, sizeof(t->hint));
 	sqlite3_finalize(st);
 	/* Rows are inserted in time order, so ids order the attempts. */
 	r = query_row(s, "SELECT COUNT(*) FROM probe_result WHERE "
@@ -294,10 +302,132 @@ static int gather_targets(struct ww_store *s, struct ww_health_input *in,
 	return 0;
 }
 
+/*
+ * Log findings, per category, as diagnose summarises the log it reads:
+ * how often, first and last time, the newest message as the example.
+ * Rows of one record share its time and message; each counts once per
+ * category it was classified into.
+ */
+static int gather_findings(struct ww_store *s, struct ww_health_input *in,
+			   struct ww_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(ww_store_db(s),
+			       "SELECT category, COUNT(*), MIN(at), MAX(at), "
+			       "(SELECT message FROM log_finding AS n WHERE "
+			       "n.category = f.category ORDER BY at DESC, id "
+			       "DESC LIMIT 1) FROM log_finding AS f "
+			       "GROUP BY category", -1, &st, NULL) != SQLITE_OK)
+		return ww_store_error(s, err, "read log findings");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(st, 0);
+		enum ww_synclog_category c = ww_synclog_category_from_name(
+			name ? (const char *)name : "");
+		struct ww_finding_summary *f;
+
+		if (c == WW_CAT_COUNT)
+			continue;
+		f = &in->log.findings[c];
+		f->count = (uint64_t)sqlite3_column_int64(st, 1);
+		f->first_seen = sqlite3_column_int64(st, 2);
+		f->last_seen = sqlite3_column_int64(st, 3);
+		col_text(st, 4, f->example, sizeof(f->example));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ww_store_error(s, err, "read log findings");
+	return 0;
+}
+
+/* One kind of WSUS event by its meaning (wsus_event.meaning). */
+static int gather_evseen(struct ww_store *s, const char *meaning,
+			 struct ww_health_evseen *e, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	r = query_row(s, "SELECT COUNT(*), MAX(at), (SELECT event_id || ' ' "
+			 "|| COALESCE(message, '') FROM wsus_event WHERE "
+			 "meaning = ?1 ORDER BY at DESC, record_id DESC LIMIT 1) "
+			 "FROM wsus_event WHERE meaning = ?1",
+		      meaning, 0, &st, err);
+	if (r <= 0)
+		return r;
+	e->count = (uint64_t)sqlite3_column_int64(st, 0);
+	e->last_at = sqlite3_column_int64(st, 1);
+	col_text(st, 2, e->example, sizeof(e->example));
+	e->last_id = (uint32_t)strtoul(e->example, NULL, 10);
+	/* The example is the message without its leading ID. */
+	memmove(e->example, e->example + strcspn(e->example, " ") +
+		(e->example[0] ? 1 : 0), strlen(e->example) + 1 -
+		strcspn(e->example, " ") - (e->example[0] ? 1 : 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int gather_events(struct ww_store *s, struct ww_health_input *in,
+			 struct ww_err *err)
+{
+	struct ww_health_events *e = &in->events;
+	int r;
+
+	if (e->avail != WW_FACT_AVAILABLE)
+		return 0;
+	r = gather_evseen(s, "content_download_failed", &e->content, err);
+	if (!r)
+		r = gather_evseen(s, "self_check_failed", &e->self_check, err);
+	if (!r && e->self_check.count)
+		snprintf(e->components, sizeof(e->components), "%s (%" PRIu32
+			 ")", ww_wsus_component(e->self_check.last_id) ?
+			 ww_wsus_component(e->self_check.last_id) :
+			 "unknown component",
+			 e->self_check.last_id);
+	return r;
+}
+
+/*
+ * A face that does not watch the sources itself (`check`) judges what
+ * the service stored: the log and the event log count as read when the
+ * store holds records of them.
+ */
+static int gather_avail(struct ww_store *s, struct ww_health_input *in,
+			struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (in->log.avail == WW_FACT_NOT_RUN) {
+		r = query_row(s, "SELECT EXISTS (SELECT 1 FROM log_finding) OR "
+				 "EXISTS (SELECT 1 FROM sync_run WHERE source = "
+				 "'log')", NULL, 0, &st, err);
+		if (r < 0)
+			return r;
+		if (sqlite3_column_int(st, 0))
+			in->log.avail = WW_FACT_AVAILABLE;
+		sqlite3_finalize(st);
+	}
+	if (in->events.avail == WW_FACT_NOT_RUN) {
+		r = query_row(s, "SELECT EXISTS (SELECT 1 FROM wsus_event)",
+			      NULL, 0, &st, err);
+		if (r < 0)
+			return r;
+		if (sqlite3_column_int(st, 0)) {
+			in->events.avail = WW_FACT_AVAILABLE;
+			snprintf(in->events.where, sizeof(in->events.where),
+				 "in the events the service stored");
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
 static void gather_config(const struct ww_config *cfg,
 			  struct ww_health_input *in)
 {
 	ww_health_thresholds_from_config(&in->th, cfg);
+	in->cfg = cfg;
 	in->from_upstream = cfg->wsus.upstream.host != NULL &&
 			    cfg->wsus.upstream.host[0] != '\0';
 	ww_strlcpy(in->upstream, in->from_upstream ? cfg->wsus.upstream.host
@@ -305,6 +435,57 @@ static void gather_config(const struct ww_config *cfg,
 		   sizeof(in->upstream));
 	ww_strlcpy(in->muurl, cfg->wsus.muurl ? cfg->wsus.muurl : "",
 		   sizeof(in->muurl));
+	/* Written in a file or read from WSUS: not a guess. */
+	in->source_known = cfg->source != NULL ||
+		ww_config_origin_of(cfg, "wsus.upstream.host") !=
+			WW_ORIGIN_DEFAULT ||
+		ww_config_origin_of(cfg, "wsus.muurl") != WW_ORIGIN_DEFAULT;
+	in->secret.configured = cfg->proxy.password_env ||
+				cfg->proxy.password_credential;
+}
+
+/* Whether the proxy password can be resolved; the secret is dropped at
+ * once and only its user name (from a credential) is kept. */
+static void seed_secret(const struct ww_config *cfg,
+			struct ww_health_input *in)
+{
+	struct ww_err e;
+	char *pw = NULL, *user = NULL;
+
+	if (!in->secret.configured)
+		return;
+	ww_err_clear(&e);
+	in->secret.checked = true;
+	in->secret.ok = ww_config_proxy_password(cfg, &user, &pw, &e) == 0;
+	if (!in->secret.ok)
+		ww_strlcpy(in->secret.error, e.msg, sizeof(in->secret.error));
+	if (user)
+		ww_strlcpy(in->secret.user, user, sizeof(in->secret.user));
+	ww_os_secret_free(pw);
+	free(user);
+}
+
+static void seed_host(struct ww_health_input *in)
+{
+	struct ww_err e;
+	int r;
+
+	ww_err_clear(&e);
+	r = ww_hostcfg_read(&in->host, &e);
+	in->host_avail = r == 0 ? WW_FACT_AVAILABLE :
+			 r == WW_EUNAVAIL ? WW_FACT_NOT_HERE :
+			 WW_FACT_UNAVAILABLE;
+	ww_strlcpy(in->host_error, r ? e.msg : "", sizeof(in->host_error));
+}
+
+void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
+		    unsigned what)
+{
+	gather_config(cfg, in);
+	if (what & WW_SEED_SECRET)
+		seed_secret(cfg, in);
+	if (what & WW_SEED_HOST)
+		seed_host(in);
 }
 
 int ww_health_gather(struct ww_store *s, const struct ww_config *cfg,
@@ -319,5 +500,11 @@ int ww_health_gather(struct ww_store *s, const struct ww_config *cfg,
 		r = gather_wsus_event(s, in, now, err);
 	if (!r)
 		r = gather_targets(s, in, err);
+	if (!r)
+		r = gather_avail(s, in, err);
+	if (!r && in->log.avail == WW_FACT_AVAILABLE)
+		r = gather_findings(s, in, err);
+	if (!r)
+		r = gather_events(s, in, err);
 	return r;
 }

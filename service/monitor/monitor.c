@@ -436,6 +436,9 @@ static char *render_status(struct ww_monitor *m, uint64_t cycle)
 						  : 0,
 					  md->last_successful_sync > 0));
 	cJSON_AddItemToObject(r, "checks", array_copy(md->checks));
+	cJSON_AddItemToObject(r, "cause", md->cause ?
+			      cJSON_Duplicate(md->cause, true) :
+			      cJSON_CreateNull());
 	cJSON_AddItemToObject(r, "probes", array_copy(md->probes));
 	cJSON_AddItemToObject(r, "sources", render_sources(md, m->cfg.database));
 	cJSON_AddItemToObject(r, "alerts", array_copy(md->alerts));
@@ -1204,6 +1207,8 @@ void ww_monitor_reload(struct ww_monitor *m, struct ww_config *cfg)
 static void model_release(struct ww_monitor_model *md)
 {
 	cJSON_Delete(md->checks);
+	cJSON_Delete(md->cause);
+	md->cause = NULL;
 	cJSON_Delete(md->probes);
 	cJSON_Delete(md->alerts);
 	free(md->log.path);

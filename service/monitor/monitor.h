@@ -100,6 +100,7 @@ struct ww_monitor_model {
 	struct cJSON *checks;         /* array, owned; NULL: [] */
 	struct cJSON *probes;         /* array of probe --json results */
 	struct cJSON *alerts;         /* array */
+	struct cJSON *cause;          /* the headline's cause, NULL: null */
 	struct {
 		char *path;           /* NULL: not configured */
 		int64_t offset;       /* -1: unknown */
@@ -108,6 +109,7 @@ struct ww_monitor_model {
 	} log;
 	struct {
 		int available;        /* -1 unknown, 0 no, 1 yes */
+		bool absent;          /* cannot exist here (not Windows) */
 		int64_t last_record_id; /* -1: unknown */
 		char error[WW_TASK_ERROR_MAX];
 	} eventlog;

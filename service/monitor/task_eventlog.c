@@ -71,6 +71,7 @@ static int unavailable(struct ww_monitor *m, struct eventlog_state *s,
 	struct ww_monitor_model *md = ww_monitor_model(m);
 
 	md->eventlog.available = 0;
+	md->eventlog.absent = ww_eventlog_absent() != NULL;
 	md->eventlog.last_record_id = -1;
 	ww_strlcpy(md->eventlog.error, err->msg, sizeof(md->eventlog.error));
 	if (strcmp(s->unavailable, err->msg) != 0) {

@@ -36,6 +36,7 @@ struct since_entry {
 };
 
 struct health_state {
+	struct ww_health_input seed; /* facts not in the store, this cycle */
 	struct ww_health_snapshot snap;
 	struct since_entry since[WW_HEALTH_MAX_CHECKS];
 	size_t nsince;
@@ -96,10 +97,42 @@ static void sources_from_model(const struct ww_monitor_model *md,
 				      md->log.error[0] || md->log.offset >= 0);
 	log->ok = !md->log.error[0];
 	ww_strlcpy(log->error, md->log.error, sizeof(log->error));
-	/* An event log that cannot be read here is "not used", not failed. */
-	ev->known = md->eventlog.available == 1;
-	ev->ok = !md->eventlog.error[0];
+	/*
+	 * An event log that does not exist here (POSIX: available stays -1)
+	 * is "not used"; one that should exist but cannot be read is a
+	 * failing source, judged as diagnose judges it.
+	 */
+	ev->known = md->eventlog.available >= 0 && !md->eventlog.absent;
+	ev->ok = md->eventlog.available == 1 && !md->eventlog.error[0];
 	ww_strlcpy(ev->error, md->eventlog.error, sizeof(ev->error));
+}
+
+/*
+ * The facts that are not in the store, gathered as diagnose gathers
+ * them: the configuration, whether the proxy password resolves, the
+ * host's TLS registry; and what the sources could read, so that a log or
+ * event log that cannot be read is judged as diagnose judges it.
+ */
+static void seed_facts(struct health_state *h, const struct ww_config *cfg,
+		       const struct ww_health_source *src)
+{
+	struct ww_health_input *in = &h->seed;
+	const struct ww_health_source *log = &src[WW_SOURCE_LOG];
+	const struct ww_health_source *ev = &src[WW_SOURCE_EVENTLOG];
+
+	ww_health_input_init(in);
+	ww_health_seed(in, cfg, WW_SEED_SECRET | WW_SEED_HOST);
+	memcpy(in->sources, src, sizeof(*src) * WW_SOURCE_COUNT);
+	in->log.avail = !log->known ? WW_FACT_NOT_RUN : log->ok ?
+			WW_FACT_AVAILABLE : WW_FACT_UNAVAILABLE;
+	ww_strlcpy(in->log.error, log->error, sizeof(in->log.error));
+	ww_strlcpy(in->log.path, cfg->wsus.log ? cfg->wsus.log : "",
+		   sizeof(in->log.path));
+	in->events.avail = !ev->known ? WW_FACT_NOT_RUN : ev->ok ?
+			   WW_FACT_AVAILABLE : WW_FACT_UNAVAILABLE;
+	ww_strlcpy(in->events.error, ev->error, sizeof(in->events.error));
+	snprintf(in->events.where, sizeof(in->events.where),
+		 "in the Application log");
 }
 
 /* alerts.eventlog / alerts.syslog decide whether the OS sink hears alerts. */
@@ -218,17 +251,15 @@ static cJSON *checks_json(struct health_state *h, const struct alert_rows *a,
 
 	for (i = 0; arr && i < rep->n; i++) {
 		const struct ww_check_result *c = &rep->checks[i];
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o;
 
+		if (c->skipped)
+			continue;
+		o = ww_health_check_json(rep, c);
 		if (!o)
 			break;
-		cJSON_AddStringToObject(o, "name", c->key);
-		cJSON_AddStringToObject(o, "state", ww_state_name(c->state));
-		cJSON_AddItemToObject(o, "since", time_json(check_since(h, a, c, now)));
-		cJSON_AddStringToObject(o, "summary", c->reason);
-		cJSON_AddStringToObject(o, "check", c->check);
-		cJSON_AddItemToObject(o, "value", str_json(c->value));
-		cJSON_AddItemToObject(o, "threshold", str_json(c->threshold));
+		cJSON_AddItemToObject(o, "since",
+				      time_json(check_since(h, a, c, now)));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
@@ -276,6 +307,9 @@ static void model_from_snapshot(struct ww_monitor_model *md,
 		   sizeof(md->last_sync_result));
 	cJSON_Delete(md->checks);
 	md->checks = checks_json(h, a, now);
+	cJSON_Delete(md->cause);
+	md->cause = ww_health_cause_json(&h->snap.rep,
+					 ww_health_headline(&h->snap.rep));
 	/* Without the alert table the previous alerts stay as they were. */
 	if (a->rows) {
 		cJSON_Delete(md->alerts);
@@ -284,17 +318,13 @@ static void model_from_snapshot(struct ww_monitor_model *md,
 }
 
 /* The store cannot be opened: judge what is known, database critical. */
-static void judge_without_store(struct health_state *h,
-				const struct ww_config *cfg, int64_t now,
-				const struct ww_health_source *src,
+static void judge_without_store(struct health_state *h, int64_t now,
 				const struct ww_err *err)
 {
 	struct ww_health_source *db;
 
 	memset(&h->snap, 0, sizeof(h->snap));
-	ww_health_input_init(&h->snap.in);
-	ww_health_thresholds_from_config(&h->snap.in.th, cfg);
-	memcpy(h->snap.in.sources, src, sizeof(*src) * WW_SOURCE_COUNT);
+	h->snap.in = h->seed;
 	db = &h->snap.in.sources[WW_SOURCE_DATABASE];
 	db->known = true;
 	db->ok = false;
@@ -316,9 +346,10 @@ int ww_task_health_run(struct ww_monitor *m, void *state, int64_t now,
 	int r;
 
 	sources_from_model(md, src);
+	seed_facts(h, cfg, src);
 	r = ww_monitor_store(m, &st, err);
 	if (r) {
-		judge_without_store(h, cfg, now, src, err);
+		judge_without_store(h, now, err);
 		model_from_snapshot(md, h, &rows, now);
 		/* As ww_health_cycle() does: the textfile says so too. */
 		ww_err_clear(&aerr);
@@ -327,7 +358,7 @@ int ww_task_health_run(struct ww_monitor *m, void *state, int64_t now,
 		return r;
 	}
 	sink = alert_sink(m, cfg);
-	r = ww_health_cycle(st, cfg, now, src, sink, sink ? 1 : 0, &h->snap,
+	r = ww_health_cycle(st, cfg, now, &h->seed, sink, sink ? 1 : 0, &h->snap,
 			    err);
 	ww_err_clear(&aerr);
 	if (load_alert_rows(st, &rows, &aerr) && !r) {

@@ -8,7 +8,7 @@
 #include "health_cycle.h"
 #include "util.h"
 
-#define CHECK_LINE_MAX 1024
+#define CHECK_LINE_MAX 8192
 
 static char *upper(const char *s, char *buf, size_t size)
 {
@@ -30,41 +30,26 @@ static void append_clean(struct ww_buf *b, const char *s)
 	}
 }
 
-/* The check that explains the overall state: the worst, first in table. */
-static const struct ww_check_result *headline(const struct ww_health_report *rep)
+/*
+ * The plugin guidelines' long output: one line per other check that is
+ * not ok (unknown ones only when they decide the state), after the
+ * first line.  Text only: no '|' may follow the first line's perfdata.
+ */
+static void append_others(struct ww_buf *b, const struct ww_health_report *rep,
+			  const struct ww_check_result *head)
 {
-	const struct ww_check_result *best = NULL;
 	size_t i;
 
 	for (i = 0; i < rep->n; i++) {
 		const struct ww_check_result *c = &rep->checks[i];
 
-		if (c->state != rep->overall)
+		if (c == head || c->skipped || c->kind == WW_KIND_INFO ||
+		    c->state == WW_STATE_OK ||
+		    (c->state == WW_STATE_UNKNOWN && !c->primary) ||
+		    (c->state != WW_STATE_UNKNOWN && !c->counts))
 			continue;
-		if (c->state == WW_STATE_UNKNOWN && !c->primary)
-			continue;
-		best = c;
-		break;
-	}
-	if (!best)
-		best = ww_health_find(rep, "sync_staleness");
-	return best;
-}
-
-static void append_others(struct ww_buf *b, const struct ww_health_report *rep,
-			  const struct ww_check_result *head)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < rep->n; i++) {
-		const struct ww_check_result *c = &rep->checks[i];
-
-		if (c == head || c->state == WW_STATE_OK ||
-		    c->state == WW_STATE_UNKNOWN)
-			continue;
-		ww_buf_appendf(b, "%s%s %s", n ? ", " : "; also ", c->key,
-			       ww_state_name(c->state));
-		n++;
+		ww_buf_appendf(b, "\n%s %s: ", c->key, ww_state_name(c->state));
+		append_clean(b, c->reason);
 	}
 }
 
@@ -93,16 +78,25 @@ void ww_check_format_line(const struct ww_health_input *in,
 			  const struct ww_health_report *rep, char *out,
 			  size_t size)
 {
-	const struct ww_check_result *head = headline(rep);
+	const struct ww_check_result *head = ww_health_headline(rep);
+	const struct ww_check_result *why = ww_health_cause_of(rep, head);
 	struct ww_buf b;
 	char st[16];
 
+	if (!head && rep->overall != WW_STATE_OK)
+		head = ww_health_find(rep, "sync_staleness");
+	if (!head && rep->overall == WW_STATE_OK)
+		head = ww_health_find(rep, "sync_staleness");
 	ww_buf_init(&b, CHECK_LINE_MAX);
 	ww_buf_appendf(&b, "WSUSWATCH %s - ",
 		       upper(ww_state_name(rep->overall), st, sizeof(st)));
 	append_clean(&b, head ? head->reason : "no checks could be evaluated");
-	append_others(&b, rep, head);
+	if (why && why != head) {
+		ww_buf_appends(&b, ": ");
+		append_clean(&b, why->cause_text);
+	}
 	append_perfdata(&b, in, rep);
+	append_others(&b, rep, head);
 	ww_strlcpy(out, b.data ? b.data : "WSUSWATCH UNKNOWN - out of memory",
 		   size);
 	ww_buf_release(&b);

@@ -9,7 +9,7 @@
 #include "store.h"
 
 int ww_health_cycle(struct ww_store *store, const struct ww_config *cfg,
-		    int64_t now, const struct ww_health_source *sources,
+		    int64_t now, const struct ww_health_input *seed,
 		    const struct ww_alert_sink *sinks, size_t nsinks,
 		    struct ww_health_snapshot *ret, struct ww_err *err)
 {
@@ -18,10 +18,10 @@ int ww_health_cycle(struct ww_store *store, const struct ww_config *cfg,
 	int r, first;
 
 	memset(ret, 0, sizeof(*ret));
-	ww_health_input_init(&ret->in);
-	if (sources)
-		memcpy(ret->in.sources, sources,
-		       sizeof(ret->in.sources[0]) * WW_SOURCE_COUNT);
+	if (seed)
+		ret->in = *seed;
+	else
+		ww_health_input_init(&ret->in);
 	r = ww_health_gather(store, cfg, now, &ret->in, err);
 	if (r) {
 		/* Judge what is known; the database trouble is a check too. */

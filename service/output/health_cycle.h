@@ -8,8 +8,9 @@
  *   ww_sink_os_open(&sink, &err);          // Event Log / syslog
  *   ...
  *   each cycle, after the sources have committed their batches:
- *     struct ww_health_source src[WW_SOURCE_COUNT];  // what the cycle saw
- *     r = ww_health_cycle(store, cfg, ww_os_now(), src, &sink, 1,
+ *     struct ww_health_input seed;  // facts not in the store: sources,
+ *                                   // ww_health_seed() (config, host)
+ *     r = ww_health_cycle(store, cfg, ww_os_now(), &seed, &sink, 1,
  *                         snapshot, &err);
  *     publish *snapshot for `status` (it is plain data, copy it);
  *     if (r) log err.msg once (the snapshot is still filled).
@@ -41,8 +42,8 @@ struct ww_health_snapshot {
 };
 
 /*
- * One health cycle at time now.  sources: WW_SOURCE_COUNT entries (may be
- * NULL: all unknown).  sinks may be NULL when nsinks is 0.  Heap use is
+ * One health cycle at time now.  seed: the facts that are not in the
+ * store (NULL: none, every source unknown); the store's are added.  sinks may be NULL when nsinks is 0.  Heap use is
  * bounded by the report size.
  *
  * When reading the store fails, the database source is marked failed,
@@ -51,7 +52,7 @@ struct ww_health_snapshot {
  * first alert or metrics error is returned after everything was tried.
  */
 int ww_health_cycle(struct ww_store *store, const struct ww_config *cfg,
-		    int64_t now, const struct ww_health_source *sources,
+		    int64_t now, const struct ww_health_input *seed,
 		    const struct ww_alert_sink *sinks, size_t nsinks,
 		    struct ww_health_snapshot *ret, struct ww_err *err);
 
@@ -67,10 +68,12 @@ int ww_metrics_write(const char *path, const struct ww_health_snapshot *snap,
 		     struct ww_err *err);
 
 /*
- * The `check` plugin line: "WSUSWATCH WARNING - <reason of the worst
- * check>[; also <key> <state>, ...] | sync_age=108000s;93600;180000;0
- * sync_failures=0;3;;0 probes_failed=0;;;0".  No newline; '|' in reasons
- * becomes '/'.  Truncated to size.
+ * The `check` plugin output: "WSUSWATCH CRITICAL - <reason of the headline
+ * check>[: <its cause>] | sync_age=216000s;93600;180000;0
+ * sync_failures=0;3;;0 probes_failed=1;;;0", then one line per other
+ * check that is not ok ("endpoint:microsoft_update warning: ..."), the
+ * plugin guidelines' long output.  '|' in texts becomes '/'.  Truncated
+ * to size.
  */
 void ww_check_format_line(const struct ww_health_input *in,
 			  const struct ww_health_report *rep, char *out,

@@ -113,6 +113,8 @@ static int check_metrics(struct ww_buf *b, const struct ww_health_snapshot *s)
 	for (i = 0; !r && i < s->rep.n; i++) {
 		const struct ww_check_result *c = &s->rep.checks[i];
 
+		if (c->skipped)
+			continue;
 		for (k = 0; !r && k < WW_ARRAY_SIZE(states); k++) {
 			const char *pairs[] = { "check", c->check, "instance",
 						c->instance, "state",
@@ -207,6 +209,38 @@ static int probe_metrics(struct ww_buf *b, const struct ww_health_input *in)
 	return r;
 }
 
+/*
+ * Why: one series per symptom that is not ok and has a cause, so that a
+ * Prometheus alert on staleness can say what to fix (join on check).
+ */
+static int cause_metrics(struct ww_buf *b, const struct ww_health_snapshot *s)
+{
+	size_t i;
+	int r;
+
+	r = family(b, "wsuswatch_cause_info", "1 for the most likely cause "
+		   "(a check key) of each symptom that is not ok, with its "
+		   "probe stage and error code when known (docs/health.md).");
+	for (i = 0; !r && i < s->rep.n; i++) {
+		const struct ww_check_result *c = &s->rep.checks[i];
+		const struct ww_check_result *why;
+
+		if (c->kind != WW_KIND_SYMPTOM)
+			continue;
+		why = ww_health_cause_of(&s->rep, c);
+		if (!why)
+			continue;
+		{
+			const char *pairs[] = { "check", c->key, "cause",
+						why->key, "stage", why->stage,
+						"code", why->code, NULL };
+
+			r = sample(b, "wsuswatch_cause_info", pairs, 1);
+		}
+	}
+	return r;
+}
+
 int ww_metrics_format(const struct ww_health_snapshot *snap,
 		      struct ww_buf *out)
 {
@@ -214,6 +248,8 @@ int ww_metrics_format(const struct ww_health_snapshot *snap,
 
 	if (!r)
 		r = check_metrics(out, snap);
+	if (!r)
+		r = cause_metrics(out, snap);
 	if (!r)
 		r = probe_metrics(out, &snap->in);
 	return r;

@@ -3,8 +3,9 @@
  * event source "wsuswatch" in the Application log.  Event IDs are the
  * message table's (installer/wsuswatch.mc: no severity bits, so the ID is
  * the number SCOM matches); the level comes from the event type.  Every
- * alert carries five insertion strings in a fixed order: check, state,
- * reason, value, threshold (docs/events.md).
+ * alert carries nine insertion strings in a fixed order: check, state,
+ * reason, value, threshold, cause check, cause, evidence, fix
+ * (docs/events.md).
  */
 #include "compat.h"
 
@@ -23,11 +24,14 @@ static WORD type_of(const struct ww_alert_event *ev)
 						EVENTLOG_WARNING_TYPE;
 }
 
+/* Insertion strings of an alert event (docs/events.md). */
+#define WW_EVENT_STRINGS 9
+
 static int report(HANDLE h, WORD type, DWORD id, const char *const *utf8,
 		  WORD n, struct ww_err *err)
 {
-	wchar_t *owned[5] = { NULL };
-	LPCWSTR w[5] = { NULL };
+	wchar_t *owned[WW_EVENT_STRINGS] = { NULL };
+	LPCWSTR w[WW_EVENT_STRINGS] = { NULL };
 	WORD i;
 	int r = 0;
 
@@ -49,10 +53,13 @@ static int report(HANDLE h, WORD type, DWORD id, const char *const *utf8,
 static int notify(void *ctx, const struct ww_alert_event *ev,
 		  struct ww_err *err)
 {
-	const char *s[5] = { ev->name, ww_state_name(ev->state), ev->reason,
-			     ev->value, ev->threshold };
+	const char *s[WW_EVENT_STRINGS] = {
+		ev->name, ww_state_name(ev->state), ev->reason, ev->value,
+		ev->threshold, ev->cause_key, ev->cause, ev->evidence, ev->fix
+	};
 
-	return report((HANDLE)ctx, type_of(ev), ev->event_id, s, 5, err);
+	return report((HANDLE)ctx, type_of(ev), ev->event_id, s,
+		      WW_EVENT_STRINGS, err);
 }
 
 int ww_sink_os_open(struct ww_alert_sink *ret, struct ww_err *err)

@@ -25,9 +25,12 @@ static int notify(void *ctx, const struct ww_alert_event *ev,
 	/* Reasons come from logs and servers: never a format string. */
 	syslog(LOG_DAEMON | level_of(ev),
 	       "event=%u %s check=%s state=%s reason=\"%s\" value=\"%s\" "
-	       "threshold=\"%s\"", ev->event_id,
+	       "threshold=\"%s\" cause_check=\"%s\" cause=\"%s\" "
+	       "fix=\"%s\"", ev->event_id,
 	       ww_alert_transition_name(ev->transition), ev->name,
-	       ww_state_name(ev->state), ev->reason, ev->value, ev->threshold);
+	       ww_state_name(ev->state), ev->reason, ev->value, ev->threshold,
+	       ev->cause_key ? ev->cause_key : "",
+	       ev->cause ? ev->cause : "", ev->fix ? ev->fix : "");
 	return 0;
 }
 

@@ -332,9 +332,26 @@ static const char test_v2_broken_sql[] =
 	"CREATE TABLE test_extra(id INTEGER PRIMARY KEY);"
 	"INSERT INTO no_such_table VALUES (1);";
 
+/*
+ * The product's steps and one more (version WW_STORE_SCHEMA_VERSION + 1)
+ * that stands for the next release.  Returns the number of steps.
+ */
+static size_t with_test_step(struct ww_store_migration *steps,
+			     const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < WW_STORE_SCHEMA_VERSION; i++)
+		steps[i] = ww_store_migrations[i];
+	steps[i].version = WW_STORE_SCHEMA_VERSION + 1;
+	steps[i].sql = sql;
+	return i + 1;
+}
+
 START_TEST(migrates_older_schema_keeping_data)
 {
-	struct ww_store_migration steps[2];
+	struct ww_store_migration steps[WW_STORE_SCHEMA_VERSION + 1];
+	size_t n;
 	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
@@ -342,9 +359,7 @@ START_TEST(migrates_older_schema_keeping_data)
 	int v;
 
 	fixture_init(&f);
-	steps[0] = ww_store_migrations[0];
-	steps[1].version = 2;
-	steps[1].sql = test_v2_sql;
+	n = with_test_step(steps, test_v2_sql);
 
 	/* A version-1 database with data, as the released build leaves it. */
 	s = open_ok(f.db);
@@ -352,15 +367,15 @@ START_TEST(migrates_older_schema_keeping_data)
 		   " ('sync_staleness', 'active', 100)");
 	ww_store_close(s);
 
-	/* A build that knows version 2 migrates it, one step. */
-	ww_store_set_migrations(steps, 2);
+	/* A build that knows the next version migrates it, one step. */
+	ww_store_set_migrations(steps, n);
 	/* Readers do not migrate: they ask for the monitor to run first. */
 	ck_assert_int_eq(ww_store_open_readonly(f.db, &s, &err), WW_EDB);
 	ck_assert_msg(contains(err.msg, "older than this wsuswatch"), "%s",
 		      err.msg);
 	s = open_ok(f.db);
 	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
-	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(v, (int)n);
 	ck_assert_int_eq(store_i64(s, "SELECT since FROM alert WHERE name ="
 				      " 'sync_staleness' AND note IS NULL"), 100);
 	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM test_extra"), 1);
@@ -377,7 +392,7 @@ START_TEST(migrates_older_schema_keeping_data)
 	sqlite3_close(db);
 	s = open_ok(f.db);
 	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
-	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(v, (int)n);
 	exec_ok(s, "INSERT INTO alert(name, state, note) VALUES ('a', 'ok', 'n')");
 	ww_store_close(s);
 	fixture_release(&f);
@@ -386,7 +401,9 @@ END_TEST
 
 START_TEST(failed_step_is_rolled_back)
 {
-	struct ww_store_migration steps[2];
+	struct ww_store_migration steps[WW_STORE_SCHEMA_VERSION + 1];
+	char want[64];
+	size_t n;
 	struct ww_test_store f;
 	struct ww_store *s;
 	struct ww_err err;
@@ -397,21 +414,21 @@ START_TEST(failed_step_is_rolled_back)
 	exec_ok(s, "INSERT INTO alert(name, state) VALUES ('kept', 'ok')");
 	ww_store_close(s);
 
-	steps[0] = ww_store_migrations[0];
-	steps[1].version = 2;
-	steps[1].sql = test_v2_broken_sql;
-	ww_store_set_migrations(steps, 2);
+	n = with_test_step(steps, test_v2_broken_sql);
+	ww_store_set_migrations(steps, n);
 	ck_assert_int_eq(ww_store_open(f.db, &s, &err), WW_EDB);
 	ck_assert_ptr_null(s);
-	ck_assert_msg(contains(err.msg, "migrate to schema version 2") &&
+	snprintf(want, sizeof(want), "migrate to schema version %zu", n);
+	ck_assert_msg(contains(err.msg, want) &&
 		      contains(err.msg, "no_such_table") &&
 		      contains(err.msg, f.db), "%s", err.msg);
 
-	/* Still version 1, without the half of step 2 that had worked. */
+	/* Still the current version, without the half of the failed step
+	 * that had worked. */
 	ww_store_set_migrations(NULL, 0);
 	s = open_ok(f.db);
 	ck_assert_int_eq(ww_store_schema_version(s, &v, &err), 0);
-	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(v, WW_STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM sqlite_master"
 				      " WHERE name = 'test_extra'"), 0);
 	ck_assert_int_eq(store_i64(s, "SELECT count(*) FROM alert"), 1);
