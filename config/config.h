@@ -64,6 +64,7 @@ struct ww_config {
 			char *host; /* NULL: syncing from Microsoft Update */
 			int64_t port;
 			bool ssl;
+			int64_t http_port; /* SelfUpdate's; 0: the pair */
 		} upstream;
 	} wsus;
 	struct {

@@ -65,6 +65,10 @@ const struct ww_config_key ww_config_keys[] = {
 	{ "wsus.upstream.ssl", WW_CFG_BOOL, "false", NULL,
 	  OFF(wsus.upstream.ssl), 0, 0, 0, NULL,
 	  "the upstream requires SSL" },
+	{ "wsus.upstream.http_port", WW_CFG_INT, "0", NULL,
+	  OFF(wsus.upstream.http_port), 0, 65535, 0, NULL,
+	  "the upstream's HTTP port for SelfUpdate when ssl is true; 0: the "
+	  "documented pair (8531: 8530, 443: 80), other ports are not probed" },
 
 	{ "probes.microsoft_update", WW_CFG_TRISTATE, "auto", NULL,
 	  OFF(probes.microsoft_update), 0, 0, 0, NULL,

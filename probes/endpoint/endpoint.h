@@ -185,6 +185,13 @@ int ww_endpoint_targets_from_config(const struct ww_config *cfg,
 				    struct ww_endpoint_targets *ret,
 				    struct ww_err *err);
 
+/*
+ * The upstream's SelfUpdate (HTTP) port: the port itself without SSL,
+ * wsus.upstream.http_port when set, 8530 for 8531 and 80 for 443; 0 when
+ * it cannot be known (then it is not probed).
+ */
+int64_t ww_endpoint_selfupdate_port(const struct ww_config *cfg);
+
 /* Append one target (copies name and url; the policy is derived). */
 int ww_endpoint_targets_add(struct ww_endpoint_targets *t, const char *name,
 			    const char *url, enum ww_target_kind kind,

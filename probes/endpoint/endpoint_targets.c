@@ -184,11 +184,20 @@ static const char *bracket(const char *host, char *buf, size_t size)
 	return buf;
 }
 
-static int64_t http_port_of(int64_t port, bool ssl)
+/*
+ * SelfUpdate is served over plain HTTP.  With SSL on, its port is the
+ * configured one, else the documented pair (8531/8530, 443/80); any
+ * other port is not guessed (docs/probes.md): 0, and no probe.
+ */
+int64_t ww_endpoint_selfupdate_port(const struct ww_config *cfg)
 {
-	if (!ssl)
+	int64_t port = cfg->wsus.upstream.port;
+
+	if (!cfg->wsus.upstream.ssl)
 		return port;
-	return port == 443 ? 80 : port - 1;
+	if (cfg->wsus.upstream.http_port > 0)
+		return cfg->wsus.upstream.http_port;
+	return port == 8531 ? 8530 : port == 443 ? 80 : 0;
 }
 
 static int add_upstream(struct ww_endpoint_targets *t,
@@ -213,8 +222,10 @@ static int add_upstream(struct ww_endpoint_targets *t,
 				    WW_TARGET_UPSTREAM_SYNC, err);
 	if (r)
 		return r;
+	if (!ww_endpoint_selfupdate_port(cfg))
+		return 0; /* diagnose and the service say why (selfupdate_port) */
 	snprintf(url, sizeof(url), "http://%s:%" PRId64 "%s",
-		 bracket(host, hb, sizeof(hb)), http_port_of(port, ssl),
+		 bracket(host, hb, sizeof(hb)), ww_endpoint_selfupdate_port(cfg),
 		 SELFUPDATE_PATH);
 	return ww_endpoint_targets_add(t, "upstream_selfupdate", url,
 				       WW_TARGET_UPSTREAM_SELFUPDATE, err);

@@ -275,6 +275,23 @@ int ww_sync_tracker_expire(struct ww_sync_tracker *t, int64_t now,
 
 /* ---- run lists ------------------------------------------------------- */
 
+/*
+ * WSUS logs a failed sync twice: the exception record, then the 386 that
+ * repeats its reason ("Synchronization failed. Reason: ...").  The 386 is
+ * the same failure, so a category it shares with a record seen within this
+ * many seconds before it is not counted again.
+ */
+#define WW_FINDING_REPEAT_WINDOW 300
+
+static bool repeats_reason(const struct ww_finding_summary *f,
+			   ww_synclog_catset cats,
+			   const struct ww_synclog_record *rec)
+{
+	return (cats & (1u << WW_CAT_SYNC_FAILED)) && f->count &&
+	       rec->time >= f->last_seen &&
+	       rec->time - f->last_seen <= WW_FINDING_REPEAT_WINDOW;
+}
+
 void ww_finding_summary_add(struct ww_finding_summary *sums,
 			    ww_synclog_catset cats,
 			    const struct ww_synclog_record *rec)
@@ -285,6 +302,8 @@ void ww_finding_summary_add(struct ww_finding_summary *sums,
 		struct ww_finding_summary *f = &sums[c];
 
 		if (!(cats & (1u << c)))
+			continue;
+		if (c != WW_CAT_SYNC_FAILED && repeats_reason(f, cats, rec))
 			continue;
 		if (!f->count || rec->time < f->first_seen)
 			f->first_seen = rec->time;

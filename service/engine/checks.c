@@ -579,6 +579,14 @@ static void probe_cause(const struct ww_health_input *in,
 	ww_strlcpy(m->code, t->wu_code, sizeof(m->code));
 }
 
+/* Whether t is the target WSUS synchronizes from (endpoint_targets.c). */
+static bool is_sync_source(const struct ww_health_input *in,
+			   const struct ww_health_target *t)
+{
+	return strcmp(t->name, in->from_upstream ? "upstream_sync" :
+			       "microsoft_update") == 0;
+}
+
 static void measure_endpoint(const struct ww_health_input *in, size_t i,
 			     int64_t now, struct measure *m)
 {
@@ -603,7 +611,7 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 	ww_m_evidence(m, "%s%shttp %" PRId64, t->detail,
 		      t->detail[0] ? "; " : "", t->http_status);
 	ww_m_fix(m, t->hint);
-	if (t->sync_source && !in->source_known) {
+	if (is_sync_source(in, t) && !in->source_known) {
 		/* A guess about the path is no verdict: say what to do. */
 		m->state = WW_STATE_UNKNOWN;
 		m->primary = true;
@@ -719,6 +727,27 @@ static void measure_probes(const struct ww_health_input *in, size_t i,
 		 "add probes.extra_urls");
 }
 
+static void measure_selfupdate_port(const struct ww_health_input *in,
+				    size_t i, int64_t now, struct measure *m)
+{
+	const struct ww_config *cfg = in->cfg;
+
+	(void)i;
+	(void)now;
+	if (!cfg || !in->from_upstream || cfg->probes.upstream == WW_OFF ||
+	    ww_endpoint_selfupdate_port(cfg))
+		return;
+	ww_strlcpy(m->item, "upstream_selfupdate", sizeof(m->item));
+	ww_m_state(m, WW_STATE_UNKNOWN);
+	ww_m_text(m, "SelfUpdate (HTTP) of the upstream on SSL port %" PRId64
+		  " is not probed: its HTTP port is not known", cfg->wsus.upstream.port);
+	ww_m_evidence(m, "wsus.upstream: port %" PRId64 ", ssl true, http_port "
+		      "not set", cfg->wsus.upstream.port);
+	ww_m_fix(m, "Set wsus.upstream.http_port to the upstream's HTTP port "
+		 "(WSUS serves SelfUpdate over HTTP even when SSL is required; "
+		 "the documented pairs are 8531/8530 and 443/80)");
+}
+
 /* ---- 4. WSUS log ---- */
 
 static void measure_log_file(const struct ww_health_input *in, size_t i,
@@ -813,6 +842,28 @@ static void measure_sync_failures(const struct ww_health_input *in,
 	ww_m_fix(m, FIX_STALE);
 }
 
+/*
+ * The specific finding a failed sync (386) repeats, when one was logged
+ * within five minutes of it: the same failure, told once.
+ */
+static int explained_by(const struct ww_health_input *in,
+			const struct ww_finding_summary *sync_failed)
+{
+	int c;
+
+	for (c = 0; c < WW_CAT_COUNT; c++) {
+		const struct ww_finding_summary *f = &in->log.findings[c];
+		int64_t d = sync_failed->last_seen - f->last_seen;
+
+		if (c == WW_CAT_SYNC_FAILED || c == WW_CAT_CONTENT_DOWNLOAD_FAILURE ||
+		    c == WW_CAT_HEALTH_CHECK_FAILED || !f->count)
+			continue;
+		if (d >= -300 && d <= 300)
+			return c;
+	}
+	return -1;
+}
+
 static void measure_finding(const struct ww_health_input *in, size_t i,
 			    int64_t now, struct measure *m)
 {
@@ -842,6 +893,14 @@ static void measure_finding(const struct ww_health_input *in, size_t i,
 	ww_m_fix(m, ww_synclog_category_hint(c));
 	snprintf(m->cause_text, sizeof(m->cause_text), "the WSUS log shows %s "
 		 "(last at %s)", ww_synclog_category_name(c), f2);
+	if (c == WW_CAT_SYNC_FAILED && since && explained_by(in, f) >= 0) {
+		/* One failure, one finding: the specific one carries it. */
+		ww_m_state(m, WW_STATE_OK);
+		ww_m_text(m, "%" PRIu64 " time(s), last at %s: the same failure "
+			  "as finding:%s", f->count, f2, ww_synclog_category_name(
+				  (enum ww_synclog_category)explained_by(in, f)));
+		ww_m_fix(m, NULL);
+	}
 	/* A specific error explains more than "a sync failed". */
 	m->rank = c == WW_CAT_SYNC_FAILED ? 100 : (int)c;
 }
@@ -1078,6 +1137,10 @@ const struct rule ww_rules[] = {
 	  TH_CLOCK_SKEW, TH_NONE, UNIT_DURATION, 3200, false, WW_KIND_CAUSE,
 	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, NULL, G_CERT,
 	  "difference between the local clock and servers' Date" },
+	{ "selfupdate_port", SCOPE_GLOBAL, measure_selfupdate_port, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_CONFIG, WW_SECTION_NETWORK, NULL, G_UPSTREAM,
+	  "the upstream's SelfUpdate port is known, never guessed" },
 	{ "log_file", SCOPE_GLOBAL, measure_log_file, CMP_STATE,
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_INFO,
 	  WW_CLASS_NONE, WW_SECTION_LOG, NULL, G_VERIFY,

@@ -125,7 +125,6 @@ struct ww_health_target {
 	char tls_version[32];
 	char detail[WW_HEALTH_TEXT_MAX];/* libcurl's message */
 	char hint[WW_HEALTH_LONG_MAX];  /* first check to make */
-	bool sync_source;               /* the target WSUS syncs from */
 };
 
 /* What the WSUS log said, in the window the face read (diagnose: the

@@ -115,6 +115,111 @@ START_TEST(nothing_seen_is_unknown)
 }
 END_TEST
 
+/* A failing probe of a probe target: DNS failure of target name. */
+static void add_failed_probe(struct fx *f, const char *target)
+{
+	struct ww_probe_result *p = calloc(1, sizeof(*p));
+
+	ck_assert_ptr_nonnull(p);
+	ww_strlcpy(p->target, target, sizeof(p->target));
+	ww_strlcpy(p->url, "https://sws.update.microsoft.com/x", sizeof(p->url));
+	p->at = NOW;
+	p->stage = WW_STAGE_DNS;
+	p->result = WW_PROBE_DNS_FAILURE;
+	p->wu_code = 0x8024402C;
+	p->hint = "check DNS";
+	p->cert_not_after = p->cert_days_left = p->clock_skew = WW_PROBE_UNKNOWN;
+	f->d.probes = p;
+	f->d.n_probes = 1;
+	f->d.probes_avail = WW_DIAG_AVAILABLE;
+}
+
+/*
+ * Nothing configured, discovery could not read WSUS: the Microsoft
+ * Update probe tests an assumed path.  Its failure is unknown with the
+ * fix (run as LocalSystem, or set the source), never critical.  Before
+ * the engine the verdict was critical.
+ */
+START_TEST(assumed_source_is_never_critical)
+{
+	struct fx *f = setup(NULL);
+	const struct ww_diag_item *it;
+
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "a", NOW - 2 * H, NOW - H, WW_SYNC_SUCCEEDED);
+	add_failed_probe(f, "microsoft_update");
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_NETWORK, "microsoft_update");
+	ck_assert_int_eq(it->state, WW_DIAG_UNKNOWN);
+	ck_assert_msg(strstr(it->hint, "LocalSystem") &&
+		      strstr(it->hint, "wsus.upstream"), "%s", it->hint);
+	ck_assert_int_eq(f->r.verdict, WW_DIAG_UNKNOWN);
+	ck_assert_uint_ge(f->r.n_fix, 1);
+	teardown(f);
+
+	/* Described in a file: the same failure is judged. */
+	f = setup("wsus: {muurl: https://sws.update.microsoft.com}\n");
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "a", NOW - 2 * H, NOW - H, WW_SYNC_SUCCEEDED);
+	add_failed_probe(f, "microsoft_update");
+	ww_diag_build(&f->d, &f->r);
+	ck_assert_int_eq(get(&f->r, WW_DIAG_NETWORK, "microsoft_update")->state,
+			 WW_DIAG_WARNING);
+	teardown(f);
+}
+END_TEST
+
+/* SSL on a custom port: SelfUpdate's HTTP port is unknown, not port - 1. */
+START_TEST(selfupdate_port_is_not_guessed)
+{
+	struct fx *f = setup("wsus: {upstream: {host: up.example, port: 9443, "
+			     "ssl: true}}\n");
+	const struct ww_diag_item *it;
+
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_NETWORK, "upstream_selfupdate");
+	ck_assert_int_eq(it->state, WW_DIAG_UNKNOWN);
+	ck_assert_msg(strstr(it->hint, "wsus.upstream.http_port"), "%s", it->hint);
+	teardown(f);
+}
+END_TEST
+
+/*
+ * WSUS logs one failure twice: the exception record and the 386 that
+ * repeats its reason.  One finding carries it: the generic sync_failed is
+ * ok beside the specific one, and the specific one counts once.
+ */
+START_TEST(failure_logged_twice_is_one_finding)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	struct ww_synclog_record rec;
+	const struct ww_diag_item *it;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.message = "The request failed with HTTP status 407";
+	rec.message_len = strlen(rec.message);
+	rec.component = "";
+	rec.time = NOW - H;
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "old", NOW - 31 * H, NOW - 30 * H, WW_SYNC_SUCCEEDED);
+	ww_finding_summary_add(f->d.log.findings,
+			       1u << WW_CAT_PROXY_AUTH_REQUIRED, &rec);
+	rec.time = NOW - H + 1;
+	ww_finding_summary_add(f->d.log.findings,
+			       (1u << WW_CAT_PROXY_AUTH_REQUIRED) |
+			       (1u << WW_CAT_SYNC_FAILED), &rec);
+	ck_assert_uint_eq(f->d.log.findings[WW_CAT_PROXY_AUTH_REQUIRED].count, 1);
+	ww_diag_build(&f->d, &f->r);
+	it = get(&f->r, WW_DIAG_LOG, "finding:proxy_auth_required");
+	ck_assert_int_eq(it->state, WW_DIAG_WARNING);
+	it = get(&f->r, WW_DIAG_LOG, "finding:sync_failed");
+	ck_assert_int_eq(it->state, WW_DIAG_OK);
+	ck_assert_msg(strstr(it->summary, "finding:proxy_auth_required"), "%s",
+		      it->summary);
+	teardown(f);
+}
+END_TEST
+
 START_TEST(fe2_is_critical)
 {
 	struct fx *f = setup("wsus:\n  muurl: https://fe2.update.microsoft.com/v6\n");
@@ -722,6 +827,9 @@ Suite *ww_test_suite(void)
 	TCase *tc = tcase_create("build");
 
 	tcase_add_test(tc, nothing_seen_is_unknown);
+	tcase_add_test(tc, assumed_source_is_never_critical);
+	tcase_add_test(tc, selfupdate_port_is_not_guessed);
+	tcase_add_test(tc, failure_logged_twice_is_one_finding);
 	tcase_add_test(tc, fe2_is_critical);
 	tcase_add_test(tc, sws1_is_warning);
 	tcase_add_test(tc, port_ssl_mismatch);

@@ -416,6 +416,18 @@ START_TEST(targets_upstream)
 	ck_assert_str_eq(t.items[1].url, "http://wsus1.corp.example:80/"
 			 "selfupdate/iuident.cab");
 
+	/* Another SSL port: the HTTP port is never guessed (not 9442). */
+	c.wsus.upstream.port = 9443;
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&c, &t, &err), 0);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert_str_eq(t.items[0].name, "upstream_sync");
+	c.wsus.upstream.http_port = 9080;
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&c, &t, &err), 0);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_str_eq(t.items[1].url, "http://wsus1.corp.example:9080/"
+			 "selfupdate/iuident.cab");
+	c.wsus.upstream.http_port = 0;
+
 	/* on without a host: an error that names both keys; *ret kept. */
 	c.wsus.upstream.host = NULL;
 	ck_assert_int_eq(ww_endpoint_targets_from_config(&c, &t, &err),

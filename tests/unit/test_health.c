@@ -360,6 +360,80 @@ START_TEST(formats_and_states)
 }
 END_TEST
 
+/*
+ * The guide: "no new 10021 or 10022 after the triggered run".  A 10022
+ * older than a later successful sync no longer drives the verdict
+ * (critical before the engine; issue 11).
+ */
+START_TEST(catalog_event_superseded_by_success)
+{
+	struct ww_health_input in;
+	struct ww_health_report rep;
+	const struct ww_check_result *c;
+
+	base_input(&in);
+	with_success(&in, H);
+	in.sources[WW_SOURCE_EVENTLOG].known = true;
+	in.sources[WW_SOURCE_EVENTLOG].ok = true;
+	in.have_wsus_event = true;
+	in.wsus_event_id = 10022;
+	in.wsus_event_at = NOW - 10 * H;
+	ww_health_evaluate(&in, NOW, &rep);
+	c = get(&rep, "wsus_health_events");
+	ck_assert_int_eq(c->state, WW_STATE_OK);
+	ck_assert_msg(strstr(c->reason, "superseded") != NULL, "%s", c->reason);
+	ck_assert_int_eq(rep.overall, WW_STATE_OK);
+	/* A 10022 after the last success still counts. */
+	in.wsus_event_at = NOW - 60;
+	ww_health_evaluate(&in, NOW, &rep);
+	ck_assert_int_eq(get(&rep, "wsus_health_events")->state,
+			 WW_STATE_CRITICAL);
+}
+END_TEST
+
+/*
+ * A stale sync with a failing endpoint and a specific log finding: the
+ * symptom names the endpoint (the network comes before the log), with
+ * its stage and code; a cause that is ok is never named.
+ */
+START_TEST(symptom_names_most_causal_cause)
+{
+	struct ww_health_input in;
+	struct ww_health_report rep;
+	const struct ww_check_result *st, *why;
+	struct ww_health_target *t;
+
+	base_input(&in);
+	with_success(&in, 60 * H);
+	in.log.avail = WW_FACT_AVAILABLE;
+	in.log.findings[WW_CAT_TIMEOUT].count = 1;
+	in.log.findings[WW_CAT_TIMEOUT].last_seen = NOW - H;
+	t = add_target(&in, "microsoft_update", false, 1);
+	ww_strlcpy(t->stage, "proxy", sizeof(t->stage));
+	ww_strlcpy(t->result, "proxy_auth_required", sizeof(t->result));
+	ww_strlcpy(t->wu_code, "0x8024401B", sizeof(t->wu_code));
+	in.source_known = true;
+	ww_health_evaluate(&in, NOW, &rep);
+	st = get(&rep, "sync_staleness");
+	ck_assert_int_eq(st->state, WW_STATE_CRITICAL);
+	why = ww_health_cause_of(&rep, st);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(why->key, "endpoint:microsoft_update");
+	ck_assert_str_eq(why->stage, "proxy");
+	ck_assert_str_eq(why->code, "0x8024401B");
+	ck_assert_msg(strstr(why->cause_text, "proxy requires authentication "
+			     "(407, 0x8024401B)") != NULL, "%s", why->cause_text);
+	ck_assert_ptr_eq(ww_health_headline(&rep), st);
+	/* The probe works again: the log's timeout is the cause. */
+	t->ok = true;
+	t->consecutive_failures = 0;
+	ww_health_evaluate(&in, NOW, &rep);
+	why = ww_health_cause_of(&rep, get(&rep, "sync_staleness"));
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(why->key, "finding:timeout");
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("health");
@@ -374,6 +448,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, cert_expiry_levels);
 	tcase_add_test(tc, clock_skew_uses_latest);
 	tcase_add_test(tc, muurl_policy);
+	tcase_add_test(tc, catalog_event_superseded_by_success);
+	tcase_add_test(tc, symptom_names_most_causal_cause);
 	tcase_add_test(tc, wsus_events_and_sources);
 	tcase_add_test(tc, formats_and_states);
 	suite_add_tcase(s, tc);

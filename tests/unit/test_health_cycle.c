@@ -409,6 +409,26 @@ START_TEST(check_line_follows_plugin_guidelines)
 	ck_assert_str_eq(line, "WSUSWATCH OK - last successful sync 3h ago | "
 			       "sync_age=10800s;93600;180000;0 "
 			       "sync_failures=0;3;;0 probes_failed=0;;;0");
+
+	/*
+	 * Two critical causes and no symptom: the headline is the most
+	 * causal one (the MUUrl setting steers the path the endpoint
+	 * fails on), not the first critical one in table order.
+	 */
+	ww_strlcpy(in.muurl, "https://fe2.update.microsoft.com/v6",
+		   sizeof(in.muurl));
+	in.ntargets = 1;
+	ww_strlcpy(in.targets[0].name, "extra", sizeof(in.targets[0].name));
+	ww_strlcpy(in.targets[0].url, "https://x/", sizeof(in.targets[0].url));
+	ww_strlcpy(in.targets[0].stage, "tls", sizeof(in.targets[0].stage));
+	in.targets[0].consecutive_failures = 2;
+	ww_health_evaluate(&in, T, &rep);
+	ww_check_format_line(&in, &rep, line, sizeof(line));
+	ck_assert_msg(ww_str_starts_with(line, "WSUSWATCH CRITICAL - MUUrl "
+					 "https://fe2.update.microsoft.com/v6 "
+					 "was decommissioned"), "%s", line);
+	ck_assert_msg(strstr(line, "\nendpoint:extra critical: ") != NULL, "%s",
+		      line);
 }
 END_TEST
 

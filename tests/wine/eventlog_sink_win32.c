@@ -16,19 +16,19 @@
 
 static int print_message(DWORD id, const char *const *args, size_t n)
 {
-	DWORD_PTR w[5] = { 0 };
+	DWORD_PTR w[9] = { 0 };
 	wchar_t buf[1024];
 	char *utf8;
 	size_t i;
 	DWORD len;
 
-	for (i = 0; i < n && i < 5; i++)
+	for (i = 0; i < n && i < 9; i++)
 		w[i] = (DWORD_PTR)ww_win_utf16(args[i]);
 	len = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE |
 				     FORMAT_MESSAGE_ARGUMENT_ARRAY,
 			     NULL, id, 0, buf, WW_ARRAY_SIZE(buf),
 			     (va_list *)w);
-	for (i = 0; i < n && i < 5; i++)
+	for (i = 0; i < n && i < 9; i++)
 		free((void *)w[i]);
 	if (!len) {
 		fprintf(stderr, "FormatMessageW(%lu): error %lu\n",
@@ -57,6 +57,11 @@ int main(void)
 		.threshold = "warning > 26h, critical > 50h",
 		.at = 1800000000,
 		.since = 1800000000,
+		.cause_key = "endpoint:microsoft_update",
+		.cause = "proxy requires authentication (407, 0x8024401B) at "
+			 "proxy.corp:8080",
+		.evidence = "Received HTTP code 407 from proxy after CONNECT",
+		.fix = "check the proxy user and password in WSUS",
 	};
 	int r;
 
