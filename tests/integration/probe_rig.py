@@ -275,7 +275,7 @@ def proxied_config(tmp, ports, proxy_port, user, monitor=None,
     cfg = os.path.join(monitor or tmp, "wsuswatch.yaml")
     user_key = f"user: '{user}', " if user is not None else ""
     text = f"""wsus:
-  upstream: {{host: {host}, port: {ports['good']}, ssl: true}}
+  upstream: {{host: {host}, port: {ports['good']}, ssl: true, http_port: {ports['http']}}}
 probes: {{microsoft_update: "off", timeout: 10s}}
 tls: {{cacert: '{cacert or tmp + "/ca.pem"}'}}
 proxy: {{url: "http://127.0.0.1:{proxy_port}", {user_key}

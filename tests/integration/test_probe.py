@@ -164,7 +164,7 @@ def config_mode(binary, tmp, ports, proxy_port):
     cfg = os.path.join(tmp, "wsuswatch.yaml")
     with open(cfg, "w") as f:
         f.write(f"""wsus:
-  upstream: {{host: {HOST}, port: {ports['good']}, ssl: true}}
+  upstream: {{host: {HOST}, port: {ports['good']}, ssl: true, http_port: {ports['http']}}}
 probes: {{microsoft_update: "off", timeout: 10s}}
 tls: {{cacert: {tmp}/ca.pem}}
 resolve: ["{HOST}:{ports['good']}:127.0.0.1", "{HOST}:{ports['http']}:127.0.0.1"]

@@ -82,9 +82,10 @@ int main(void)
 	}
 	printf("reported event %u\n", ev.event_id);
 	{
-		const char *args[5] = { ev.name, "warning", ev.reason, ev.value,
-					ev.threshold };
+		const char *args[9] = { ev.name, "warning", ev.reason, ev.value,
+					ev.threshold, ev.cause_key, ev.cause,
+					ev.evidence, ev.fix };
 
-		return print_message(ev.event_id, args, 5);
+		return print_message(ev.event_id, args, 9);
 	}
 }
