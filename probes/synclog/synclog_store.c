@@ -331,6 +331,16 @@ int ww_synclog_store_load_tracker(struct ww_store *s, const char *source,
 			t->open = run;
 			t->has_open = true;
 			t->open_expired = run.result == WW_SYNC_UNKNOWN;
+			/*
+			 * A manual run still running may be only the
+			 * "Synchronization manually started" request: its 382
+			 * (a few seconds later, maybe after a restart) joins
+			 * it rather than leaving an `unknown` run behind.
+			 * Not stored, so assumed: at worst a second 382
+			 * within REQUEST_MERGE_MS of the request joins too.
+			 */
+			t->open_by_request = run.kind == WW_SYNC_MANUAL &&
+					     run.result == WW_SYNC_RUNNING;
 		} else {
 			t->last = run;
 			t->has_last = true;

@@ -421,6 +421,54 @@ START_TEST(tail_sync_runs_reach_the_store)
 END_TEST
 
 /*
+ * Issue 13, item 9: a restart between "Synchronization manually started"
+ * and its 382 split one manual sync into an `unknown` run ("no completion
+ * was logged before the next synchronization started") and the real one;
+ * `analyze` of the same file sees one run.
+ */
+START_TEST(tail_manual_request_survives_a_restart)
+{
+	static const char request[] =
+		"2024-02-02 03:00:00.000 UTC\tChange\tWsusService.23\t"
+		"AdminDataAccess.StartSubscriptionManually\tSynchronization "
+		"manually started\n";
+	static const char rest[] =
+		"2024-02-02 03:00:02.000 UTC\tInfo\tWsusService.15\t"
+		"EventLogEventReporter.ReportEvent\tEventId=382,Type=Information,"
+		"Category=Synchronization,Message=A manual synchronization was "
+		"started.\n"
+		"2024-02-02 03:05:00.000 UTC\tInfo\tWsusService.15\t"
+		"EventLogEventReporter.ReportEvent\tEventId=384,Type=Information,"
+		"Category=Synchronization,Message=Synchronization completed "
+		"successfully.\n";
+	struct env e;
+
+	env_init(&e, "tail-manual");
+	ww_test_write_file(e.path, request, strlen(request));
+	e.now = ww_time_from_civil(2024, 2, 2, 3, 0, 1);
+	settle(&e);
+	ck_assert_int_eq(ww_test_sql_i64(ww_store_db(e.store),
+		"SELECT COUNT(*) FROM sync_run WHERE result = 'running'"), 1);
+	env_restart(&e);
+	{
+		FILE *f = fopen(e.path, "ab");
+
+		ck_assert_ptr_nonnull(f);
+		fputs(rest, f);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	settle(&e);
+	settle(&e);
+	ck_assert_int_eq(ww_test_sql_i64(ww_store_db(e.store),
+		"SELECT COUNT(*) FROM sync_run"), 1);
+	ck_assert_int_eq(ww_test_sql_i64(ww_store_db(e.store),
+		"SELECT COUNT(*) FROM sync_run WHERE result = 'succeeded' AND "
+		"kind = 'manual' AND started_at = 1706842800"), 1);
+	env_free(&e);
+}
+END_TEST
+
+/*
  * The wall clock stepped back an hour (NTP, an administrator) right after
  * the last growth: the last record must still settle, not wait an hour.
  */
@@ -490,6 +538,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_initial_max_from_rollover);
 	tcase_add_test(tc, tail_first_start_bounded_by_rollover);
 	tcase_add_test(tc, tail_sync_runs_reach_the_store);
+	tcase_add_test(tc, tail_manual_request_survives_a_restart);
 	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
 	tcase_add_test(tc, tail_quiet_log_complete_at_first_poll);
 	suite_add_tcase(s, tc);
