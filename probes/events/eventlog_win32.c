@@ -32,6 +32,8 @@
 #define RENDER_MAX (256 * 1024)       /* bytes of rendered values */
 #define MESSAGE_WCHARS_MAX (32 * 1024)
 #define QUERY_TIMEOUT_MS 10000
+/* Ours (customer bit set): the saved bookmark XML is not a bookmark. */
+#define WW_BOOKMARK_UNREADABLE ((DWORD)0x20000001)
 #define PROBE_COUNT_MAX 100000
 #define SCAN_BATCH 64
 #define SCAN_IDS_MAX 32
@@ -62,6 +64,7 @@ struct ww_eventlog {
 	uint64_t skip_through; /* records <= this are already stored */
 	unsigned batch, per_poll;
 	unsigned batch_stored;  /* added to st.stored once committed */
+	unsigned batch_gaps;    /* added to st.gaps once committed */
 	unsigned char *render_buf;
 	DWORD render_cap;
 	wchar_t *msg_buf;
@@ -177,7 +180,9 @@ static DWORD render_values(struct ww_eventlog *el, EVT_HANDLE h,
 	if (count <= EvtSystemComputer)
 		return ERROR_INVALID_DATA;
 	v = (const EVT_VARIANT *)el->render_buf;
+	/* Every value decisions depend on, with its type checked. */
 	if (v[EvtSystemProviderName].Type != EvtVarTypeString ||
+	    v[EvtSystemEventID].Type != EvtVarTypeUInt16 ||
 	    v[EvtSystemEventRecordId].Type != EvtVarTypeUInt64)
 		return ERROR_INVALID_DATA;
 	utf8_copy(ev->provider, sizeof(ev->provider),
@@ -261,26 +266,32 @@ static int bookmark_xml(struct ww_eventlog *el, char **ret, struct ww_err *err)
 	return *ret ? 0 : ww_err_set(err, WW_ENOMEM, "out of memory");
 }
 
-/* Record ID of the oldest event in the channel, 0 when it is empty. */
-static uint64_t oldest_record(struct ww_eventlog *el)
+/*
+ * Record ID of the oldest event in the channel into *rid, 0 when it is
+ * empty; 0 or the error that kept it from being known.  A failure is not
+ * an empty log: taken for one, it would archive every row stored so far.
+ */
+static DWORD oldest_record(struct ww_eventlog *el, uint64_t *rid)
 {
 	EVT_HANDLE q, h = NULL;
 	struct ww_wsus_event ev;
-	DWORD n = 0;
-	uint64_t rid = 0;
+	DWORD n = 0, e = 0;
 
+	*rid = 0;
 	q = ww_evt_api.query(NULL, el->channel_w, L"*",
 			     EvtQueryChannelPath | EvtQueryForwardDirection);
 	if (!q)
-		return 0;
+		return GetLastError() ? GetLastError() : ERROR_GEN_FAILURE;
 	if (ww_evt_api.next(q, 1, &h, QUERY_TIMEOUT_MS, 0, &n) && n == 1) {
 		memset(&ev, 0, sizeof(ev));
-		if (render_values(el, h, &ev) == 0)
-			rid = ev.record_id;
+		e = render_values(el, h, &ev);
+		*rid = ev.record_id;
 		ww_evt_api.close(h);
+	} else if ((e = GetLastError()) == ERROR_NO_MORE_ITEMS) {
+		e = 0;
 	}
 	ww_evt_api.close(q);
-	return rid;
+	return e;
 }
 
 /*
@@ -293,12 +304,20 @@ static uint64_t oldest_record(struct ww_eventlog *el)
 static int record_gap(struct ww_eventlog *el, uint64_t bookmarked,
 		      DWORD why, int64_t now, struct ww_err *err)
 {
-	uint64_t oldest = oldest_record(el);
+	uint64_t oldest;
+	DWORD e = oldest_record(el, &oldest);
 	bool restarted = oldest == 0 || oldest <= bookmarked;
 	char msg[512], arch[64], text[128];
 	int r;
 
-	ww_win_strerror(why, text, sizeof(text));
+	if (e)
+		return ww_win_err(err, e, "EvtQuery(oldest record)",
+				  el->channel);
+	if (why == WW_BOOKMARK_UNREADABLE)
+		ww_strlcpy(text, "the saved bookmark cannot be read",
+			   sizeof(text));
+	else
+		ww_win_strerror(why, text, sizeof(text));
 	snprintf(msg, sizeof(msg), "the event log bookmark (record %" PRIu64
 		 ") is no longer in the %s log (%s): it was cleared or wrapped "
 		 "around; reading again from the oldest record (%" PRIu64 "%s); "
@@ -335,6 +354,14 @@ static int open_query(struct ww_eventlog *el, struct ww_err *err)
 	return 0;
 }
 
+/* A seek error that means the bookmarked record left the log. */
+static bool bookmark_gone(DWORD e)
+{
+	return e == ERROR_NOT_FOUND ||
+	       e == ERROR_EVT_QUERY_RESULT_INVALID_POSITION ||
+	       e == WW_BOOKMARK_UNREADABLE;
+}
+
 /* Try to position the fresh query on the saved bookmark; 0 or the error. */
 static DWORD seek_bookmark(struct ww_eventlog *el, const char *xml)
 {
@@ -343,7 +370,7 @@ static DWORD seek_bookmark(struct ww_eventlog *el, const char *xml)
 	DWORD e = 0;
 
 	if (!bm)
-		e = xw ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+		e = xw ? WW_BOOKMARK_UNREADABLE : ERROR_NOT_ENOUGH_MEMORY;
 	else if (!ww_evt_api.seek(el->query, 0, bm, 0,
 				  EvtSeekRelativeToBookmark | EvtSeekStrict))
 		e = GetLastError();
@@ -383,6 +410,16 @@ static int start_reading(struct ww_eventlog *el, int64_t now,
 			el->skip_through = el->st.last_record_id = rec;
 			goto out;
 		}
+		/*
+		 * Only "the bookmarked record is not there" is a gap.  A
+		 * transient failure (RPC), a query the log refuses (an XPath
+		 * changed by an upgrade) is an error: the poll fails and is
+		 * retried, and nothing stored is archived.
+		 */
+		if (!bookmark_gone(e)) {
+			r = ww_win_err(err, e, "EvtSeek(bookmark)", el->channel);
+			goto out;
+		}
 		r = record_gap(el, rec, e, now, err);
 		evt_close(&el->query);
 		if (!r)
@@ -397,6 +434,35 @@ static int start_reading(struct ww_eventlog *el, int64_t now,
 	}
 out:
 	free(xml);
+	return r;
+}
+
+/*
+ * Record IDs went back while reading (the log was cleared while the
+ * service ran, and numbering restarted at 1): the rows stored so far are
+ * archived under "eventlog@<now>" and a gap finding says so, in the batch's
+ * transaction, so that new events with the same IDs are stored rather
+ * than dropped by UNIQUE(source, record_id) as duplicates.
+ */
+static int numbering_restarted(struct ww_eventlog *el, uint64_t rid,
+			       int64_t now, struct ww_err *err)
+{
+	char msg[512], arch[64];
+	int r;
+
+	snprintf(msg, sizeof(msg), "the %s log's record numbers restarted "
+		 "(record %" PRIu64 " after %" PRIu64 "): it was cleared while "
+		 "the service ran; WSUS events written before the clear and "
+		 "not read yet are lost", el->channel, rid,
+		 el->st.last_record_id);
+	snprintf(arch, sizeof(arch), "%s@%" PRId64, WW_EVSTORE_LIVE_SOURCE, now);
+	r = ww_evstore_gap(el->w, WW_EVSTORE_LIVE_SOURCE, now, msg, err);
+	if (!r)
+		r = ww_evstore_archive(el->w, WW_EVSTORE_LIVE_SOURCE, arch, err);
+	if (!r) {
+		el->batch_gaps++;
+		el->st.last_record_id = 0;
+	}
 	return r;
 }
 
@@ -420,6 +486,11 @@ static int store_one(struct ww_eventlog *el, EVT_HANDLE h, int64_t now,
 		goto bookmark;
 	}
 	if (!el->skip_through || ev->record_id > el->skip_through) {
+		if (el->st.last_record_id &&
+		    ev->record_id <= el->st.last_record_id)
+			r = numbering_restarted(el, ev->record_id, now, err);
+		if (r)
+			goto bookmark;
 		format_message(el, h, ev);
 		r = ww_evstore_add(el->w, WW_EVSTORE_LIVE_SOURCE, ev, &added, err);
 		if (!r && added)
@@ -442,7 +513,7 @@ static int store_batch(struct ww_eventlog *el, EVT_HANDLE *hs, DWORD n,
 	DWORD i;
 	int r;
 
-	el->batch_stored = 0;
+	el->batch_stored = el->batch_gaps = 0;
 	if ((r = ww_store_begin(el->store, err)))
 		return r;
 	for (i = 0; i < n && !r; i++)
@@ -457,8 +528,10 @@ static int store_batch(struct ww_eventlog *el, EVT_HANDLE *hs, DWORD n,
 		r = ww_store_commit(el->store, err);
 	if (r)
 		ww_store_rollback(el->store);
-	else
+	else {
 		el->st.stored += el->batch_stored;
+		el->st.gaps += el->batch_gaps;
+	}
 	free(xml);
 	return r;
 }

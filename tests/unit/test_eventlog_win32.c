@@ -63,6 +63,8 @@ static struct {
 	int updates;
 	int formats;       /* messages EvtFormatMessage returned */
 	bool windowed;     /* the last query had a TimeCreated window */
+	DWORD seek_error;  /* EvtSeek fails with it, 0: never */
+	uint64_t untyped_id; /* this record's EventID is rendered as Null */
 	HANDLE signal;
 } fk;
 
@@ -155,6 +157,10 @@ static BOOL WINAPI fk_seek(EVT_HANDLE rs, LONGLONG pos, EVT_HANDLE bookmark,
 
 	ck_assert(flags & EvtSeekRelativeToBookmark);
 	ck_assert(flags & EvtSeekStrict);
+	if (fk.seek_error) {
+		SetLastError(fk.seek_error);
+		return FALSE;
+	}
 	i = bm->record ? fk_find(q, bm->record) : -1;
 	if (i < 0) {
 		SetLastError(ERROR_NOT_FOUND);
@@ -240,7 +246,8 @@ static BOOL render_values(const struct fk_handle *h, DWORD size, PVOID buf,
 	PUT_STRING(EvtSystemChannel, L"Application");
 	PUT_STRING(EvtSystemComputer, computer);
 	v[EvtSystemEventID].UInt16Val = e->id;
-	v[EvtSystemEventID].Type = EvtVarTypeUInt16;
+	v[EvtSystemEventID].Type = e->record == fk.untyped_id ? EvtVarTypeNull
+							      : EvtVarTypeUInt16;
 	if (e->qualifiers >= 0) {
 		v[EvtSystemQualifiers].UInt16Val = (UINT16)e->qualifiers;
 		v[EvtSystemQualifiers].Type = EvtVarTypeUInt16;
@@ -587,6 +594,105 @@ START_TEST(test_cleared_while_following)
 }
 END_TEST
 
+/*
+ * Issue 13, item 14: a log cleared while the service runs, where the
+ * subscription goes on delivering (the fake's fk_clear() made it stale,
+ * which real Windows need not do): numbering restarts at 1 and the new
+ * events 1 and 2 were dropped by INSERT OR IGNORE as duplicates of the
+ * retained record 2.  They must be stored, the old rows archived.
+ */
+START_TEST(test_cleared_while_following_quietly)
+{
+	struct ww_eventlog_status st;
+	struct ww_eventlog *el;
+	struct ww_test_store f;
+
+	el = caught_up(&f);
+	fk.first = fk.n; /* cleared, open result sets stay valid */
+	fk_add(1, WSUS, 381, 4, L"start");
+	fk_add(2, WSUS, 386, 2, L"failed");
+	ck_assert_uint_eq(poll_ok(el, 4000), 2);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source ="
+			 " 'eventlog' AND record_id IN (1, 2)"), 2);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source ="
+			 " 'eventlog@4000'"), 3);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM sync_run WHERE source ="
+			 " 'eventlog' AND result = 'failed'"), 1);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM log_finding WHERE category"
+			 " = 'gap' AND message LIKE '%restarted (record 1 after"
+			 " 5)%'"), 1);
+	ww_eventlog_get_status(el, &st);
+	ck_assert_uint_eq(st.gaps, 1);
+	ck_assert_uint_eq(st.last_record_id, 2);
+	/* Restart: resumes after record 2 of the new numbering. */
+	ww_eventlog_close(el);
+	fk_add(3, WSUS, 384, 4, L"ok");
+	el = open_ok(&f, 4100);
+	ck_assert_uint_eq(poll_ok(el, 4100), 1);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source ="
+			 " 'eventlog'"), 3);
+	ww_eventlog_close(el);
+	teardown(&f);
+}
+END_TEST
+
+/*
+ * A seek that fails for another reason than a missing record (an RPC
+ * error, a query the log refuses) is an error, retried: never a clear,
+ * which archived every stored row and wrote a false gap finding.
+ */
+START_TEST(test_transient_seek_failure_is_not_a_clear)
+{
+	struct ww_eventlog *el;
+	struct ww_test_store f;
+	struct ww_err err;
+
+	el = caught_up(&f);
+	ww_eventlog_close(el);
+	fk_add(6, WSUS, 382, 4, L"manual");
+	fk.seek_error = RPC_S_SERVER_UNAVAILABLE;
+	el = NULL;
+	if (ww_eventlog_open(f.s, &(struct ww_eventlog_opts){ .batch = 2 },
+			     5000, &el, &err) == 0) {
+		ck_assert_int_lt(ww_eventlog_poll(el, 5000, NULL, &err), 0);
+		ww_eventlog_close(el);
+	}
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM log_finding"), 0);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source"
+			 " <> 'eventlog'"), 0);
+	ck_assert_int_eq(q(&f, "SELECT offset FROM source_position WHERE source"
+			 " = 'eventlog'"), 5);
+	/* The fault passes: reading resumes after the bookmark. */
+	fk.seek_error = 0;
+	el = open_ok(&f, 5100);
+	ck_assert_uint_eq(poll_ok(el, 5100), 1);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE source ="
+			 " 'eventlog'"), 4);
+	ww_eventlog_close(el);
+	teardown(&f);
+}
+END_TEST
+
+/* An EventID that is not a UInt16 is unreadable, never event 0. */
+START_TEST(test_event_id_type_is_checked)
+{
+	struct ww_eventlog *el;
+	struct ww_test_store f;
+
+	setup(&f);
+	base_log();
+	fk.untyped_id = 4;
+	el = open_ok(&f, 1000);
+	ck_assert_uint_eq(poll_ok(el, 1000), 2);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM wsus_event WHERE"
+			 " record_id = 4 OR event_id = 0"), 0);
+	ck_assert_int_eq(q(&f, "SELECT count(*) FROM log_finding WHERE category"
+			 " = 'gap'"), 1);
+	ww_eventlog_close(el);
+	teardown(&f);
+}
+END_TEST
+
 /* A batch fails half-way: nothing of it is kept, the retry stores all. */
 START_TEST(test_failed_batch_is_atomic)
 {
@@ -811,6 +917,9 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, test_restart_resumes_after_bookmark);
 	tcase_add_test(tc, test_wrapped_log_gap_finding);
 	tcase_add_test(tc, test_cleared_while_following);
+	tcase_add_test(tc, test_cleared_while_following_quietly);
+	tcase_add_test(tc, test_transient_seek_failure_is_not_a_clear);
+	tcase_add_test(tc, test_event_id_type_is_checked);
 	tcase_add_test(tc, test_failed_batch_is_atomic);
 	tcase_add_test(tc, test_scan_newest_first_in_window);
 	tcase_add_test(tc, test_scan_bounded);
