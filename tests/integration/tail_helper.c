@@ -33,6 +33,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ww_tail_helper: %s\n", err.msg);
 		goto out;
 	}
+	/* The killer's cue: kills land while tailing, not while starting. */
+	printf("ready\n");
+	fflush(stdout);
 	for (i = 0; !drain || i < 3; i++) {
 		/* Time is injected: draining jumps past the settle delay. */
 		now += drain ? 10 : 0;
