@@ -57,6 +57,8 @@ struct ww_config {
 	int64_t retention;  /* seconds of history kept */
 	struct {
 		bool discover;  /* Windows: read WSUS's own settings */
+		bool disconnected; /* export/import instead of sync */
+		char *import_log;  /* wsusutil import's log, NULL: none */
 		char *log;      /* SoftwareDistribution.log */
 		int64_t log_rollover; /* WSUS's rollover size, bytes; 0: unknown */
 		char *muurl;    /* Microsoft Update sync endpoint */
@@ -89,6 +91,8 @@ struct ww_config {
 	struct {
 		int64_t sync_warning;   /* seconds */
 		int64_t sync_critical;  /* seconds */
+		int64_t import_warning; /* seconds, disconnected servers */
+		int64_t import_critical;
 		int64_t probe_failures; /* consecutive failures before alerting */
 		int64_t sync_failures;  /* consecutive failed sync attempts */
 		int64_t cert_warning;   /* seconds before expiry */

@@ -243,9 +243,12 @@ static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 	size_t i;
 	int r = 0;
 
-	if (wanted(cfg->probes.microsoft_update, !has_upstream))
+	/* A disconnected server has no sync path to probe (auto: off). */
+	if (wanted(cfg->probes.microsoft_update,
+		   !has_upstream && !cfg->wsus.disconnected))
 		r = add_microsoft_update(t, cfg, err);
-	if (!r && wanted(cfg->probes.upstream, has_upstream))
+	if (!r && wanted(cfg->probes.upstream,
+			 has_upstream && !cfg->wsus.disconnected))
 		r = add_upstream(t, cfg, err);
 	for (i = 0; !r && i < cfg->probes.extra_urls.n; i++)
 		r = ww_endpoint_targets_add(t, "extra",

@@ -174,7 +174,10 @@ static void measure_sync_source(const struct ww_health_input *in, size_t i,
 		m->kind = M_NA;
 		return;
 	}
-	if (in->from_upstream)
+	if (in->disconnected)
+		ww_m_text(m, "disconnected: synchronization is replaced by "
+			  "export/import");
+	else if (in->from_upstream)
 		ww_m_text(m, "synchronizes from the upstream WSUS server %s, "
 			  "port %" PRId64 " (%s)", cfg->wsus.upstream.host,
 			  cfg->wsus.upstream.port,
@@ -274,10 +277,11 @@ static void measure_muurl(const struct ww_health_input *in, size_t i,
 
 	(void)i;
 	(void)now;
-	if (in->from_upstream) {
+	if (in->from_upstream || in->disconnected) {
 		m->kind = M_SKIPPED;
-		ww_m_text(m, "not used: the server syncs from an upstream WSUS "
-			  "server");
+		ww_m_text(m, "not used: the server %s", in->disconnected ?
+			  "is disconnected (export/import)" :
+			  "syncs from an upstream WSUS server");
 		return;
 	}
 	if (!in->muurl[0]) {
@@ -782,6 +786,33 @@ static void measure_log_file(const struct ww_health_input *in, size_t i,
 	ww_m_evidence(m, "%s", l->detail);
 }
 
+#define FIX_IMPORT \
+	"Export on the connected WSUS server and import here (wsusutil.exe " \
+	"export / wsusutil.exe import, the guide's section 7), writing the " \
+	"import's log to wsus.import_log; import only from a trusted server"
+
+/* A disconnected server: the age of the last import, not of a sync. */
+static void measure_import_age(const struct ww_health_input *in, int64_t now,
+			       struct measure *m)
+{
+	char age[32], at[WW_ISO_TIME_LEN];
+
+	ww_m_fix(m, FIX_IMPORT);
+	if (!in->have_import) {
+		m->kind = M_NODATA;
+		ww_m_text(m, "disconnected server: no import known (%s)",
+			  in->import_error);
+		return;
+	}
+	ww_m_value(m, now > in->last_import ? now - in->last_import : 0);
+	ww_health_format_age(m->value, age, sizeof(age));
+	ww_time_format_iso(in->last_import, at);
+	ww_m_text(m, "last import %s ago", age);
+	ww_m_evidence(m, "disconnected server: %s last written %s",
+		      in->cfg && in->cfg->wsus.import_log ?
+		      in->cfg->wsus.import_log : "the import log", at);
+}
+
 static void measure_sync_staleness(const struct ww_health_input *in,
 				   size_t i, int64_t now, struct measure *m)
 {
@@ -789,6 +820,10 @@ static void measure_sync_staleness(const struct ww_health_input *in,
 	int64_t span;
 
 	(void)i;
+	if (in->disconnected) {
+		measure_import_age(in, now, m);
+		return;
+	}
 	iso_or(in->have_attempt ? in->last_attempt : WW_TIME_UNKNOWN, a, "none");
 	iso_or(in->have_success ? in->last_success : WW_TIME_UNKNOWN, s, "none");
 	ww_m_evidence(m, "last attempt %s (%s), last success %s", a,
@@ -828,6 +863,8 @@ static void measure_sync_failures(const struct ww_health_input *in,
 {
 	(void)i;
 	(void)now;
+	if (in->disconnected)
+		return; /* no sync attempts: imports replace them */
 	if (in->sync_runs <= 0) {
 		m->kind = M_NODATA;
 		ww_m_text(m, "no sync run recorded yet");

@@ -486,8 +486,13 @@ unsigned ww_health_event_id(unsigned event_base, enum ww_state state)
 void ww_health_thresholds_from_config(struct ww_health_thresholds *th,
 				      const struct ww_config *cfg)
 {
-	th->sync_warning = cfg->thresholds.sync_warning;
-	th->sync_critical = cfg->thresholds.sync_critical;
+	/* A disconnected server's freshness is its last import's. */
+	th->sync_warning = cfg->wsus.disconnected ?
+			   cfg->thresholds.import_warning :
+			   cfg->thresholds.sync_warning;
+	th->sync_critical = cfg->wsus.disconnected ?
+			    cfg->thresholds.import_critical :
+			    cfg->thresholds.sync_critical;
 	th->sync_failures = cfg->thresholds.sync_failures;
 	th->probe_failures = cfg->thresholds.probe_failures;
 	th->cert_warning = cfg->thresholds.cert_warning;

@@ -205,6 +205,15 @@ struct ww_health_input {
 	int64_t ahead_runs;
 	int64_t ahead_latest;          /* the furthest such time */
 
+	/*
+	 * A disconnected server (wsus.disconnected): sync is replaced by
+	 * export/import, staleness is the last import's age (docs/health.md).
+	 */
+	bool disconnected;
+	bool have_import;
+	int64_t last_import;           /* import log's modification time */
+	char import_error[WW_HEALTH_TEXT_MAX]; /* why it is not known */
+
 	/* Sync source: MUUrl when syncing from Microsoft Update. */
 	bool from_upstream;            /* an upstream WSUS server is the source */
 	char upstream[WW_HEALTH_TEXT_MAX];

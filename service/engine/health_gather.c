@@ -11,6 +11,7 @@
 #include "health.h"
 #include "os.h"
 #include "store.h"
+#include "tail.h"
 #include "util.h"
 #include "wsus_event.h"
 
@@ -442,6 +443,37 @@ static void gather_config(const struct ww_config *cfg,
 		ww_config_origin_of(cfg, "wsus.muurl") != WW_ORIGIN_DEFAULT;
 	in->secret.configured = cfg->proxy.password_env ||
 				cfg->proxy.password_credential;
+	in->disconnected = cfg->wsus.disconnected;
+}
+
+/*
+ * The last import of a disconnected server: the modification time of the
+ * log 'wsusutil import' writes (docs/health.md says why and what is not
+ * confirmed).  Opened as the tailer opens the WSUS log: never blocks on a
+ * FIFO, refuses what is not a regular file.
+ */
+static void seed_import(const struct ww_config *cfg,
+			struct ww_health_input *in)
+{
+	struct ww_tail_file *f = NULL;
+	struct ww_err e;
+
+	in->have_import = false;
+	in->import_error[0] = '\0';
+	if (!cfg->wsus.disconnected)
+		return;
+	if (!cfg->wsus.import_log) {
+		ww_strlcpy(in->import_error, "wsus.import_log is not set",
+			   sizeof(in->import_error));
+		return;
+	}
+	ww_err_clear(&e);
+	if (!ww_tail_file_open(cfg->wsus.import_log, &f, &e) &&
+	    !ww_tail_file_mtime(f, &in->last_import, &e))
+		in->have_import = true;
+	else
+		ww_strlcpy(in->import_error, e.msg, sizeof(in->import_error));
+	ww_tail_file_close(f);
 }
 
 /* Whether the proxy password can be resolved; the secret is dropped at
@@ -482,6 +514,7 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what)
 {
 	gather_config(cfg, in);
+	seed_import(cfg, in);
 	if (what & WW_SEED_SECRET)
 		seed_secret(cfg, in);
 	if (what & WW_SEED_HOST)

@@ -193,6 +193,33 @@ def scenario_unknown(exe, work):
           f"unknown: unresolvable password: exit {rc}, {proxy}")
 
 
+def scenario_disconnected(exe, work):
+    """A disconnected server (issue 11): no endpoint probes, staleness from
+    the last import (the import log's modification time) with its own
+    thresholds, never a sync failure."""
+    imp = os.path.join(work, "wsus-import.log")
+    with open(imp, "w") as f:
+        f.write("import finished\n")
+    old = (datetime.datetime.now() - datetime.timedelta(days=40)).timestamp()
+    os.utime(imp, (old, old))
+    cfg = config(work, "disconnected", NOLOG.format(work=work),
+                 f"  disconnected: true\n  import_log: {imp}\n")
+    rc, out, err = run(exe, cfg, "--json")
+    doc = json.loads(out)
+    it = items(doc)
+    last = it[("WSUS log", "last_successful_sync")]
+    check(rc == 1 and last["state"] == "warning" and
+          last["summary"].startswith("last import 40d ago (warning > 35d)"),
+          f"disconnected: last import judged, exit {rc}", last)
+    check(not doc["probes"] and ("Network path", "microsoft_update") not in it,
+          "disconnected: no endpoint probed", doc["probes"])
+    check(("WSUS log", "sync_failures") not in it, "disconnected: no sync failures")
+    os.utime(imp, None)
+    rc, out, _ = run(exe, cfg, "--json")
+    last = items(json.loads(out))[("WSUS log", "last_successful_sync")]
+    check(last["state"] == "ok", "disconnected: a fresh import is ok", last)
+
+
 def main():
     exe, fixtures, work = sys.argv[1], sys.argv[2], sys.argv[3]
     wwtest.fresh_dir(work)
@@ -204,6 +231,7 @@ def main():
     scenario_fe2(exe, work)
     scenario_blind(exe, work)
     scenario_unknown(exe, work)
+    scenario_disconnected(exe, work)
     return wwtest.verdict()
 
 
