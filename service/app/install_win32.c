@@ -70,7 +70,7 @@ static const char *explicit_config(const struct ww_cli *cli)
  * executable, quoted ("C:\...\wsuswatch.exe" --config "X" run) or not
  * (C:\...\wsuswatch.exe run).  NULL when there is no telling.
  */
-static const wchar_t *binpath_args(const wchar_t *old)
+WW_TESTABLE const wchar_t *ww_install_binpath_args(const wchar_t *old)
 {
 	const wchar_t *p;
 
@@ -94,7 +94,7 @@ static wchar_t *build_binpath(struct ww_cli *cli, const wchar_t *old)
 	wchar_t exe[MAX_PATH], cfg[MAX_PATH];
 	wchar_t *wcfg, *out;
 	const char *config = explicit_config(cli);
-	const wchar_t *args = !config && old ? binpath_args(old) : NULL;
+	const wchar_t *args = !config && old ? ww_install_binpath_args(old) : NULL;
 	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
 	size_t len;
 
@@ -473,7 +473,7 @@ static char *example_config_path(void)
  * (even to null) is no longer discovered from WSUS (docs/configuration.md),
  * so a verbatim copy would stop a downstream server's upstream discovery.
  */
-static int copy_commented(FILE *in, FILE *out)
+WW_TESTABLE int ww_install_copy_commented(FILE *in, FILE *out)
 {
 	char line[1024];
 	bool bol = true;
@@ -523,7 +523,7 @@ static int make_default_config(struct ww_cli *cli, const char *dir)
 		fprintf(cli->out, "configuration %s exists: kept\n", dst);
 		goto out;
 	}
-	r = out ? copy_commented(in, out) : -1;
+	r = out ? ww_install_copy_commented(in, out) : -1;
 	if (out && fclose(out))
 		r = -1;
 	if (r) {
