@@ -14,8 +14,7 @@ successful sync is 29 h old and whose upstream refuses connections.
    of `wsuswatch check` on the same store, plugin_output its first line
    before " | ", performance_data its perfdata (same labels, thresholds,
    values within a few seconds of age), long_plugin_output its further
-   lines; the first line names the cause status --json gives (once the
-   verdict engine writes causes).
+   lines; the first line names the cause status --json gives.
 3. nsclient.ini's check_wsuswatch is the command check_nrpe asks for, and
    its command line, run with the build in place of wsuswatch.exe, prints
    the same plugin line.
@@ -206,12 +205,9 @@ check(set(pn) == set(pd) == {"sync_age", "sync_failures", "probes_failed"}
 check(29 * 3600 <= pn.get("sync_age", (0,))[0] < 30 * 3600 and pn["sync_age"][1] == "s",
       "sync_age is the age of the last success in seconds", pn.get("sync_age"))
 
-if "cause" in status:
-    check(wwtest.names_cause(head, status),
-          "the first line names the cause status --json gives",
-          f"{head!r} / {status.get('cause')}")
-else:
-    print("pending: status --json has no cause yet (the verdict engine, issue 11)")
+check(wwtest.names_cause(head, status),
+      "the first line names the cause status --json gives",
+      f"{head!r} / {status.get('cause')}")
 
 # 3: the NSClient++ side names the same command and runs `wsuswatch check`.
 ini = configparser.ConfigParser(interpolation=None, delimiters=("=",))

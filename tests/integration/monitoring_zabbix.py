@@ -173,9 +173,10 @@ def jsonpath(path, doc):
     return cur if isinstance(cur, str) else json.dumps(cur)
 
 
-def item_value(item):
-    """The item's value after preprocessing, or None when discarded."""
-    v = value
+def item_value(item, text=None):
+    """The item's value after preprocessing of text (the agent's answer by
+    default), or None when discarded."""
+    v = value if text is None else text
     for step in item.get("preprocessing", []):
         try:
             if step["type"] == "JSONPATH":
@@ -213,16 +214,15 @@ for state in ("critical", "warning"):
           (vals.get(f"wsuswatch.checks.{state}"), names))
 check(all(v != "NOT SUPPORTED" for v in vals.values()),
       "no item becomes unsupported", [k for k, v in vals.items() if v == "NOT SUPPORTED"])
-if "cause" in answer:
-    cause = answer.get("cause") or {}
-    check(cause.get("summary") and vals.get("wsuswatch.cause.summary") == cause["summary"]
-          and vals.get("wsuswatch.cause.fix") == cause.get("fix")
-          and vals.get("wsuswatch.cause.check") == cause.get("check"),
-          "items cause, cause check and fix: status --json's cause", cause)
-else:
-    check(vals.get("wsuswatch.cause.summary") == "no cause identified",
-          "item cause without a cause in the answer: 'no cause identified'")
-    print("pending: status --json has no cause yet (the verdict engine, issue 11)")
+cause = answer.get("cause") or {}
+check(cause.get("summary") and vals.get("wsuswatch.cause.summary") == cause["summary"]
+      and vals.get("wsuswatch.cause.fix") == cause.get("fix")
+      and vals.get("wsuswatch.cause.evidence") == cause.get("evidence")
+      and vals.get("wsuswatch.cause.check") == cause.get("check"),
+      "items cause, cause check, evidence and fix: status --json's cause", cause)
+check(item_value(items["wsuswatch.cause.summary"], json.dumps(dict(answer, cause=None)))
+      == "no cause identified",
+      "item cause when status --json's cause is null: 'no cause identified'")
 
 # --- 5: the check can fail ------------------------------------------------------------------------
 kind, value = agent_test(agent_conf("wrong.conf", local.replace(MASTER, MASTER + "x", 1)))
