@@ -2,7 +2,10 @@
  * control_posix.c - the control endpoint on POSIX: a Unix stream socket,
  * mode 0600, in a directory of mode 0700 owned by the monitor's user, served
  * by one thread with poll() and non-blocking sockets so that no client, slow
- * or silent, holds up another or the monitor.
+ * or silent, holds up another or the monitor.  History answers read the
+ * store and take milliseconds each: a worker thread builds them, so that
+ * a hundred history requests never make a `status` wait (status and
+ * version are answered from the snapshot at once, on the serving thread).
  */
 #include "compat.h"
 
@@ -28,11 +31,22 @@
  * unread input resets the connection, and the peer would lose the error
  * object explaining why it was refused.
  */
-enum { CL_FREE = 0, CL_READING, CL_WRITING, CL_DRAINING };
+enum { CL_FREE = 0, CL_READING, CL_WAITING, CL_WRITING, CL_DRAINING };
+
+/* A history request handed to the worker, and then its answer. */
+struct ww_hist_job {
+	size_t slot;          /* the client's slot ... */
+	uint64_t serial;      /* ... while it is still that client */
+	char req[WW_CONTROL_MAX_REQUEST + 1];
+	size_t len;
+	char *resp;
+	struct ww_hist_job *next;
+};
 
 struct ww_client {
 	int fd;
 	int state;
+	uint64_t serial;      /* which connection holds the slot */
 	int64_t deadline_ms;
 	size_t drained;
 	struct ww_control_framer fr;
@@ -52,6 +66,14 @@ struct ww_control_server {
 	size_t nclients;
 	int64_t accept_pause_until; /* monotonic ms; listener not polled before */
 	int last_errno;             /* of the last trouble logged, 0: none */
+	uint64_t serials;
+	/* The history worker: todo and done lists under jlock. */
+	struct ww_thread *worker;
+	struct ww_mutex *jlock;
+	struct ww_event *jgo;
+	struct ww_hist_job *todo, *done;
+	bool jquit;
+	int jdone[2];               /* a byte per finished job */
 };
 
 char *ww_control_endpoint(const struct ww_config *cfg)
@@ -222,6 +244,38 @@ static void client_respond(struct ww_client *c, char *resp)
 	c->deadline_ms = ww_os_monotonic_ms() + WW_CONTROL_READ_TIMEOUT_MS;
 }
 
+/* Queue a history request for the worker; the client waits (not polled). */
+static void client_defer(struct ww_control_server *s, struct ww_client *c)
+{
+	struct ww_hist_job *j = calloc(1, sizeof(*j)), **tail;
+
+	if (!j) {
+		client_respond(c, ww_control_respond(&s->src, c->fr.buf,
+						     c->fr.len));
+		return;
+	}
+	j->slot = (size_t)(c - s->clients);
+	j->serial = c->serial;
+	j->len = c->fr.len < sizeof(j->req) ? c->fr.len : sizeof(j->req) - 1;
+	memcpy(j->req, c->fr.buf, j->len);
+	c->state = CL_WAITING;
+	ww_mutex_lock(s->jlock);
+	for (tail = &s->todo; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+	ww_mutex_unlock(s->jlock);
+	ww_event_set(s->jgo);
+}
+
+static bool is_history(const char *line, size_t len)
+{
+	struct ww_control_req req;
+	const char *code;
+
+	return ww_control_parse(line, len, &req, &code, NULL) == 0 &&
+	       req.cmd == WW_CTL_HISTORY;
+}
+
 static void client_read(struct ww_control_server *s, struct ww_client *c)
 {
 	char buf[WW_CONTROL_MAX_REQUEST + 1];
@@ -241,7 +295,9 @@ static void client_read(struct ww_control_server *s, struct ww_client *c)
 		return;
 	}
 	st = ww_control_framer_feed(&c->fr, buf, (size_t)n);
-	if (st == WW_FRAME_LINE)
+	if (st == WW_FRAME_LINE && is_history(c->fr.buf, c->fr.len))
+		client_defer(s, c);
+	else if (st == WW_FRAME_LINE)
 		client_respond(c, ww_control_respond(&s->src, c->fr.buf, c->fr.len));
 	else if (st == WW_FRAME_OVERSIZED)
 		client_respond(c, ww_control_respond_oversized());
@@ -328,6 +384,7 @@ static void accept_clients(struct ww_control_server *s)
 			i++;
 		s->clients[i].fd = fd;
 		s->clients[i].state = CL_READING;
+		s->clients[i].serial = ++s->serials;
 		s->clients[i].deadline_ms = ww_os_monotonic_ms() +
 					    WW_CONTROL_READ_TIMEOUT_MS;
 		ww_control_framer_init(&s->clients[i].fr);
@@ -342,7 +399,9 @@ static void expire(struct ww_control_server *s, int64_t now)
 	for (i = 0; i < WW_CONTROL_MAX_CLIENTS; i++) {
 		struct ww_client *c = &s->clients[i];
 
-		if (c->state == CL_FREE || c->deadline_ms > now)
+		/* A waiting client has its answer coming from the worker. */
+		if (c->state == CL_FREE || c->state == CL_WAITING ||
+		    c->deadline_ms > now)
 			continue;
 		if (c->state == CL_READING)
 			client_respond(c, ww_control_respond_timeout());
@@ -351,15 +410,20 @@ static void expire(struct ww_control_server *s, int64_t now)
 	}
 }
 
-/* pollfd 0 is the wake pipe, 1 the listener, then one per client. */
+/*
+ * pollfd 0 is the wake pipe, 1 the listener, 2 the worker's "done" pipe,
+ * then one per client (but those waiting for the worker).
+ */
 static int build_pollfds(struct ww_control_server *s, struct pollfd *p,
 			 size_t *map, int64_t *ret_timeout)
 {
 	int64_t now = ww_os_monotonic_ms(), t = 1000;
-	size_t i, n = 2;
+	size_t i, n = 3;
 
 	p[0].fd = s->wake[0];
 	p[0].events = POLLIN;
+	p[2].fd = s->jdone[0];
+	p[2].events = POLLIN;
 	p[1].fd = s->nclients < WW_CONTROL_MAX_CLIENTS &&
 				  now >= s->accept_pause_until ? s->lfd : -1;
 	p[1].events = POLLIN;
@@ -368,7 +432,7 @@ static int build_pollfds(struct ww_control_server *s, struct pollfd *p,
 	for (i = 0; i < WW_CONTROL_MAX_CLIENTS; i++) {
 		struct ww_client *c = &s->clients[i];
 
-		if (c->state == CL_FREE)
+		if (c->state == CL_FREE || c->state == CL_WAITING)
 			continue;
 		p[n].fd = c->fd;
 		p[n].events = c->state == CL_WRITING ? POLLOUT : POLLIN;
@@ -395,17 +459,85 @@ static bool poll_failed(struct ww_control_server *s, int e)
 	return read(s->wake[0], &c, 1) == 1;
 }
 
+/* The history worker: builds the answers that read the store. */
+static void worker_main(void *arg)
+{
+	struct ww_control_server *s = arg;
+	struct ww_hist_job *j, **tail;
+
+	for (;;) {
+		ww_mutex_lock(s->jlock);
+		j = s->todo;
+		if (j)
+			s->todo = j->next;
+		if (!j && s->jquit) {
+			ww_mutex_unlock(s->jlock);
+			return;
+		}
+		ww_mutex_unlock(s->jlock);
+		if (!j) {
+			ww_event_wait(s->jgo, 1000);
+			ww_event_reset(s->jgo);
+			continue;
+		}
+		j->resp = ww_control_respond(&s->src, j->req, j->len);
+		j->next = NULL;
+		ww_mutex_lock(s->jlock);
+		for (tail = &s->done; *tail; tail = &(*tail)->next)
+			;
+		*tail = j;
+		ww_mutex_unlock(s->jlock);
+		if (write(s->jdone[1], "x", 1) < 0)
+			errno = 0; /* full: the serving thread reads it anyway */
+	}
+}
+
+/* Finished history answers to their clients, if still connected. */
+static void collect_answers(struct ww_control_server *s)
+{
+	struct ww_hist_job *j, *next;
+	char buf[256];
+
+	while (read(s->jdone[0], buf, sizeof(buf)) > 0)
+		;
+	ww_mutex_lock(s->jlock);
+	j = s->done;
+	s->done = NULL;
+	ww_mutex_unlock(s->jlock);
+	for (; j; j = next) {
+		struct ww_client *c = &s->clients[j->slot];
+
+		next = j->next;
+		if (c->state == CL_WAITING && c->serial == j->serial)
+			client_respond(c, j->resp);
+		else
+			free(j->resp);
+		free(j);
+	}
+}
+
+static void free_jobs(struct ww_hist_job *j)
+{
+	struct ww_hist_job *next;
+
+	for (; j; j = next) {
+		next = j->next;
+		free(j->resp);
+		free(j);
+	}
+}
+
 static void serve_main(void *arg)
 {
 	struct ww_control_server *s = arg;
-	struct pollfd p[WW_CONTROL_MAX_CLIENTS + 2];
-	size_t map[WW_CONTROL_MAX_CLIENTS + 2];
+	struct pollfd p[WW_CONTROL_MAX_CLIENTS + 3];
+	size_t map[WW_CONTROL_MAX_CLIENTS + 3];
 	int64_t timeout;
 	int n, i;
 
 	for (;;) {
 		n = build_pollfds(s, p, map, &timeout);
-		p[0].revents = p[1].revents = 0;
+		p[0].revents = p[1].revents = p[2].revents = 0;
 		if (poll(p, (nfds_t)n, (int)timeout) < 0) {
 			if (errno != EINTR && poll_failed(s, errno))
 				break;
@@ -413,7 +545,9 @@ static void serve_main(void *arg)
 		}
 		if (p[0].revents)
 			break;
-		for (i = 2; i < n; i++) {
+		if (p[2].revents)
+			collect_answers(s);
+		for (i = 3; i < n; i++) {
 			struct ww_client *c = &s->clients[map[i]];
 
 			if (!p[i].revents)
@@ -436,6 +570,20 @@ static void server_free(struct ww_control_server *s)
 	struct stat st;
 	size_t i;
 
+	if (s->worker) {
+		ww_mutex_lock(s->jlock);
+		s->jquit = true;
+		ww_mutex_unlock(s->jlock);
+		ww_event_set(s->jgo);
+		ww_thread_join(s->worker);
+	}
+	free_jobs(s->todo);
+	free_jobs(s->done);
+	ww_mutex_free(s->jlock);
+	ww_event_free(s->jgo);
+	for (i = 0; i < 2; i++)
+		if (s->jdone[i] >= 0)
+			close(s->jdone[i]);
 	for (i = 0; s->clients && i < WW_CONTROL_MAX_CLIENTS; i++)
 		if (s->clients[i].state != CL_FREE)
 			client_close(s, &s->clients[i]);
@@ -467,7 +615,7 @@ int ww_control_server_start(const struct ww_config *cfg,
 	*ret_note = NULL;
 	if (!s)
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
-	s->lfd = s->wake[0] = s->wake[1] = -1;
+	s->lfd = s->wake[0] = s->wake[1] = s->jdone[0] = s->jdone[1] = -1;
 	s->src = *src;
 	s->path = ww_control_endpoint(cfg);
 	s->clients = calloc(WW_CONTROL_MAX_CLIENTS, sizeof(*s->clients));
@@ -478,9 +626,14 @@ int ww_control_server_start(const struct ww_config *cfg,
 	for (i = 0; i < WW_CONTROL_MAX_CLIENTS; i++)
 		s->clients[i].fd = -1;
 	r = bind_socket(s, err);
-	if (!r && (pipe(s->wake) != 0 || set_nonblock(s->wake[0])))
+	if (!r && (pipe(s->wake) != 0 || set_nonblock(s->wake[0]) ||
+		   pipe(s->jdone) != 0 || set_nonblock(s->jdone[0]) ||
+		   set_nonblock(s->jdone[1])))
 		r = ww_err_set_os(err, WW_EIO, (unsigned long)errno,
 				  "pipe() failed: %s", strerror(errno));
+	if (!r && (!(s->jlock = ww_mutex_new()) || !(s->jgo = ww_event_new()) ||
+		   ww_thread_create(&s->worker, worker_main, s)))
+		r = ww_err_set(err, WW_ENOMEM, "cannot start the history worker");
 	if (!r && ww_thread_create(&s->thread, serve_main, s))
 		r = ww_err_set(err, WW_ENOMEM, "cannot start the control thread");
 	if (r) {
