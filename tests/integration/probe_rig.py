@@ -90,11 +90,13 @@ LEAF_DATES = {"good": ("20200101000000Z", "20991231000000Z"),
 
 
 def make_certs(tmp, leaves=tuple(LEAF_DATES), self_signed=True,
-               newkey=("rsa:2048",)):
+               newkey=("rsa:2048",), names=()):
     """A CA (ca.pem), the LEAF_DATES certificates it signs that `leaves`
     names (NAME.pem, NAME.key) and a self-signed one (self.pem), all for
     upstream.test and 127.0.0.1, with keys made by `openssl req -newkey
-    NEWKEY...` (RSA by default: the NULL-SHA256 server needs one)."""
+    NEWKEY...` (RSA by default: the NULL-SHA256 server needs one).  The
+    leaves also carry the DNS `names` (the lab's sws.update.microsoft.com)."""
+    san = ",".join(f"DNS:{n}" for n in (HOST, "localhost", *names)) + ",IP:127.0.0.1"
     with open(os.path.join(tmp, "ca.cnf"), "w") as f:
         f.write(f"""[ca]
 default_ca = testca
@@ -113,7 +115,7 @@ commonName = supplied
 distinguished_name = dn
 [dn]
 [leaf]
-subjectAltName = DNS:{HOST},DNS:localhost,IP:127.0.0.1
+subjectAltName = {san}
 """)
     open(os.path.join(tmp, "index.txt"), "w").close()
     with open(os.path.join(tmp, "serial"), "w") as f:
@@ -126,7 +128,7 @@ subjectAltName = DNS:{HOST},DNS:localhost,IP:127.0.0.1
         openssl(["openssl", "req", "-new", "-newkey", *newkey, "-nodes",
              "-keyout", f"{name}.key", "-out", f"{name}.csr",
              "-subj", f"/CN={HOST}", "-config", "ca.cnf",
-             "-addext", f"subjectAltName=DNS:{HOST},DNS:localhost,IP:127.0.0.1"], tmp)
+             "-addext", f"subjectAltName={san}"], tmp)
         openssl(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
              "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
              "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)

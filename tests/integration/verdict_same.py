@@ -4,8 +4,8 @@
 metrics textfile) gives every check present in both the same state, and
 every face names the same cause.
 
-The evidence: a SoftwareDistribution.log whose last successful sync was
-60 hours ago, followed by a failed one; a local TLS server standing in for
+The evidence (built by lab.py, as for .ci/demo): a SoftwareDistribution.log
+whose last successful sync was 60 hours ago, followed by a failed one; a local TLS server standing in for
 Microsoft Update, reached through tinyproxy that demands Basic
 authentication, with a wrong password configured: the proxy answers 407.
 
@@ -19,7 +19,6 @@ Asserted:
 
 usage: verdict_same.py WSUSWATCH_BINARY SCRATCH_DIR   (77: no tinyproxy)
 """
-import datetime
 import json
 import os
 import shutil
@@ -28,46 +27,10 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab  # noqa: E402
 import probe_rig  # noqa: E402
 import wwtest  # noqa: E402
 from wwtest import check  # noqa: E402
-
-USER, PASSWORD = "probeuser", "S3cr3t-Pw-7731"
-
-
-def stamp(t):
-    return t.strftime("%Y-%m-%d %H:%M:%S.000 UTC")
-
-
-def write_log(path, now):
-    """A success 60h ago, then a failed sync 2h ago whose reason is the 407."""
-    ok, bad = now - datetime.timedelta(hours=60), now - datetime.timedelta(hours=2)
-    rec = "Info\tWsusService.15\tEventLogEventReporter.ReportEvent\t"
-    lines = [
-        f"{stamp(ok - datetime.timedelta(minutes=2))}\t{rec}EventId=382,Type=Information,"
-        "Category=Synchronization,Message=A manual synchronization was started.",
-        f"{stamp(ok)}\t{rec}EventId=384,Type=Information,Category=Synchronization,"
-        "Message=Synchronization completed successfully.",
-        f"{stamp(bad - datetime.timedelta(minutes=1))}\t{rec}EventId=382,Type=Information,"
-        "Category=Synchronization,Message=A manual synchronization was started.",
-        f"{stamp(bad)}\tError\tWsusService.15\tWebServiceCommunicationHelper."
-        "ProcessWebServiceProxyException\tSystem.Net.WebException: The request failed "
-        "with HTTP status 407: Proxy Authentication Required.",
-        f"{stamp(bad)}\t{rec}EventId=386,Type=Error,Category=Synchronization,"
-        "Message=Synchronization failed. Reason: The request failed with HTTP status "
-        "407: Proxy Authentication Required.",
-    ]
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-
-
-def start_tinyproxy(tmp, port):
-    conf = os.path.join(tmp, "tinyproxy.conf")
-    with open(conf, "w") as f:
-        f.write(f"User nobody\nGroup nogroup\nPort {port}\nListen 127.0.0.1\n"
-                f"Timeout 30\nMaxClients 10\nAllow 127.0.0.1\n"
-                f"BasicAuth {USER} {PASSWORD}\n")
-    probe_rig.start(["tinyproxy", "-d", "-c", conf], port)
 
 
 def config_text(tmp, log, tls_port, proxy_port):
@@ -75,7 +38,7 @@ def config_text(tmp, log, tls_port, proxy_port):
             f" muurl: 'https://127.0.0.1:{tls_port}'}}\n"
             "probes: {microsoft_update: \"on\", upstream: \"off\", timeout: 10s}\n"
             f"tls: {{cacert: '{tmp}/ca.pem'}}\n"
-            f"proxy: {{url: 'http://127.0.0.1:{proxy_port}', user: {USER},"
+            f"proxy: {{url: 'http://127.0.0.1:{proxy_port}', user: {lab.USER},"
             " password_env: WW_TEST_PROXY_PW}\n"
             f"metrics: {{textfile: '{tmp}/mon/wsuswatch.prom'}}\n"
             "alerts: {syslog: false}\n")
@@ -91,23 +54,19 @@ def main():
         wwtest.skip("tinyproxy not installed")
     wwtest.fresh_dir(tmp)
     os.makedirs(f"{tmp}/mon", mode=0o700)
-    os.makedirs(f"{tmp}/www/ServerSyncWebService")
-    with open(f"{tmp}/www/ServerSyncWebService/ServerSyncWebService.asmx", "w") as f:
-        f.write("stand-in for Microsoft Update\n")
-    probe_rig.make_certs(tmp, leaves=("good",), self_signed=False)
     try:
-        tls = wwtest.http_server(f"{tmp}/www", cert=f"{tmp}/good.pem",
-                                 key=f"{tmp}/good.key")
+        tls_port = lab.start_standin(tmp)
         proxy_port = wwtest.free_port()
-        start_tinyproxy(tmp, proxy_port)
+        lab.start_tinyproxy(tmp, proxy_port)
         log = f"{tmp}/SoftwareDistribution.log"
-        write_log(log, datetime.datetime.now(datetime.timezone.utc))
-        text = config_text(tmp, log, tls.server_address[1], proxy_port)
+        # A success 60h ago, then a failed sync 2h ago whose reason is the 407.
+        lab.write_log(log, lab.now(), ok_hours=60, fail_hours=2)
+        text = config_text(tmp, log, tls_port, proxy_port)
         env = dict(os.environ, WW_TEST_PROXY_PW="expired-password")
         run(exe, tmp, text, env)
     finally:
         probe_rig.stop_all()
-    wwtest.verdict()
+    sys.exit(wwtest.verdict())
 
 
 def run(exe, tmp, text, env):
