@@ -121,6 +121,66 @@ int ww_store_step(struct ww_store *s, struct sqlite3_stmt *stmt,
 int ww_store_prune(struct ww_store *s, int64_t now, int64_t retention,
 		   int batch, int64_t *ret_deleted, struct ww_err *err);
 
+/*
+ * A set of statements prepared once, for an owner that writes often (the
+ * event log reader): prepare sql[0..n) into st[0..n); on failure the
+ * prepared ones are finalized, st[] is all NULL and the error is "<path>:
+ * <what>: <message>".  ww_store_stmts_finalize() is NULL-safe per slot.
+ */
+int ww_store_stmts_prepare(struct ww_store *s, const char *const *sql,
+			   size_t n, struct sqlite3_stmt **st,
+			   const char *what, struct ww_err *err);
+void ww_store_stmts_finalize(struct sqlite3_stmt **st, size_t n);
+
+/*
+ * Step a bound statement that returns no rows to completion, then reset
+ * it and clear its bindings.  0, or the store's error naming what.
+ */
+int ww_store_run(struct ww_store *s, struct sqlite3_stmt *st,
+		 const char *what, struct ww_err *err);
+
+/* Bind text, or NULL when s is NULL (SQLITE_TRANSIENT: copied). */
+void ww_store_bind_text(struct sqlite3_stmt *st, int i, const char *s);
+
+/*
+ * One row, for a table's owner: prepare sql, bind ?1 = text (when not
+ * NULL) and ?2 = num (when the statement has a ?2), step once.  Returns 1
+ * with the row in *ret (the caller finalizes it), 0 for no row, or a
+ * negative WW_E* ("<path>: <what>: <message>").
+ */
+int ww_store_query_row(struct ww_store *s, const char *sql, const char *text,
+		       int64_t num, struct sqlite3_stmt **ret, const char *what,
+		       struct ww_err *err);
+
+/* Column i of the current row as text into buf ("" for NULL). */
+void ww_store_column_text(struct sqlite3_stmt *st, int i, char *buf,
+			  size_t size);
+
+/*
+ * Rows as JSON, for a table's owner (docs/store.md, Owners): run sql with
+ * ?1 bound to limit and append to arr one object per row, its members
+ * named by cols in the order of the SELECT's columns.  NULL becomes null;
+ * TIME (seconds since 1970) an ISO 8601 UTC string, BOOL true/false.
+ * what names the read in errors ("<path>: <what>: <message>").
+ */
+enum ww_store_col_kind {
+	WW_STORE_COL_TEXT,
+	WW_STORE_COL_INT,
+	WW_STORE_COL_TIME,
+	WW_STORE_COL_BOOL
+};
+
+struct ww_store_col {
+	const char *json; /* member name */
+	enum ww_store_col_kind kind;
+};
+
+struct cJSON;
+
+int ww_store_rows_json(struct ww_store *s, const char *sql, int limit,
+		       const struct ww_store_col *cols, size_t ncols,
+		       struct cJSON *arr, const char *what, struct ww_err *err);
+
 /* The schema version of an open store (PRAGMA user_version). */
 int ww_store_schema_version(struct ww_store *s, int *ret, struct ww_err *err);
 

@@ -265,4 +265,12 @@ struct cJSON *ww_probe_result_to_json(const struct ww_probe_result *r);
 int ww_probe_result_store(struct ww_store *s, const struct ww_probe_result *r,
 			  struct ww_err *err);
 
+/*
+ * The newest limit probe_result rows, newest first, appended to arr as
+ * objects with the field names of `probe --json` (history --json,
+ * docs/store.md).
+ */
+int ww_probe_result_history_json(struct ww_store *s, int limit,
+				 struct cJSON *arr, struct ww_err *err);
+
 #endif /* WW_PROBES_ENDPOINT_H */

@@ -107,3 +107,38 @@ int ww_probe_result_store(struct ww_store *s, const struct ww_probe_result *r,
 	free(detail);
 	return ret;
 }
+
+/* Field names as in `probe --json` (docs/cli.md). */
+static const struct ww_store_col history_cols[] = {
+	{ "target", WW_STORE_COL_TEXT },
+	{ "url", WW_STORE_COL_TEXT },
+	{ "at", WW_STORE_COL_TIME },
+	{ "ok", WW_STORE_COL_BOOL },
+	{ "stage", WW_STORE_COL_TEXT },
+	{ "result", WW_STORE_COL_TEXT },
+	{ "wu_code", WW_STORE_COL_TEXT },
+	{ "http_status", WW_STORE_COL_INT },
+	{ "tls_version", WW_STORE_COL_TEXT },
+	{ "tls_cipher", WW_STORE_COL_TEXT },
+	{ "cert_not_after", WW_STORE_COL_TIME },
+	{ "cert_days_left", WW_STORE_COL_INT },
+	{ "clock_skew_seconds", WW_STORE_COL_INT },
+	{ "elapsed_ms", WW_STORE_COL_INT },
+	{ "hint", WW_STORE_COL_TEXT },
+};
+
+int ww_probe_result_history_json(struct ww_store *s, int limit,
+				 struct cJSON *arr, struct ww_err *err)
+{
+	static const char sql[] =
+		"SELECT target, url, at, ok, stage, result, wu_code, http_status,"
+		" tls_version, tls_cipher, cert_not_after,"
+		/* floor((not_after - at) / 1 day), as the probe computes it */
+		" (cert_not_after - at) / 86400 - ((cert_not_after - at) % 86400 < 0),"
+		" clock_skew, elapsed_ms,"
+		" hint FROM probe_result ORDER BY at DESC, id DESC LIMIT ?1";
+
+	return ww_store_rows_json(s, sql, limit, history_cols,
+				  WW_ARRAY_SIZE(history_cols), arr,
+				  "read probe_results", err);
+}

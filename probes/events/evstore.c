@@ -1,25 +1,20 @@
 /*
  * evstore.c - WSUS events, implied sync runs, gaps and bookmarks in the
- * store.  All statements are prepared once per writer.
+ * store.  All statements are prepared once per writer.  The wsus_event
+ * rows are ours; the runs, gaps and bookmark are written through their
+ * tables' owner (runs_store.h, docs/store.md).
  */
 #include "compat.h"
 
 #include <sqlite3.h>
 
 #include "evstore.h"
+#include "runs_store.h"
 #include "util.h"
 
 enum stmt_id {
 	ST_INSERT_EVENT,
-	ST_RUN_ABANDON,     /* a new start ends older unfinished runs */
-	ST_RUN_ATTACH_START,/* a start read after its finish (newest-first) */
-	ST_RUN_INSERT_START,
-	ST_RUN_FINISH,
-	ST_RUN_INSERT_FINISH,
-	ST_GAP,
-	ST_POSITION,
 	ST_ARCHIVE_EVENTS,
-	ST_ARCHIVE_RUNS,
 	ST_COUNT
 };
 
@@ -27,51 +22,23 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_EVENT] =
 	"INSERT OR IGNORE INTO wsus_event(source, record_id, event_id, level,"
 	" at, meaning, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_RUN_ABANDON] =
-	"UPDATE sync_run SET result = 'unknown' WHERE source = ?1 AND"
-	" result = 'running' AND started_at <= ?2",
-	[ST_RUN_ATTACH_START] =
-	"UPDATE sync_run SET started_at = ?2, kind = ?3 WHERE id = (SELECT id"
-	" FROM sync_run WHERE source = ?1 AND started_at IS NULL AND"
-	" finished_at >= ?2 ORDER BY finished_at, id LIMIT 1)",
-	[ST_RUN_INSERT_START] =
-	"INSERT OR IGNORE INTO sync_run(source, source_key, kind, started_at,"
-	" result) VALUES (?1, ?2, ?3, ?4, 'running')",
-	[ST_RUN_FINISH] =
-	"UPDATE sync_run SET finished_at = ?2, result = ?3, error = ?4 WHERE"
-	" id = (SELECT id FROM sync_run WHERE source = ?1 AND result ="
-	" 'running' AND started_at <= ?2 ORDER BY started_at DESC, id DESC"
-	" LIMIT 1)",
-	[ST_RUN_INSERT_FINISH] =
-	"INSERT OR IGNORE INTO sync_run(source, source_key, finished_at,"
-	" result, error) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_GAP] =
-	"INSERT INTO log_finding(source, at, category, level, component,"
-	" message) VALUES (?1, ?2, 'gap', 'warning', 'eventlog', ?3)",
-	[ST_POSITION] =
-	"INSERT INTO source_position(source, identity, offset, bookmark,"
-	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO"
-	" UPDATE SET identity = excluded.identity, offset = excluded.offset,"
-	" bookmark = excluded.bookmark, updated_at = excluded.updated_at",
 	[ST_ARCHIVE_EVENTS] =
 	"UPDATE wsus_event SET source = ?2 WHERE source = ?1",
-	[ST_ARCHIVE_RUNS] =
-	"UPDATE sync_run SET source = ?2 WHERE source = ?1",
 };
 
+/* The runs, gaps and bookmark go to their tables' owner (runs_store.h). */
 struct ww_evstore {
 	struct ww_store *s;
 	sqlite3_stmt *st[ST_COUNT];
+	struct ww_run_writer *runs;
 };
 
 void ww_evstore_free(struct ww_evstore *w)
 {
-	size_t i;
-
 	if (!w)
 		return;
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(w->st[i]);
+	ww_store_stmts_finalize(w->st, ST_COUNT);
+	ww_run_writer_free(w->runs);
 	free(w);
 }
 
@@ -79,20 +46,20 @@ int ww_evstore_new(struct ww_store *s, struct ww_evstore **ret,
 		   struct ww_err *err)
 {
 	struct ww_evstore *w = calloc(1, sizeof(*w));
-	size_t i;
+	int r;
 
 	*ret = NULL;
 	if (!w)
 		return ww_err_set(err, WW_ENOMEM, "out of memory");
 	w->s = s;
-	for (i = 0; i < ST_COUNT; i++)
-		if (sqlite3_prepare_v2(ww_store_db(s), stmt_sql[i], -1,
-				       &w->st[i], NULL) != SQLITE_OK) {
-			int r = ww_store_error(s, err, "prepare event statements");
-
-			ww_evstore_free(w);
-			return r;
-		}
+	r = ww_store_stmts_prepare(s, stmt_sql, ST_COUNT, w->st,
+				   "prepare event statements", err);
+	if (!r)
+		r = ww_run_writer_new(s, &w->runs, err);
+	if (r) {
+		ww_evstore_free(w);
+		return r;
+	}
 	*ret = w;
 	return 0;
 }
@@ -101,23 +68,7 @@ int ww_evstore_new(struct ww_store *s, struct ww_evstore **ret,
 static int run(struct ww_evstore *w, enum stmt_id id, const char *what,
 	       struct ww_err *err)
 {
-	sqlite3_stmt *st = w->st[id];
-	int rc = sqlite3_step(st);
-	int r = 0;
-
-	if (rc != SQLITE_DONE)
-		r = ww_store_error(w->s, err, what);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return r;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	return ww_store_run(w->s, w->st[id], what, err);
 }
 
 void ww_evstore_import_source(const struct ww_wsus_event *ev, char *buf,
@@ -143,30 +94,11 @@ static int sync_started(struct ww_evstore *w, const char *source,
 			const struct ww_wsus_event *ev, enum ww_ev_sync_kind kind,
 			struct ww_err *err)
 {
-	sqlite3_stmt *st;
 	char key[48];
-	int r;
 
-	st = w->st[ST_RUN_ATTACH_START];
-	bind_text(st, 1, source);
-	sqlite3_bind_int64(st, 2, ev->time);
-	bind_text(st, 3, kind_name(kind));
-	if ((r = run(w, ST_RUN_ATTACH_START, "update sync run", err)))
-		return r;
-	if (sqlite3_changes(ww_store_db(w->s)) > 0)
-		return 0;
-	st = w->st[ST_RUN_ABANDON];
-	bind_text(st, 1, source);
-	sqlite3_bind_int64(st, 2, ev->time);
-	if ((r = run(w, ST_RUN_ABANDON, "update sync run", err)))
-		return r;
 	snprintf(key, sizeof(key), "record:%" PRIu64, ev->record_id);
-	st = w->st[ST_RUN_INSERT_START];
-	bind_text(st, 1, source);
-	bind_text(st, 2, key);
-	bind_text(st, 3, kind_name(kind));
-	sqlite3_bind_int64(st, 4, ev->time);
-	return run(w, ST_RUN_INSERT_START, "insert sync run", err);
+	return ww_run_writer_started(w->runs, source, key, kind_name(kind),
+				     ev->time, err);
 }
 
 static int sync_finished(struct ww_evstore *w, const char *source,
@@ -175,27 +107,13 @@ static int sync_finished(struct ww_evstore *w, const char *source,
 {
 	const char *error = ok ? NULL : (ev->message[0] ? ev->message :
 					 "synchronization failed");
-	sqlite3_stmt *st = w->st[ST_RUN_FINISH];
 	char key[48];
-	int r;
 
-	bind_text(st, 1, source);
-	sqlite3_bind_int64(st, 2, ev->time);
-	bind_text(st, 3, ok ? "succeeded" : "failed");
-	bind_text(st, 4, error);
-	if ((r = run(w, ST_RUN_FINISH, "update sync run", err)))
-		return r;
-	if (sqlite3_changes(ww_store_db(w->s)) > 0)
-		return 0;
-	/* The start is not in the log (cleared, or before the export). */
+	/* The key serves when the start is not in the log (cleared, or
+	 * before the export). */
 	snprintf(key, sizeof(key), "record:%" PRIu64, ev->record_id);
-	st = w->st[ST_RUN_INSERT_FINISH];
-	bind_text(st, 1, source);
-	bind_text(st, 2, key);
-	sqlite3_bind_int64(st, 3, ev->time);
-	bind_text(st, 4, ok ? "succeeded" : "failed");
-	bind_text(st, 5, error);
-	return run(w, ST_RUN_INSERT_FINISH, "insert sync run", err);
+	return ww_run_writer_finished(w->runs, source, key, ev->time, ok,
+				      error, err);
 }
 
 static int insert_event(struct ww_evstore *w, const char *source,
@@ -203,13 +121,13 @@ static int insert_event(struct ww_evstore *w, const char *source,
 {
 	sqlite3_stmt *st = w->st[ST_INSERT_EVENT];
 
-	bind_text(st, 1, source);
+	ww_store_bind_text(st, 1, source);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)ev->record_id);
 	sqlite3_bind_int64(st, 3, ev->event_id);
-	bind_text(st, 4, ww_ev_level_name(ev->level));
+	ww_store_bind_text(st, 4, ww_ev_level_name(ev->level));
 	sqlite3_bind_int64(st, 5, ev->time);
-	bind_text(st, 6, ww_meaning_name(ww_wsus_event_meaning(ev)));
-	bind_text(st, 7, ev->message);
+	ww_store_bind_text(st, 6, ww_meaning_name(ww_wsus_event_meaning(ev)));
+	ww_store_bind_text(st, 7, ev->message);
 	return run(w, ST_INSERT_EVENT, "insert wsus_event", err);
 }
 
@@ -248,12 +166,7 @@ int ww_evstore_add(struct ww_evstore *w, const char *source,
 int ww_evstore_gap(struct ww_evstore *w, const char *source, int64_t at,
 		   const char *message, struct ww_err *err)
 {
-	sqlite3_stmt *st = w->st[ST_GAP];
-
-	bind_text(st, 1, source);
-	sqlite3_bind_int64(st, 2, at);
-	bind_text(st, 3, message);
-	return run(w, ST_GAP, "insert gap finding", err);
+	return ww_run_writer_gap(w->runs, source, at, message, err);
 }
 
 int ww_evstore_archive(struct ww_evstore *w, const char *source,
@@ -261,13 +174,11 @@ int ww_evstore_archive(struct ww_evstore *w, const char *source,
 {
 	int r;
 
-	bind_text(w->st[ST_ARCHIVE_EVENTS], 1, source);
-	bind_text(w->st[ST_ARCHIVE_EVENTS], 2, archive_source);
+	ww_store_bind_text(w->st[ST_ARCHIVE_EVENTS], 1, source);
+	ww_store_bind_text(w->st[ST_ARCHIVE_EVENTS], 2, archive_source);
 	if ((r = run(w, ST_ARCHIVE_EVENTS, "archive wsus_event rows", err)))
 		return r;
-	bind_text(w->st[ST_ARCHIVE_RUNS], 1, source);
-	bind_text(w->st[ST_ARCHIVE_RUNS], 2, archive_source);
-	return run(w, ST_ARCHIVE_RUNS, "archive sync_run rows", err);
+	return ww_run_writer_archive(w->runs, source, archive_source, err);
 }
 
 int ww_evstore_save_position(struct ww_evstore *w, const char *source,
@@ -275,46 +186,16 @@ int ww_evstore_save_position(struct ww_evstore *w, const char *source,
 			     uint64_t record_id, int64_t now,
 			     struct ww_err *err)
 {
-	sqlite3_stmt *st = w->st[ST_POSITION];
-
-	bind_text(st, 1, source);
-	bind_text(st, 2, channel);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)record_id);
-	bind_text(st, 4, bookmark);
-	sqlite3_bind_int64(st, 5, now);
-	return run(w, ST_POSITION, "save event log bookmark", err);
+	return ww_run_writer_position(w->runs, source, channel, bookmark,
+				      record_id, now, err);
 }
 
 int ww_evstore_load_position(struct ww_store *s, const char *source,
 			     char **ret_bookmark, uint64_t *ret_record,
 			     struct ww_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, r = 0;
-
-	*ret_bookmark = NULL;
-	if (ret_record)
-		*ret_record = 0;
-	if (sqlite3_prepare_v2(ww_store_db(s), "SELECT bookmark, offset FROM"
-			       " source_position WHERE source = ?1", -1, &st,
-			       NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return ww_store_error(s, err, "load event log bookmark");
-	}
-	bind_text(st, 1, source);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *b = sqlite3_column_text(st, 0);
-
-		if (b && !(*ret_bookmark = ww_strdup((const char *)b)))
-			r = ww_err_set(err, WW_ENOMEM, "out of memory");
-		if (ret_record)
-			*ret_record = (uint64_t)sqlite3_column_int64(st, 1);
-	} else if (rc != SQLITE_DONE) {
-		r = ww_store_error(s, err, "load event log bookmark");
-	}
-	sqlite3_finalize(st);
-	return r;
+	return ww_runs_store_load_bookmark(s, source, ret_bookmark,
+					   ret_record, err);
 }
 
 struct import_ctx {

@@ -50,7 +50,7 @@ int ww_evstore_add(struct ww_evstore *w, const char *source,
 		   const struct ww_wsus_event *ev, bool *ret_added,
 		   struct ww_err *err);
 
-/* A log_finding of category "gap", level "warning", component "eventlog". */
+/* A gap finding: ww_run_writer_gap() (runs_store.h). */
 int ww_evstore_gap(struct ww_evstore *w, const char *source, int64_t at,
 		   const char *message, struct ww_err *err);
 
@@ -62,20 +62,13 @@ int ww_evstore_gap(struct ww_evstore *w, const char *source, int64_t at,
 int ww_evstore_archive(struct ww_evstore *w, const char *source,
 		       const char *archive_source, struct ww_err *err);
 
-/*
- * Save the bookmark (EvtRender XML) and the last record ID it covers in
- * source_position(source): identity = channel, offset = record ID.
- */
+/* The bookmark, saved by ww_run_writer_position() (runs_store.h). */
 int ww_evstore_save_position(struct ww_evstore *w, const char *source,
 			     const char *channel, const char *bookmark,
 			     uint64_t record_id, int64_t now,
 			     struct ww_err *err);
 
-/*
- * The saved bookmark of source: *ret_bookmark is NULL (and *ret_record
- * 0) when there is none.  Caller frees *ret_bookmark.  ret_record may be
- * NULL.
- */
+/* The saved bookmark: ww_runs_store_load_bookmark() (runs_store.h). */
 int ww_evstore_load_position(struct ww_store *s, const char *source,
 			     char **ret_bookmark, uint64_t *ret_record,
 			     struct ww_err *err);

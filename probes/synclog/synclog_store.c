@@ -398,3 +398,26 @@ int ww_synclog_store_sync_status(struct ww_store *s, const char *source,
 	sqlite3_finalize(st);
 	return r;
 }
+
+static const struct ww_store_col history_cols[] = {
+	{ "source", WW_STORE_COL_TEXT },
+	{ "source_key", WW_STORE_COL_TEXT },
+	{ "kind", WW_STORE_COL_TEXT },
+	{ "started_at", WW_STORE_COL_TIME },
+	{ "finished_at", WW_STORE_COL_TIME },
+	{ "result", WW_STORE_COL_TEXT },
+	{ "error", WW_STORE_COL_TEXT },
+};
+
+int ww_synclog_store_history_json(struct ww_store *s, int limit,
+				  struct cJSON *arr, struct ww_err *err)
+{
+	static const char sql[] =
+		"SELECT source, source_key, kind, started_at, finished_at, result,"
+		" error FROM sync_run"
+		" ORDER BY coalesce(started_at, finished_at) DESC, id DESC LIMIT ?1";
+
+	return ww_store_rows_json(s, sql, limit, history_cols,
+				  WW_ARRAY_SIZE(history_cols), arr,
+				  "read sync_runs", err);
+}

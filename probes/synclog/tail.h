@@ -221,4 +221,13 @@ int ww_synclog_store_sync_status(struct ww_store *s, const char *source,
 				 struct ww_sync_status *ret,
 				 struct ww_err *err);
 
+/*
+ * The newest limit sync_run rows of every source, newest first (by start,
+ * else finish), appended to arr as objects with the column names
+ * (history --json, docs/store.md).
+ */
+struct cJSON;
+int ww_synclog_store_history_json(struct ww_store *s, int limit,
+				  struct cJSON *arr, struct ww_err *err);
+
 #endif /* WW_PROBES_TAIL_H */

@@ -101,4 +101,30 @@ int ww_alert_process(struct ww_store *s, const struct ww_health_report *rep,
 /* At most this many alert rows are considered (bounded memory). */
 #define WW_ALERT_MAX_ROWS 512
 
+/* --- reading the state for others (alert_read.c) --- */
+
+/* An alert row as stored (docs/store.md: the alert table). */
+struct ww_alert_row {
+	char name[WW_HEALTH_NAME_MAX * 2];
+	char state[16];        /* "ok", "warning", ...; "" when NULL */
+	int64_t since;
+	int64_t event_id;      /* 0: none */
+	char reason[WW_HEALTH_TEXT_MAX];
+};
+
+/*
+ * Up to max alert rows, by name, into rows[0..*n).  On a read error, *n
+ * rows were read before it and the error is returned.
+ */
+int ww_alert_rows_load(struct ww_store *s, struct ww_alert_row *rows,
+		       size_t max, size_t *n, struct ww_err *err);
+
+/*
+ * The newest limit alert_history rows, newest first, appended to arr as
+ * {name, at, transition, state, reason} (history --json, docs/store.md).
+ */
+struct cJSON;
+int ww_alert_history_json(struct ww_store *s, int limit, struct cJSON *arr,
+			  struct ww_err *err);
+
 #endif /* WW_ALERT_H */

@@ -16,7 +16,6 @@
 #include "compat.h"
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 
 #include "config.h"
 #include "health_cycle.h"
@@ -43,16 +42,8 @@ struct health_state {
 };
 
 /* One row of the alert table. */
-struct alert_row {
-	char name[WW_HEALTH_NAME_MAX * 2];
-	char state[16];
-	int64_t since;
-	int64_t event_id; /* 0: none */
-	char reason[WW_HEALTH_TEXT_MAX];
-};
-
 struct alert_rows {
-	struct alert_row *rows;
+	struct ww_alert_row *rows;
 	size_t n;
 };
 
@@ -153,39 +144,14 @@ static const struct ww_alert_sink *alert_sink(struct ww_monitor *m,
 static int load_alert_rows(struct ww_store *st, struct alert_rows *a,
 			   struct ww_err *err)
 {
-	static const char sql[] = "SELECT name, state, since, event_id, reason"
-				  " FROM alert ORDER BY name LIMIT 512";
-	sqlite3_stmt *q;
-	int r = ww_store_prepare(st, sql, &q, err);
-
 	a->n = 0;
-	if (r)
-		return r;
 	a->rows = calloc(WW_ALERT_MAX_ROWS, sizeof(*a->rows));
-	if (!a->rows) {
-		sqlite3_finalize(q);
+	if (!a->rows)
 		return ww_err_set(err, WW_ENOMEM, "health: out of memory");
-	}
-	while (a->n < WW_ALERT_MAX_ROWS &&
-	       (r = ww_store_step(st, q, "alert state", err)) == 1) {
-		struct alert_row *row = &a->rows[a->n++];
-		const unsigned char *s;
-
-		s = sqlite3_column_text(q, 0);
-		ww_strlcpy(row->name, s ? (const char *)s : "", sizeof(row->name));
-		s = sqlite3_column_text(q, 1);
-		ww_strlcpy(row->state, s ? (const char *)s : "", sizeof(row->state));
-		row->since = sqlite3_column_int64(q, 2);
-		row->event_id = sqlite3_column_int64(q, 3);
-		s = sqlite3_column_text(q, 4);
-		ww_strlcpy(row->reason, s ? (const char *)s : "",
-			   sizeof(row->reason));
-	}
-	sqlite3_finalize(q);
-	return r < 0 ? r : 0;
+	return ww_alert_rows_load(st, a->rows, WW_ALERT_MAX_ROWS, &a->n, err);
 }
 
-static const struct alert_row *find_row(const struct alert_rows *a,
+static const struct ww_alert_row *find_row(const struct alert_rows *a,
 					const char *name)
 {
 	size_t i;
@@ -200,7 +166,7 @@ static const struct alert_row *find_row(const struct alert_rows *a,
 static int64_t check_since(struct health_state *h, const struct alert_rows *a,
 			   const struct ww_check_result *c, int64_t now)
 {
-	const struct alert_row *row = find_row(a, c->key);
+	const struct ww_alert_row *row = find_row(a, c->key);
 	struct since_entry *e = NULL;
 	size_t i;
 
@@ -272,7 +238,7 @@ static cJSON *alerts_json(const struct alert_rows *a)
 	size_t i;
 
 	for (i = 0; arr && i < a->n; i++) {
-		const struct alert_row *row = &a->rows[i];
+		const struct ww_alert_row *row = &a->rows[i];
 		cJSON *o;
 
 		if (strcmp(row->state, "ok") == 0)
