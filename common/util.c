@@ -1,4 +1,7 @@
 #include "compat.h"
+
+#include <cjson/cJSON.h>
+
 #include "util.h"
 
 size_t ww_strlcpy(char *dst, const char *src, size_t size)
@@ -211,6 +214,26 @@ static bool digits(const char *s, size_t n, int *ret)
 	}
 	*ret = v;
 	return true;
+}
+
+cJSON *ww_json_time(int64_t t)
+{
+	char iso[WW_ISO_TIME_LEN];
+
+	if (t == WW_TIME_NONE)
+		return cJSON_CreateNull();
+	ww_time_format_iso(t, iso);
+	return cJSON_CreateString(iso);
+}
+
+bool ww_json_add_time(cJSON *o, const char *key, int64_t t)
+{
+	cJSON *v = ww_json_time(t);
+
+	if (v && cJSON_AddItemToObject(o, key, v))
+		return true;
+	cJSON_Delete(v);
+	return false;
 }
 
 int ww_time_parse_iso(const char *s, int64_t *ret)

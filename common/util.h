@@ -51,6 +51,19 @@ void ww_time_to_civil(int64_t t, struct ww_civil *ret);
  */
 void ww_time_format_iso(int64_t t, char buf[WW_ISO_TIME_LEN]);
 
+/* A time that is not known (the sources' WW_TIME_UNKNOWN and kin). */
+#define WW_TIME_NONE INT64_MIN
+
+/*
+ * The one "time or null" of every JSON output: t as ww_time_format_iso()
+ * writes it, or JSON null when t is WW_TIME_NONE.  NULL when out of
+ * memory.  ww_json_add_time() adds it to o as key; false when out of
+ * memory.
+ */
+struct cJSON;
+struct cJSON *ww_json_time(int64_t t);
+bool ww_json_add_time(struct cJSON *o, const char *key, int64_t t);
+
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (fractions ignored). */
 int ww_time_parse_iso(const char *s, int64_t *ret);
 

@@ -23,16 +23,6 @@ static bool add_num_or_null(cJSON *o, const char *key, int64_t v,
 		       cJSON_AddNullToObject(o, key) != NULL;
 }
 
-static bool add_time_or_null(cJSON *o, const char *key, int64_t t)
-{
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t == WW_PROBE_UNKNOWN)
-		return cJSON_AddNullToObject(o, key) != NULL;
-	ww_time_format_iso(t, iso);
-	return cJSON_AddStringToObject(o, key, iso) != NULL;
-}
-
 static cJSON *timings_json(const struct ww_probe_timings *t)
 {
 	static const char *const names[] = { "dns", "connect", "tls",
@@ -80,7 +70,7 @@ static bool add_contract_fields(cJSON *o, const struct ww_probe_result *r)
 			       r->http_status > 0) &&
 	       add_str_or_null(o, "tls_version", r->tls_version) &&
 	       add_str_or_null(o, "tls_cipher", r->tls_cipher) &&
-	       add_time_or_null(o, "cert_not_after", r->cert_not_after) &&
+	       ww_json_add_time(o, "cert_not_after", r->cert_not_after) &&
 	       add_num_or_null(o, "cert_days_left", r->cert_days_left,
 			       r->cert_days_left != WW_PROBE_UNKNOWN) &&
 	       add_num_or_null(o, "clock_skew_seconds", r->clock_skew,
@@ -98,7 +88,7 @@ cJSON *ww_probe_result_to_json(const struct ww_probe_result *r)
 		return NULL;
 	if (!add_contract_fields(o, r) ||
 	    !cJSON_AddStringToObject(o, "target", r->target) ||
-	    !add_time_or_null(o, "at", r->at) ||
+	    !ww_json_add_time(o, "at", r->at) ||
 	    !add_str_or_null(o, "detail", r->detail) ||
 	    !add_policy(o, r->policy))
 		goto fail;

@@ -291,16 +291,6 @@ const char *ww_ev_sync_kind_name(enum ww_ev_sync_kind k)
 	       k == WW_EV_SYNC_MANUAL ? "manual" : "unknown";
 }
 
-static cJSON *json_time(int64_t t)
-{
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t == WW_EV_TIME_NONE)
-		return cJSON_CreateNull();
-	ww_time_format_iso(t, iso);
-	return cJSON_CreateString(iso);
-}
-
 static cJSON *event_json(const struct listed *l)
 {
 	const struct ww_meaning_row *row = ww_wsus_meaning(l->event_id);
@@ -314,7 +304,7 @@ static cJSON *event_json(const struct listed *l)
 	else
 		cJSON_AddNullToObject(o, "qualifiers");
 	cJSON_AddStringToObject(o, "level", ww_ev_level_name(l->level));
-	cJSON_AddItemToObject(o, "time", json_time(l->time));
+	cJSON_AddItemToObject(o, "time", ww_json_time(l->time));
 	cJSON_AddNumberToObject(o, "record_id", (double)l->record_id);
 	cJSON_AddStringToObject(o, "meaning", ww_meaning_name(l->meaning));
 	cJSON_AddStringToObject(o, "confidence", ww_confidence_name(
@@ -379,7 +369,7 @@ void ww_catalog_sync_json(cJSON *root, uint32_t event_id, int64_t time,
 		return;
 	cJSON_AddStringToObject(c, "state", state);
 	cJSON_AddNumberToObject(c, "event_id", event_id);
-	cJSON_AddItemToObject(c, "time", json_time(time));
+	cJSON_AddItemToObject(c, "time", ww_json_time(time));
 	cJSON_AddNumberToObject(c, "record_id", (double)record_id);
 }
 

@@ -179,16 +179,6 @@ static int run_events(struct ww_cli *cli, struct analysis *a)
 
 /* ---- output ---------------------------------------------------------- */
 
-static cJSON *json_time(int64_t t)
-{
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t == WW_TIME_UNKNOWN)
-		return cJSON_CreateNull();
-	ww_time_format_iso(t, iso);
-	return cJSON_CreateString(iso);
-}
-
 static cJSON *json_runs(const struct analysis *a)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -202,8 +192,8 @@ static cJSON *json_runs(const struct analysis *a)
 			break;
 		cJSON_AddItemToArray(arr, o);
 		cJSON_AddStringToObject(o, "kind", ww_sync_kind_name(r->kind));
-		cJSON_AddItemToObject(o, "started_at", json_time(r->started_at));
-		cJSON_AddItemToObject(o, "finished_at", json_time(r->finished_at));
+		cJSON_AddItemToObject(o, "started_at", ww_json_time(r->started_at));
+		cJSON_AddItemToObject(o, "finished_at", ww_json_time(r->finished_at));
 		cJSON_AddStringToObject(o, "result", ww_sync_result_name(r->result));
 		if (r->error[0])
 			cJSON_AddStringToObject(o, "error", r->error);
@@ -246,8 +236,8 @@ static cJSON *json_findings(const struct analysis *a)
 		cJSON_AddStringToObject(o, "category", ww_synclog_category_name(
 				(enum ww_synclog_category)order[i]));
 		cJSON_AddNumberToObject(o, "count", (double)f->count);
-		cJSON_AddItemToObject(o, "first_seen", json_time(f->first_seen));
-		cJSON_AddItemToObject(o, "last_seen", json_time(f->last_seen));
+		cJSON_AddItemToObject(o, "first_seen", ww_json_time(f->first_seen));
+		cJSON_AddItemToObject(o, "last_seen", ww_json_time(f->last_seen));
 		cJSON_AddStringToObject(o, "example", f->example);
 		cJSON_AddStringToObject(o, "hint", ww_synclog_category_hint(
 				(enum ww_synclog_category)order[i]));
@@ -272,9 +262,9 @@ static int print_json(struct ww_cli *cli, struct analysis *a)
 	cJSON_AddNumberToObject(root, "overlong", (double)a->stats.overlong);
 	cJSON_AddItemToObject(root, "sync_runs", json_runs(a));
 	cJSON_AddItemToObject(root, "last_sync_attempt",
-			      json_time(ww_sync_run_list_last_attempt(&a->runs)));
+			      ww_json_time(ww_sync_run_list_last_attempt(&a->runs)));
 	cJSON_AddItemToObject(root, "last_successful_sync",
-			      json_time(ww_sync_run_list_last_success(&a->runs)));
+			      ww_json_time(ww_sync_run_list_last_success(&a->runs)));
 	cJSON_AddItemToObject(root, "findings", json_findings(a));
 	if (a->wsus_events) {
 		cJSON_AddItemToObject(root, "wsus_events", a->wsus_events);

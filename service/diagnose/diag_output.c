@@ -114,18 +114,6 @@ static void add_text(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t == WW_TIME_UNKNOWN) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	ww_time_format_iso(t, iso);
-	cJSON_AddStringToObject(o, key, iso);
-}
-
 static cJSON *json_item(const struct ww_diag_item *it)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -213,8 +201,8 @@ static cJSON *json_runs(const struct ww_sync_run_list *l)
 		if (!o || !cJSON_AddItemToArray(arr, o))
 			break;
 		cJSON_AddStringToObject(o, "kind", ww_sync_kind_name(run->kind));
-		add_time(o, "started_at", run->started_at);
-		add_time(o, "finished_at", run->finished_at);
+		ww_json_add_time(o, "started_at", run->started_at);
+		ww_json_add_time(o, "finished_at", run->finished_at);
 		cJSON_AddStringToObject(o, "result",
 					ww_sync_result_name(run->result));
 		add_text(o, "error", run->error);
@@ -239,8 +227,8 @@ static cJSON *json_findings(const struct ww_diag_log *l)
 		cJSON_AddStringToObject(o, "category", ww_synclog_category_name(
 						(enum ww_synclog_category)c));
 		cJSON_AddNumberToObject(o, "count", (double)f->count);
-		add_time(o, "first_seen", f->first_seen);
-		add_time(o, "last_seen", f->last_seen);
+		ww_json_add_time(o, "first_seen", f->first_seen);
+		ww_json_add_time(o, "last_seen", f->last_seen);
 		cJSON_AddStringToObject(o, "example", f->example);
 		cJSON_AddStringToObject(o, "hint", ww_synclog_category_hint(
 						(enum ww_synclog_category)c));
@@ -266,7 +254,7 @@ cJSON *ww_diag_json(const struct ww_diag_data *d,
 	if (!root)
 		return NULL;
 	cJSON_AddStringToObject(root, "version", WW_VERSION);
-	add_time(root, "generated_at", d->now);
+	ww_json_add_time(root, "generated_at", d->now);
 	add_text(root, "config", d->from_file ? d->cfg->source : NULL);
 	cJSON_AddStringToObject(root, "health", ww_diag_state_name(r->verdict));
 	cJSON_AddNumberToObject(root, "exit_code", (double)r->verdict);
@@ -277,9 +265,9 @@ cJSON *ww_diag_json(const struct ww_diag_data *d,
 	cJSON_AddItemToObject(root, "groups", json_groups(r));
 	cJSON_AddItemToObject(root, "probes", json_probes(d));
 	cJSON_AddItemToObject(root, "sync_runs", json_runs(&d->log.runs));
-	add_time(root, "last_sync_attempt", r->in.have_attempt ?
+	ww_json_add_time(root, "last_sync_attempt", r->in.have_attempt ?
 		 r->in.last_attempt : WW_TIME_UNKNOWN);
-	add_time(root, "last_successful_sync", r->in.have_success ?
+	ww_json_add_time(root, "last_successful_sync", r->in.have_success ?
 		 r->in.last_success : WW_TIME_UNKNOWN);
 	cJSON_AddItemToObject(root, "findings", json_findings(&d->log));
 	/* As `analyze --json`: the newest 10020/10021/10022, or null. */

@@ -328,14 +328,10 @@ static bool is_worker_task(const struct ww_task_def *d)
 /* ---------------------------------------------------------------- */
 /* snapshot rendering (loop thread)                                   */
 
+/* The model's times are 0 until something happened. */
 static cJSON *time_or_null(int64_t t)
 {
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t <= 0)
-		return cJSON_CreateNull();
-	ww_time_format_iso(t, iso);
-	return cJSON_CreateString(iso);
+	return ww_json_time(t > 0 ? t : WW_TIME_NONE);
 }
 
 static cJSON *str_or_null(const char *s)

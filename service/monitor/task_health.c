@@ -193,14 +193,10 @@ static int64_t check_since(struct health_state *h, const struct alert_rows *a,
 	return e->since;
 }
 
+/* An alert row's or a check's since: 0 when not known. */
 static cJSON *time_json(int64_t t)
 {
-	char iso[WW_ISO_TIME_LEN];
-
-	if (t <= 0)
-		return cJSON_CreateNull();
-	ww_time_format_iso(t, iso);
-	return cJSON_CreateString(iso);
+	return ww_json_time(t > 0 ? t : WW_TIME_NONE);
 }
 
 static cJSON *str_json(const char *s)

@@ -1,5 +1,7 @@
 #include "compat.h"
 
+#include <cjson/cJSON.h>
+
 #include "os.h"
 #include "util.h"
 #include "ww_test.h"
@@ -94,6 +96,27 @@ START_TEST(time_iso_beyond_9999)
 }
 END_TEST
 
+/* The one "time or null" of the JSON outputs. */
+START_TEST(json_time_or_null)
+{
+	cJSON *o = cJSON_CreateObject(), *v;
+
+	ck_assert_ptr_nonnull(o);
+	v = ww_json_time(WW_TIME_NONE);
+	ck_assert(cJSON_IsNull(v));
+	cJSON_Delete(v);
+	v = ww_json_time(0);
+	ck_assert_str_eq(cJSON_GetStringValue(v), "1970-01-01T00:00:00Z");
+	cJSON_Delete(v);
+	ck_assert(ww_json_add_time(o, "a", ww_time_from_civil(2026, 11, 23, 8, 15, 0)));
+	ck_assert(ww_json_add_time(o, "b", WW_TIME_NONE));
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(o, "a")),
+			 "2026-11-23T08:15:00Z");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "b")));
+	cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(buf_limit_is_enforced)
 {
 	struct ww_buf b;
@@ -161,6 +184,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, duration_format_roundtrip);
 	tcase_add_test(tc, time_iso_roundtrip);
 	tcase_add_test(tc, time_iso_beyond_9999);
+	tcase_add_test(tc, json_time_or_null);
 	tcase_add_test(tc, buf_limit_is_enforced);
 	tcase_add_test(tc, strlcpy_truncates);
 	tcase_add_test(tc, mkdir_private_creates_parents);
