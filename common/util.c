@@ -216,6 +216,50 @@ static bool digits(const char *s, size_t n, int *ret)
 	return true;
 }
 
+size_t ww_utf16_unit(uint32_t *high, uint32_t u, uint32_t out[2])
+{
+	size_t n = 0;
+
+	if (*high) {
+		uint32_t hi = *high;
+
+		*high = 0;
+		if (u >= 0xDC00 && u <= 0xDFFF) {
+			out[0] = 0x10000 + ((hi - 0xD800) << 10) + (u - 0xDC00);
+			return 1;
+		}
+		out[n++] = 0xFFFD;
+	}
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		*high = u;
+		return n;
+	}
+	out[n++] = (u >= 0xDC00 && u <= 0xDFFF) ? 0xFFFD : u;
+	return n;
+}
+
+size_t ww_utf8_put(uint32_t c, unsigned char out[4])
+{
+	if (c < 0x80) {
+		out[0] = (unsigned char)c;
+		return 1;
+	} else if (c < 0x800) {
+		out[0] = (unsigned char)(0xC0 | (c >> 6));
+		out[1] = (unsigned char)(0x80 | (c & 0x3F));
+		return 2;
+	} else if (c < 0x10000) {
+		out[0] = (unsigned char)(0xE0 | (c >> 12));
+		out[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+		out[2] = (unsigned char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xF0 | (c >> 18));
+	out[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+	out[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+	out[3] = (unsigned char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
 cJSON *ww_json_time(int64_t t)
 {
 	char iso[WW_ISO_TIME_LEN];

@@ -64,6 +64,20 @@ struct cJSON;
 struct cJSON *ww_json_time(int64_t t);
 bool ww_json_add_time(struct cJSON *o, const char *key, int64_t t);
 
+/*
+ * The one UTF-16 decoder of byte streams (event exports, the UTF-16LE
+ * sync log; Win32 API strings go through os_win32.h instead), one code
+ * unit at a time: a surrogate pair becomes one code point, an unpaired
+ * surrogate U+FFFD (Windows allows them in text; a reader must not fail on
+ * them).  *high holds a pending high surrogate between calls (0: none;
+ * at the end of the text a pending one is the caller's U+FFFD).  Writes
+ * 0 to 2 code points to out and returns how many.
+ */
+size_t ww_utf16_unit(uint32_t *high, uint32_t u, uint32_t out[2]);
+
+/* Code point c (at most U+10FFFF) as UTF-8 into out; returns 1 to 4. */
+size_t ww_utf8_put(uint32_t c, unsigned char out[4]);
+
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (fractions ignored). */
 int ww_time_parse_iso(const char *s, int64_t *ret);
 

@@ -116,54 +116,15 @@ static size_t src_read(struct src *s, unsigned char *buf, size_t n)
 	return got;
 }
 
-static size_t put_utf8(unsigned char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (unsigned char)c;
-		return 1;
-	} else if (c < 0x800) {
-		o[0] = (unsigned char)(0xC0 | (c >> 6));
-		o[1] = (unsigned char)(0x80 | (c & 0x3F));
-		return 2;
-	} else if (c < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | (c >> 12));
-		o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-		o[2] = (unsigned char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | (c >> 18));
-	o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
-	o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-	o[3] = (unsigned char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
-/*
- * One UTF-16 code unit.  Unpaired surrogates (Windows allows them in
- * event text) become U+FFFD rather than failing the whole import.
- */
+/* One UTF-16 code unit as UTF-8 (util.h: pairs joined, lone halves U+FFFD). */
 static size_t utf16_unit(struct src *s, uint32_t u, unsigned char *o)
 {
-	size_t n = 0;
+	uint32_t cp[2];
+	size_t i, k = ww_utf16_unit(&s->high, u, cp), n = 0;
 
-	if (s->high) {
-		if (u >= 0xDC00 && u <= 0xDFFF) {
-			uint32_t c = 0x10000 + ((s->high - 0xD800) << 10) +
-				     (u - 0xDC00);
-
-			s->high = 0;
-			return put_utf8(o, c);
-		}
-		s->high = 0;
-		n = put_utf8(o, 0xFFFD);
-	}
-	if (u >= 0xD800 && u <= 0xDBFF) {
-		s->high = u;
-		return n;
-	}
-	if (u >= 0xDC00 && u <= 0xDFFF)
-		return n + put_utf8(o + n, 0xFFFD);
-	return n + put_utf8(o + n, u);
+	for (i = 0; i < k; i++)
+		n += ww_utf8_put(cp[i], o + n);
+	return n;
 }
 
 /* Convert in[0..n) of UTF-16 to UTF-8 in out (room for 2n + 8 bytes). */

@@ -50,7 +50,7 @@ struct ww_synclog_parser {
 	/* UTF-16LE decoding state */
 	unsigned char odd;
 	bool has_odd;
-	unsigned high_surrogate;
+	uint32_t high_surrogate;
 
 	/* the pending record: header + continuation lines */
 	char *rec;
@@ -560,36 +560,46 @@ static int consume_utf8(struct ww_synclog_parser *p, const char *s,
 	return 0;
 }
 
-/* One UTF-16 code point as UTF-8 into the line buffer. */
-static int put_codepoint(struct ww_synclog_parser *p, unsigned cp)
+/* One code point as UTF-8 into the line buffer. */
+static int put_codepoint(struct ww_synclog_parser *p, uint32_t cp)
 {
-	char u[4];
-	size_t n;
+	unsigned char u[4];
+	size_t n = ww_utf8_put(cp, u);
 
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	return part_append(p, u, n);
+	return part_append(p, (const char *)u, n);
 }
 
+/* One code point of UTF-16 text: a line break ends the line's part. */
+static int utf16_code_point(struct ww_synclog_parser *p, uint32_t c)
+{
+	if (c == 0 && !p->part_active)
+		return 0; /* a NUL run with nothing before it */
+	if (c == '\n' || c == '\r' || c == 0) {
+		if (!p->part_active)
+			p->part_start = p->pos - 2;
+		p->part_active = true;
+		if (c == '\r') {
+			p->cr_pending = true;
+			return 0;
+		}
+		return part_finish(p, p->pos);
+	}
+	if (!p->part_active) {
+		p->part_active = true;
+		p->part_start = p->pos - 2;
+	}
+	return put_codepoint(p, c);
+}
+
+/*
+ * One UTF-16 code unit, decoded by ww_utf16_unit() (util.h: pairs joined,
+ * lone halves U+FFFD).  A pending high surrogate starts the line's part
+ * like any unit.
+ */
 static int utf16_unit(struct ww_synclog_parser *p, unsigned u)
 {
+	uint32_t cp[2];
+	size_t i, n;
 	int r;
 
 	if (p->cr_pending) {
@@ -601,42 +611,15 @@ static int utf16_unit(struct ww_synclog_parser *p, unsigned u)
 		if (r)
 			return r;
 	}
-	if (p->high_surrogate) {
-		unsigned hi = p->high_surrogate;
-
-		p->high_surrogate = 0;
-		if (u >= 0xDC00 && u <= 0xDFFF)
-			return put_codepoint(p, 0x10000 + ((hi - 0xD800) << 10) +
-							(u - 0xDC00));
-		r = put_codepoint(p, 0xFFFD);
-		if (r)
+	n = ww_utf16_unit(&p->high_surrogate, u, cp);
+	for (i = 0; i < n; i++)
+		if ((r = utf16_code_point(p, cp[i])))
 			return r;
-	}
-	if (u >= 0xD800 && u <= 0xDBFF) {
-		if (!p->part_active) {
-			p->part_active = true;
-			p->part_start = p->pos - 2;
-		}
-		p->high_surrogate = u;
-		return 0;
-	}
-	if (u == 0 && !p->part_active)
-		return 0; /* a NUL run with nothing before it */
-	if (u == '\n' || u == '\r' || u == 0) {
-		if (!p->part_active)
-			p->part_start = p->pos - 2;
-		p->part_active = true;
-		if (u == '\r') {
-			p->cr_pending = true;
-			return 0;
-		}
-		return part_finish(p, p->pos);
-	}
-	if (!p->part_active) {
+	if (p->high_surrogate && !p->part_active) {
 		p->part_active = true;
 		p->part_start = p->pos - 2;
 	}
-	return put_codepoint(p, (u >= 0xDC00 && u <= 0xDFFF) ? 0xFFFD : u);
+	return 0;
 }
 
 static int consume_utf16(struct ww_synclog_parser *p, const unsigned char *s,

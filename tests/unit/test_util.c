@@ -117,6 +117,32 @@ START_TEST(json_time_or_null)
 }
 END_TEST
 
+/* The one UTF-16 decoder: pairs joined, unpaired halves U+FFFD. */
+START_TEST(utf16_units)
+{
+	static const uint16_t in[] = { 0x41, 0xD83D, 0xDE00, 0xDC00, 0xD800,
+				       0xD801, 0x42, 0x20AC };
+	static const uint32_t want[] = { 0x41, 0x1F600, 0xFFFD, 0xFFFD,
+					 0xFFFD, 0x42, 0x20AC };
+	uint32_t got[16], high = 0;
+	unsigned char u8[4];
+	size_t i, n = 0;
+
+	for (i = 0; i < WW_ARRAY_SIZE(in); i++)
+		n += ww_utf16_unit(&high, in[i], got + n);
+	ck_assert_uint_eq(n, WW_ARRAY_SIZE(want));
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(got[i], want[i]);
+	ck_assert_uint_eq(high, 0);
+	ck_assert_uint_eq(ww_utf16_unit(&high, 0xDBFF, got), 0);
+	ck_assert_uint_eq(high, 0xDBFF);
+	ck_assert_uint_eq(ww_utf8_put(0x1F600, u8), 4);
+	ck_assert(memcmp(u8, "\xF0\x9F\x98\x80", 4) == 0);
+	ck_assert_uint_eq(ww_utf8_put(0x20AC, u8), 3);
+	ck_assert(memcmp(u8, "\xE2\x82\xAC", 3) == 0);
+}
+END_TEST
+
 START_TEST(buf_limit_is_enforced)
 {
 	struct ww_buf b;
@@ -185,6 +211,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, time_iso_roundtrip);
 	tcase_add_test(tc, time_iso_beyond_9999);
 	tcase_add_test(tc, json_time_or_null);
+	tcase_add_test(tc, utf16_units);
 	tcase_add_test(tc, buf_limit_is_enforced);
 	tcase_add_test(tc, strlcpy_truncates);
 	tcase_add_test(tc, mkdir_private_creates_parents);
