@@ -45,17 +45,58 @@ void ww_disc_api_reset(void)
 
 /* ---- registry ---- */
 
-static void reg_dword(HKEY k, const wchar_t *name, struct ww_disc_int *ret,
-		      const char *src)
+static bool reg_dword(HKEY k, const wchar_t *name, DWORD *ret)
 {
 	DWORD type = 0, v = 0, size = sizeof(v);
 
-	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)&v, &size) ==
-		    ERROR_SUCCESS && type == REG_DWORD && size == sizeof(v)) {
-		ret->known = true;
-		ret->value = v;
-		ret->source = src;
-	}
+	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)&v, &size) !=
+		    ERROR_SUCCESS || type != REG_DWORD || size != sizeof(v))
+		return false;
+	*ret = v;
+	return true;
+}
+
+/* A REG_SZ / REG_EXPAND_SZ value, unexpanded, as UTF-8 into buf. */
+static bool reg_text(HKEY k, const wchar_t *name, char *buf, size_t size)
+{
+	wchar_t w[WW_DISC_TEXT_MAX];
+	DWORD type = 0, bytes = sizeof(w) - sizeof(wchar_t);
+	char *u;
+
+	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)w, &bytes) !=
+		    ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
+		return false;
+	w[bytes / sizeof(wchar_t)] = L'\0'; /* may lack its terminator */
+	u = ww_win_utf8(w);
+	if (!u)
+		return false;
+	ww_strlcpy(buf, u, size);
+	free(u);
+	return true;
+}
+
+int ww_disc_read_setup_key(struct ww_disc_setup_key *ret, struct ww_err *err)
+{
+	HKEY k;
+	LONG e = ww_disc_api.reg_open(HKEY_LOCAL_MACHINE, KEY_SETUP, 0,
+				      KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+
+	memset(ret, 0, sizeof(*ret));
+	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+		return 0;
+	if (e != ERROR_SUCCESS)
+		return ww_win_err(err, (DWORD)e, "RegOpenKeyExW", KEY_SETUP_TEXT);
+	ret->present = true;
+	ret->have_port = reg_dword(k, L"PortNumber", &ret->port);
+	ret->have_ssl = reg_dword(k, L"UsingSSL", &ret->ssl);
+	ret->have_content_dir = reg_text(k, L"ContentDir", ret->content_dir,
+					 sizeof(ret->content_dir));
+	ret->have_sql_server = reg_text(k, L"SQLServerName", ret->sql_server,
+					sizeof(ret->sql_server));
+	ret->have_target_dir = reg_text(k, L"TargetDir", ret->target_dir,
+					sizeof(ret->target_dir));
+	ww_disc_api.reg_close(k);
+	return 0;
 }
 
 /* REG_EXPAND_SZ and %VARS% in REG_SZ paths are expanded. */
@@ -80,55 +121,49 @@ static void expand(struct ww_disc_text *t)
 	free(u);
 }
 
-static void reg_text(HKEY k, const wchar_t *name, struct ww_disc_text *ret,
-		     const char *src)
+/* Discovery knows a path only when it is not empty, and expands it. */
+static void setup_text(bool have, const char *value, struct ww_disc_text *ret,
+		       const char *src)
 {
-	wchar_t w[WW_DISC_TEXT_MAX];
-	DWORD type = 0, bytes = sizeof(w) - sizeof(wchar_t);
-	char *u;
-
-	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)w, &bytes) !=
-		    ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
-		return;
-	w[bytes / sizeof(wchar_t)] = L'\0'; /* may lack its terminator */
-	u = ww_win_utf8(w);
-	if (!u)
-		return;
-	if (u[0]) {
-		ww_strlcpy(ret->value, u, sizeof(ret->value));
+	if (have && value[0]) {
+		ww_strlcpy(ret->value, value, sizeof(ret->value));
 		ret->known = true;
 		ret->source = src;
 	}
-	free(u);
 	expand(ret);
 }
 
 static int read_registry(struct ww_discovered *d, struct ww_err *err)
 {
-	HKEY k;
-	LONG e = ww_disc_api.reg_open(HKEY_LOCAL_MACHINE, KEY_SETUP, 0,
-				      KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+	struct ww_disc_setup_key *key = malloc(sizeof(*key));
+	int r;
 
-	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
-		return ww_err_set(err, WW_ENOENT, "WSUS is not installed here "
-				  "(no %s)", KEY_SETUP_TEXT);
-	if (e != ERROR_SUCCESS)
-		return ww_win_err(err, (DWORD)e, "RegOpenKeyExW", KEY_SETUP_TEXT);
+	if (!key)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	r = ww_disc_read_setup_key(key, err);
+	if (!r && !key->present)
+		r = ww_err_set(err, WW_ENOENT, "WSUS is not installed here "
+			       "(no %s)", KEY_SETUP_TEXT);
+	if (r)
+		goto out;
 	d->installed = true;
-	reg_dword(k, L"PortNumber", &d->port, SRC_REG("PortNumber"));
-	{
-		struct ww_disc_int ssl = { false, 0, NULL };
-
-		reg_dword(k, L"UsingSSL", &ssl, SRC_REG("UsingSSL"));
-		d->using_ssl.known = ssl.known;
-		d->using_ssl.value = ssl.value != 0;
-		d->using_ssl.source = ssl.source;
+	if (key->have_port) {
+		d->port.known = true;
+		d->port.value = key->port;
+		d->port.source = SRC_REG("PortNumber");
 	}
-	reg_text(k, L"ContentDir", &d->content_dir, SRC_REG("ContentDir"));
-	reg_text(k, L"SQLServerName", &d->sql_server, SRC_REG("SQLServerName"));
-	reg_text(k, L"TargetDir", &d->target_dir, SRC_REG("TargetDir"));
-	ww_disc_api.reg_close(k);
-	return 0;
+	d->using_ssl.known = key->have_ssl;
+	d->using_ssl.value = key->have_ssl && key->ssl != 0;
+	d->using_ssl.source = key->have_ssl ? SRC_REG("UsingSSL") : NULL;
+	setup_text(key->have_content_dir, key->content_dir, &d->content_dir,
+		   SRC_REG("ContentDir"));
+	setup_text(key->have_sql_server, key->sql_server, &d->sql_server,
+		   SRC_REG("SQLServerName"));
+	setup_text(key->have_target_dir, key->target_dir, &d->target_dir,
+		   SRC_REG("TargetDir"));
+out:
+	free(key);
+	return r;
 }
 
 /* ---- ODBC ---- */

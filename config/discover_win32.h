@@ -12,6 +12,8 @@
 #define WW_CONFIG_DISCOVER_WIN32_H
 
 #include "compat.h"
+#include "discover.h"
+#include "err.h"
 
 #include <windows.h>
 #include <sql.h>
@@ -56,5 +58,27 @@ extern struct ww_disc_api ww_disc_api;
 
 /* Put the real functions back. */
 void ww_disc_api_reset(void);
+
+/*
+ * WSUS's Setup key (HKLM, 64-bit view) as stored: the one reader of it,
+ * for discovery and for the host checks (probes/host/hostcfg_win32.c),
+ * each of which interprets the values its own way.  Through ww_disc_api.
+ */
+struct ww_disc_setup_key {
+	bool present;                 /* the key exists */
+	bool have_port, have_ssl;     /* REG_DWORD PortNumber, UsingSSL */
+	DWORD port, ssl;
+	/* REG_SZ / REG_EXPAND_SZ, UTF-8, unexpanded, possibly "" */
+	bool have_content_dir, have_sql_server, have_target_dir;
+	char content_dir[WW_DISC_TEXT_MAX];
+	char sql_server[WW_DISC_TEXT_MAX];
+	char target_dir[WW_DISC_TEXT_MAX];
+};
+
+/*
+ * Fill *ret; a missing key is present = false and 0.  A key that cannot
+ * be opened (access denied) is an error naming it.
+ */
+int ww_disc_read_setup_key(struct ww_disc_setup_key *ret, struct ww_err *err);
 
 #endif /* WW_CONFIG_DISCOVER_WIN32_H */

@@ -1,5 +1,6 @@
 /*
- * hostcfg_win32.c - read the TLS and WSUS setup registry values.
+ * hostcfg_win32.c - read the TLS and WSUS setup registry values (the
+ * Setup key through config/discover_win32.c's reader).
  *
  * Every key is opened with KEY_WOW64_64KEY so a 32-bit build sees the
  * same (64-bit) view as WSUS; the .NET WOW6432Node twin is then read by
@@ -9,13 +10,14 @@
 #include "compat.h"
 
 #include "os_win32.h"
+
+#include "discover_win32.h"
 #include "hostcfg.h"
 
 #define KEY_TLS12_CLIENT L"SYSTEM\\CurrentControlSet\\Control\\" \
 	L"SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client"
 #define KEY_NET64 L"SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"
 #define KEY_NET32 L"SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
-#define KEY_WSUS_SETUP L"SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"
 
 /* Open HKLM\path; *ret NULL (and 0) when the key does not exist. */
 static int open_key(const wchar_t *path, HKEY *ret, struct ww_err *err)
@@ -49,26 +51,6 @@ static void read_dword(HKEY k, const wchar_t *name,
 	}
 }
 
-/* A REG_SZ / REG_EXPAND_SZ value (unexpanded) as UTF-8 into buf. */
-static bool read_string(HKEY k, const wchar_t *name, char *buf, size_t size)
-{
-	wchar_t w[WW_HOSTCFG_TEXT_MAX];
-	DWORD type = 0, bytes = sizeof(w) - sizeof(wchar_t);
-	char *u;
-
-	if (!k || RegQueryValueExW(k, name, NULL, &type, (BYTE *)w, &bytes) !=
-			  ERROR_SUCCESS ||
-	    (type != REG_SZ && type != REG_EXPAND_SZ))
-		return false;
-	w[bytes / sizeof(wchar_t)] = L'\0'; /* may lack its terminator */
-	u = ww_win_utf8(w);
-	if (!u)
-		return false;
-	snprintf(buf, size, "%s", u);
-	free(u);
-	return true;
-}
-
 static int read_net(const wchar_t *path, struct ww_hostcfg_net *n,
 		    struct ww_err *err)
 {
@@ -99,21 +81,28 @@ static int read_tls12(struct ww_hostcfg_values *v, struct ww_err *err)
 	return 0;
 }
 
+/* WSUS's Setup key through discovery's reader, the one reader of it. */
 static int read_wsus(struct ww_hostcfg_values *v, struct ww_err *err)
 {
-	HKEY k;
-	int r = open_key(KEY_WSUS_SETUP, &k, err);
+	struct ww_disc_setup_key *key = malloc(sizeof(*key));
+	int r;
 
-	if (r)
-		return r;
-	v->wsus_installed = k != NULL;
-	read_dword(k, L"PortNumber", &v->wsus_port);
-	read_dword(k, L"UsingSSL", &v->wsus_ssl);
-	v->have_content_dir = read_string(k, L"ContentDir", v->content_dir,
-					  sizeof(v->content_dir));
-	if (k)
-		RegCloseKey(k);
-	return 0;
+	if (!key)
+		return ww_err_set(err, WW_ENOMEM, "out of memory");
+	r = ww_disc_read_setup_key(key, err);
+	if (!r) {
+		v->wsus_installed = key->present;
+		v->wsus_port.present = key->have_port;
+		v->wsus_port.value = key->have_port ? key->port : 0;
+		v->wsus_ssl.present = key->have_ssl;
+		v->wsus_ssl.value = key->have_ssl ? key->ssl : 0;
+		v->have_content_dir = key->have_content_dir;
+		if (key->have_content_dir)
+			snprintf(v->content_dir, sizeof(v->content_dir), "%s",
+				 key->content_dir);
+	}
+	free(key);
+	return r;
 }
 
 int ww_hostcfg_read(struct ww_hostcfg_values *ret, struct ww_err *err)
