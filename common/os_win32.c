@@ -579,8 +579,11 @@ out:
 		SecureZeroMemory(secret, cred->CredentialBlobSize);
 		free(secret);
 	}
-	if (cred)
+	if (cred) {
+		/* CredFree() does not clear the password it frees. */
+		SecureZeroMemory(cred->CredentialBlob, cred->CredentialBlobSize);
 		CredFree(cred);
+	}
 	free(wt);
 	return r;
 }

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "svc.h"
 #include "util.h"
 
 #define WW_STATUS_TIMEOUT_MS 10000
@@ -182,8 +183,9 @@ int ww_cmd_status(struct ww_cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 	ww_err_clear(&err);
-	r = ww_control_request(&cli->cfg, "{\"cmd\":\"status\"}\n",
-			       WW_STATUS_TIMEOUT_MS, &resp, &err);
+	r = ww_control_request_service(&cli->cfg, WW_SERVICE_NAME,
+				       "{\"cmd\":\"status\"}\n",
+				       WW_STATUS_TIMEOUT_MS, &resp, &err);
 	if (r == WW_EUNAVAIL)
 		return ww_cli_fail(cli, WW_EXIT_UNAVAILABLE,
 				   "the monitor is not running (%s)", err.msg);

@@ -159,6 +159,16 @@ static int set_config2(struct ww_cli *cli, SC_HANDLE svc)
 	SERVICE_FAILURE_ACTIONSW fa = { 86400, NULL, NULL, 3, actions };
 	SERVICE_FAILURE_ACTIONS_FLAG flag = { TRUE };
 	SERVICE_PRESHUTDOWN_INFO pre = { 10000 };
+	/*
+	 * A service SID (NT SERVICE\wsuswatch) in its token, and of SYSTEM's
+	 * privileges only the one every process has: the monitor reads logs
+	 * and the event log, writes its own directory and serves a pipe,
+	 * none of which needs a privilege; backup, restore, debug, take
+	 * ownership and impersonation are gone should it ever be subverted.
+	 */
+	SERVICE_SID_INFO sid = { SERVICE_SID_TYPE_UNRESTRICTED };
+	static wchar_t privs[] = L"SeChangeNotifyPrivilege\0";
+	SERVICE_REQUIRED_PRIVILEGES_INFOW req = { privs };
 	int r;
 
 	if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &d))
@@ -171,6 +181,15 @@ static int set_config2(struct ww_cli *cli, SC_HANDLE svc)
 		return win_fail(cli, GetLastError(), "ChangeServiceConfig2W(FAILURE_ACTIONS)");
 	r = set_config2_optional(cli, svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag,
 				 "ChangeServiceConfig2W(FAILURE_ACTIONS_FLAG)");
+	if (r)
+		return r;
+	r = set_config2_optional(cli, svc, SERVICE_CONFIG_SERVICE_SID_INFO, &sid,
+				 "ChangeServiceConfig2W(SERVICE_SID_INFO)");
+	if (!r)
+		r = set_config2_optional(cli, svc,
+					 SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO,
+					 &req, "ChangeServiceConfig2W("
+					 "REQUIRED_PRIVILEGES_INFO)");
 	if (r)
 		return r;
 	return set_config2_optional(cli, svc, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre,

@@ -11,9 +11,17 @@
 
 int wmain(int argc, wchar_t **wargv)
 {
-	char **argv = calloc((size_t)argc + 1, sizeof(char *));
+	char **argv;
+	UINT old_cp;
 	int i, r;
 
+	/*
+	 * DLLs loaded by name come from System32 only, never from the
+	 * executable's folder or the current directory (a service started
+	 * from a folder others can write would load their DLL as SYSTEM).
+	 */
+	SetDefaultDllDirectories(LOAD_LIBRARY_SEARCH_SYSTEM32);
+	argv = calloc((size_t)argc + 1, sizeof(char *));
 	if (!argv)
 		return WW_EXIT_SOFTWARE;
 	for (i = 0; i < argc; i++) {
@@ -23,9 +31,13 @@ int wmain(int argc, wchar_t **wargv)
 			return WW_EXIT_USAGE;
 		}
 	}
-	/* Print UTF-8 correctly on a console. */
+	/* Print UTF-8 correctly on a console, and give the console back
+	 * its code page afterwards (it outlives us). */
+	old_cp = GetConsoleOutputCP();
 	SetConsoleOutputCP(CP_UTF8);
 	r = ww_main(argc, argv);
+	if (old_cp)
+		SetConsoleOutputCP(old_cp);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
 	free(argv);

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "health.h"
 #include "monitor.h"
+#include "os.h"
 #include "os_win32.h"
 #include "svc.h"
 
@@ -30,11 +31,23 @@ static struct {
 	CRITICAL_SECTION lock;     /* status and monitor, shared with the handler */
 	struct ww_monitor *monitor;
 	bool stop_requested;
-	HANDLE source;             /* RegisterEventSourceW() */
+	HANDLE source;             /* RegisterEventSourceW(), once */
+	INIT_ONCE source_once;
 	HANDLE console_stop;
 } g;
 
 /* ---- logging: the Event Log as a service, stderr on a console ---- */
+
+/* The monitor's threads log concurrently: one registration, not a race
+ * that leaks handles. */
+static BOOL CALLBACK open_source(PINIT_ONCE once, PVOID arg, PVOID *ctx)
+{
+	(void)once;
+	(void)arg;
+	(void)ctx;
+	g.source = RegisterEventSourceW(NULL, L"" WW_SERVICE_NAME);
+	return TRUE;
+}
 
 static void log_eventlog(void *ctx, enum ww_log_level level, const char *msg)
 {
@@ -48,8 +61,7 @@ static void log_eventlog(void *ctx, enum ww_log_level level, const char *msg)
 	LPCWSTR strings[1];
 
 	(void)ctx;
-	if (!g.source)
-		g.source = RegisterEventSourceW(NULL, L"" WW_SERVICE_NAME);
+	InitOnceExecuteOnce(&g.source_once, open_source, NULL, NULL);
 	if (g.source && w) {
 		strings[0] = w;
 		ReportEventW(g.source, types[level], 0, ids[level], NULL, 1, 0,
@@ -127,14 +139,46 @@ static int exit_for_load(int code)
 		       ? WW_EXIT_NOINPUT : WW_EXIT_CONFIG;
 }
 
+/*
+ * The service's configuration decides what SYSTEM writes (database,
+ * textfile) and which roots it trusts (tls.cacert): a file that anyone
+ * but administrators can change is refused, with the Event Log saying who.
+ */
+static int check_config_file(const char *path, struct ww_monitor_opts *o)
+{
+	char who[256] = "", msg[WW_ERR_MSG_MAX + 512];
+	struct ww_err err;
+	bool ok = true;
+
+	if (!path || !ww_os_path_exists(path))
+		return 0;
+	ww_err_clear(&err);
+	if (ww_win_admin_only(path, &ok, who, sizeof(who), &err)) {
+		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
+		return WW_EXIT_NOINPUT;
+	}
+	if (ok)
+		return 0;
+	snprintf(msg, sizeof(msg), "configuration %s can be changed by %s: the "
+		 "service refuses it, since it decides what the service writes "
+		 "and which certificates it trusts; let only Administrators and "
+		 "SYSTEM change it (icacls \"%s\" /inheritance:r /grant "
+		 "*S-1-5-32-544:F *S-1-5-18:F), then start the service", path,
+		 who, path);
+	o->log(o->log_ctx, WW_LOG_ERROR, msg);
+	return WW_EXIT_CONFIG;
+}
+
 /* Configuration and monitor; returns an exit code, 0 when running. */
-static int start_monitor(struct ww_monitor_opts *o)
+static int start_monitor(struct ww_monitor_opts *o, bool as_service)
 {
 	struct ww_cli *cli = g.cli;
 	struct ww_monitor *m = NULL;
 	struct ww_err err;
 	int r;
 
+	if (as_service && (r = check_config_file(cli->config_path, o)))
+		return r;
 	ww_err_clear(&err);
 	r = ww_svc_load_config(cli->config_path, &cli->cfg, &err);
 	if (r) {
@@ -211,7 +255,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 	report(SERVICE_START_PENDING, 0, WW_START_WAIT_HINT);
 	chdir_to_exe();
 	ww_svc_monitor_opts(&o, log_eventlog, NULL);
-	r = start_monitor(&o);
+	r = start_monitor(&o, true);
 	if (r) {
 		report(SERVICE_STOPPED, r, 0);
 		return;
@@ -243,7 +287,7 @@ static int run_console(void)
 
 	SetConsoleCtrlHandler(console_handler, TRUE);
 	ww_svc_monitor_opts(&o, ww_svc_log_stderr, g.cli->errf);
-	r = start_monitor(&o);
+	r = start_monitor(&o, false);
 	if (r)
 		return r;
 	ww_svc_log_stderr(g.cli->errf, WW_LOG_INFO, "monitor running (console)");
@@ -261,6 +305,7 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 	int r = 0;
 
 	g.cli = cli;
+	InitOnceInitialize(&g.source_once);
 	InitializeCriticalSection(&g.lock);
 	if (foreground) {
 		r = run_console();

@@ -144,6 +144,21 @@ int ww_control_request(const struct ww_config *cfg, const char *request,
 		       unsigned timeout_ms, char **ret_response,
 		       struct ww_err *err);
 
+/*
+ * ww_control_request(), answered only by the monitor of the service named
+ * `service`: on Windows the pipe's server process (GetNamedPipeServer-
+ * ProcessId) must be that service's process (its PID from the SCM) or,
+ * while the service is not running, this same executable run by SYSTEM,
+ * Administrators or this account (a console monitor).  Any other server
+ * (a process that took the name first) is refused with WW_EINUSE and a
+ * message naming its PID, before the request is sent.  POSIX: the socket
+ * lives in a private directory; the same as ww_control_request().
+ */
+int ww_control_request_service(const struct ww_config *cfg,
+			       const char *service, const char *request,
+			       unsigned timeout_ms, char **ret_response,
+			       struct ww_err *err);
+
 /* The endpoint name for cfg (heap), for messages. */
 char *ww_control_endpoint(const struct ww_config *cfg);
 

@@ -769,6 +769,15 @@ static int recv_all(int fd, struct ww_buf *b, int64_t deadline,
 	}
 }
 
+int ww_control_request_service(const struct ww_config *cfg,
+			       const char *service, const char *request,
+			       unsigned timeout_ms, char **ret_response,
+			       struct ww_err *err)
+{
+	(void)service; /* the socket's directory is private (0700) */
+	return ww_control_request(cfg, request, timeout_ms, ret_response, err);
+}
+
 int ww_control_request(const struct ww_config *cfg, const char *request,
 		       unsigned timeout_ms, char **ret_response,
 		       struct ww_err *err)

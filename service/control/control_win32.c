@@ -93,22 +93,50 @@ static int group_sid_string(const char *group, wchar_t **ret, struct ww_err *err
 	return r;
 }
 
-/* "D:P(A;;GA;;;SY)(A;;GA;;;BA)" plus an ACE for read_group when set. */
+/*
+ * "(A;;GA;;;<sid>)" for the account this process runs as when it is not
+ * SYSTEM (install --account): creating the next instance needs
+ * FILE_CREATE_PIPE_INSTANCE on the pipe's own DACL, so without it the pipe
+ * would be gone after its first client.  "" for SYSTEM.
+ */
+static void self_ace(wchar_t *ace, size_t n)
+{
+	BYTE buf[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+	HANDLE tok = NULL;
+	LPWSTR str = NULL;
+	DWORD len = 0;
+	PSID sid;
+
+	ace[0] = L'\0';
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return;
+	if (GetTokenInformation(tok, TokenUser, buf, sizeof(buf), &len)) {
+		sid = ((TOKEN_USER *)buf)->User.Sid;
+		if (!IsWellKnownSid(sid, WinLocalSystemSid) &&
+		    ConvertSidToStringSidW(sid, &str))
+			swprintf(ace, n, L"(A;;GA;;;%ls)", str);
+	}
+	LocalFree(str);
+	CloseHandle(tok);
+}
+
+/* "D:P(A;;GA;;;SY)(A;;GA;;;BA)", the service account's ACE when it is not
+ * SYSTEM, and an ACE for read_group when set. */
 static int build_sd(struct ww_control_server *s, const char *read_group,
 		    struct ww_err *err)
 {
-	wchar_t sddl[512];
+	wchar_t sddl[768], self[160], group[160] = L"";
 	wchar_t *gsid = NULL;
 	int r = 0;
 
 	if (read_group && *read_group && (r = group_sid_string(read_group, &gsid, err)))
 		return r;
 	if (gsid)
-		swprintf(sddl, WW_ARRAY_SIZE(sddl),
-			 L"D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;%ls;;;%ls)",
+		swprintf(group, WW_ARRAY_SIZE(group), L"(A;;%ls;;;%ls)",
 			 WW_PIPE_READ_RIGHTS, gsid);
-	else
-		swprintf(sddl, WW_ARRAY_SIZE(sddl), L"D:P(A;;GA;;;SY)(A;;GA;;;BA)");
+	self_ace(self, WW_ARRAY_SIZE(self));
+	swprintf(sddl, WW_ARRAY_SIZE(sddl), L"D:P(A;;GA;;;SY)(A;;GA;;;BA)%ls%ls",
+		 self, group);
 	LocalFree(gsid);
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
 		    sddl, SDDL_REVISION_1, &s->sd, NULL))
@@ -314,23 +342,58 @@ static void serve_main(void *arg)
 	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 
 	while (ev && WaitForSingleObject(s->stop, 0) != WAIT_OBJECT_0) {
+		HANDLE served;
 		bool connected;
 
 		ResetEvent(ev);
 		connected = await_client(s, ev);
 		if (WaitForSingleObject(s->stop, 0) == WAIT_OBJECT_0)
 			break;
-		if (connected)
-			dispatch(s, s->listening);
-		else
-			CloseHandle(s->listening);
+		/*
+		 * The next instance exists before this one is handed over or
+		 * closed: were the name without a listening instance for a
+		 * moment, another process could create it and take the next
+		 * client.
+		 */
+		served = s->listening;
 		s->listening = new_instance(s, false);
+		if (connected)
+			dispatch(s, served);
+		else
+			CloseHandle(served);
 		while (s->listening == INVALID_HANDLE_VALUE &&
 		       WaitForSingleObject(s->stop, 1000) == WAIT_TIMEOUT)
 			s->listening = new_instance(s, false);
 	}
 	if (ev)
 		CloseHandle(ev);
+}
+
+/*
+ * The name is taken: say by whom, so the Event Log tells the administrator
+ * which process to look at.  Connecting as a client (identification only)
+ * is the one way to learn the server's PID; an instance that is busy
+ * leaves it unknown.
+ */
+static int name_taken(struct ww_control_server *s, struct ww_err *err)
+{
+	HANDLE h = CreateFileW(s->wname, GENERIC_READ, 0, NULL, OPEN_EXISTING,
+			       SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
+			       NULL);
+	ULONG pid = 0;
+
+	if (h != INVALID_HANDLE_VALUE) {
+		if (!GetNamedPipeServerProcessId(h, &pid))
+			pid = 0;
+		CloseHandle(h);
+	}
+	if (pid)
+		return ww_err_set(err, WW_EEXIST, "another process (PID %lu) "
+				  "already serves '%s'; see which with: tasklist "
+				  "/fi \"PID eq %lu\"", (unsigned long)pid,
+				  s->endpoint, (unsigned long)pid);
+	return ww_err_set(err, WW_EEXIST, "another process already serves '%s'",
+			  s->endpoint);
 }
 
 static void server_free(struct ww_control_server *s)
@@ -374,9 +437,7 @@ int ww_control_server_start(const struct ww_config *cfg,
 
 			s->listening = NULL;
 			r = e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY
-				    ? ww_err_set(err, WW_EEXIST,
-						 "another process already serves '%s'",
-						 s->endpoint)
+				    ? name_taken(s, err)
 				    : ww_win_err(err, e, "CreateNamedPipeW()",
 						 s->endpoint);
 		}
@@ -484,9 +545,96 @@ static int exchange(HANDLE h, const char *name, const char *request,
 	}
 }
 
+/* The running service's PID from the SCM; 0 when it is not running. */
+static DWORD service_pid(const char *service)
+{
+	wchar_t *w = ww_win_utf16(service);
+	SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	SC_HANDLE svc = scm && w ? OpenServiceW(scm, w, SERVICE_QUERY_STATUS)
+				 : NULL;
+	SERVICE_STATUS_PROCESS sp;
+	DWORD n = 0, pid = 0;
+
+	if (svc && QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&sp,
+					sizeof(sp), &n) &&
+	    sp.dwCurrentState != SERVICE_STOPPED)
+		pid = sp.dwProcessId;
+	if (svc)
+		CloseServiceHandle(svc);
+	if (scm)
+		CloseServiceHandle(scm);
+	free(w);
+	return pid;
+}
+
+/* Whether process pid runs this executable under a trusted account. */
+static bool same_exe_trusted(DWORD pid)
+{
+	HANDLE p = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+	wchar_t theirs[MAX_PATH], ours[MAX_PATH];
+	DWORD n = MAX_PATH, m;
+	BYTE buf[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+	HANDLE tok = NULL;
+	bool ok = false;
+
+	if (!p)
+		return false;
+	m = GetModuleFileNameW(NULL, ours, MAX_PATH);
+	if (m && m < MAX_PATH && QueryFullProcessImageNameW(p, 0, theirs, &n) &&
+	    _wcsicmp(theirs, ours) == 0 &&
+	    OpenProcessToken(p, TOKEN_QUERY, &tok) &&
+	    GetTokenInformation(tok, TokenUser, buf, sizeof(buf), &m))
+		ok = ww_win_sid_trusted(((TOKEN_USER *)buf)->User.Sid);
+	if (tok)
+		CloseHandle(tok);
+	CloseHandle(p);
+	return ok;
+}
+
+/*
+ * Who serves the pipe before anything is sent: whoever created the name
+ * first (any local user can, while the service is down) would otherwise
+ * answer `status` with whatever it likes.
+ */
+static int verify_server(HANDLE h, const char *name, const char *service,
+			 struct ww_err *err)
+{
+	ULONG pid = 0;
+	DWORD svc;
+
+	if (!GetNamedPipeServerProcessId(h, &pid))
+		return ww_win_err(err, GetLastError(),
+				  "GetNamedPipeServerProcessId()", name);
+	svc = service_pid(service);
+	if (svc ? pid == svc : same_exe_trusted(pid))
+		return 0;
+	if (svc)
+		return ww_err_set(err, WW_EINUSE, "'%s' is served by process %lu, "
+				  "not by the %s service (PID %lu): its answer "
+				  "is not trusted; see which program it is with: "
+				  "tasklist /fi \"PID eq %lu\"", name,
+				  (unsigned long)pid, service, (unsigned long)svc,
+				  (unsigned long)pid);
+	return ww_err_set(err, WW_EINUSE, "'%s' is served by process %lu, which "
+			  "is not the %s service (not running) nor this program "
+			  "run by an administrator: its answer is not trusted; "
+			  "see which program it is with: tasklist /fi \"PID eq "
+			  "%lu\"", name, (unsigned long)pid, service,
+			  (unsigned long)pid);
+}
+
 int ww_control_request(const struct ww_config *cfg, const char *request,
 		       unsigned timeout_ms, char **ret_response,
 		       struct ww_err *err)
+{
+	return ww_control_request_service(cfg, NULL, request, timeout_ms,
+					  ret_response, err);
+}
+
+int ww_control_request_service(const struct ww_config *cfg,
+			       const char *service, const char *request,
+			       unsigned timeout_ms, char **ret_response,
+			       struct ww_err *err)
 {
 	int64_t deadline = ww_os_monotonic_ms() + timeout_ms;
 	char *name = ww_control_endpoint(cfg);
@@ -498,6 +646,8 @@ int ww_control_request(const struct ww_config *cfg, const char *request,
 	ww_buf_init(&b, WW_CONTROL_MAX_RESPONSE);
 	r = wname ? open_pipe(name, wname, deadline, &h, err)
 		  : ww_err_set(err, WW_ENOMEM, "out of memory");
+	if (!r && service)
+		r = verify_server(h, name, service, err);
 	if (!r)
 		r = exchange(h, name, request, deadline, &b, err);
 	if (h != INVALID_HANDLE_VALUE)

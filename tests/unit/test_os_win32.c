@@ -74,6 +74,60 @@ START_TEST(existing_dir_is_taken_over)
 }
 END_TEST
 
+static void set_sd(const char *path, const wchar_t *sddl)
+{
+	wchar_t *w = ww_win_utf16(path);
+	PSECURITY_DESCRIPTOR sd = NULL;
+
+	ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorW(
+		sddl, SDDL_REVISION_1, &sd, NULL));
+	ck_assert(SetFileSecurityW(w, DACL_SECURITY_INFORMATION |
+				      PROTECTED_DACL_SECURITY_INFORMATION, sd));
+	LocalFree(sd);
+	free(w);
+}
+
+/*
+ * Who may change the service's configuration file: Everyone with write
+ * access is named; read for Everyone, or write only for SYSTEM and
+ * Administrators, is fine.  (Wine turns such a DACL into Unix mode bits
+ * and back, so only Everyone's rights survive there: an ACE for another
+ * group, Authenticated Users say, can only be checked on Windows.)
+ */
+START_TEST(admin_only_names_other_writers)
+{
+	char *dir = ww_test_tmpdir("os-acl");
+	char *file = ww_os_path_join(dir, "wsuswatch.yaml");
+	char who[256];
+	struct ww_err err;
+	bool ok = true;
+
+	ww_test_write_file(file, "interval: 5m\n", 13);
+	set_sd(file, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FRFW;;;WD)");
+	ck_assert_msg(ww_win_admin_only(file, &ok, who, sizeof(who), &err) == 0,
+		      "%s", err.msg);
+	ck_assert(!ok);
+	ck_assert_msg(strstr(who, "S-1-1-0") != NULL, "%s", who);
+	set_sd(file, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FR;;;WD)");
+	ck_assert_int_eq(ww_win_admin_only(file, &ok, who, sizeof(who), &err), 0);
+	ck_assert_msg(ok, "%s", who);
+	ck_assert_int_eq(ww_os_remove(file), 0);
+	free(file);
+	free(dir);
+}
+END_TEST
+
+/* A bare drive, "Q:", is not read past its end (ASan-style overrun
+ * before); it is simply not a directory that can be made. */
+START_TEST(mkdir_private_bare_drive)
+{
+	struct ww_err err;
+
+	ww_err_clear(&err);
+	ck_assert_int_ne(ww_os_mkdir_private("Q:", &err), 0);
+}
+END_TEST
+
 /* The DACL of path as SDDL (UTF-8, caller frees). */
 static char *dacl_of(const char *path)
 {
@@ -355,6 +409,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, existing_dir_is_taken_over);
 	tcase_add_test(tc, new_dir_is_owned_by_administrators);
 	tcase_add_test(tc, existing_files_inside_are_reset);
+	tcase_add_test(tc, admin_only_names_other_writers);
+	tcase_add_test(tc, mkdir_private_bare_drive);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(cred, NULL, cred_teardown);
 	tcase_add_test(cred, credential_read_back);
