@@ -612,8 +612,13 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 		  t->stage[0] ? t->stage : "unknown",
 		  t->result[0] ? t->result : "unknown",
 		  t->wu_code[0] ? " " : "", t->wu_code);
-	ww_m_evidence(m, "%s%shttp %" PRId64, t->detail,
-		      t->detail[0] ? "; " : "", t->http_status);
+	/* What the transfer said; an HTTP status only when one came back. */
+	if (t->http_status > 0)
+		ww_m_evidence(m, "%s%sHTTP %" PRId64, t->detail,
+			      t->detail[0] ? "; " : "", t->http_status);
+	else
+		ww_m_evidence(m, "%s", t->detail[0] ? t->detail :
+			      "no HTTP response");
 	ww_m_fix(m, t->hint);
 	if (is_sync_source(in, t) && !in->source_known) {
 		/* A guess about the path is no verdict: say what to do. */

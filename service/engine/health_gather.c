@@ -219,7 +219,9 @@ static int gather_target(struct ww_store *s, struct ww_health_target *t,
 	int r;
 
 	r = query_row(s, "SELECT url, at, ok, stage, result, elapsed_ms, "
-			 "wu_code, http_status, tls_version, hint "
+			 "wu_code, http_status, tls_version, hint, "
+			 "CASE WHEN json_valid(detail_json) THEN "
+			 "json_extract(detail_json, '$.detail') END "
 			 "FROM probe_result WHERE target = ?1 "
 			 "ORDER BY id DESC LIMIT 1",
 		      t->name, 0, &st, err);
@@ -236,6 +238,7 @@ static int gather_target(struct ww_store *s, struct ww_health_target *t,
 	t->http_status = sqlite3_column_int64(st, 7);
 	col_text(st, 8, t->tls_version, sizeof(t->tls_version));
 	col_text(st, 9, t->hint, sizeof(t->hint));
+	col_text(st, 10, t->detail, sizeof(t->detail));
 	sqlite3_finalize(st);
 	/* Rows are inserted in time order, so ids order the attempts. */
 	r = query_row(s, "SELECT COUNT(*) FROM probe_result WHERE "
