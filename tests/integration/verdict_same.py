@@ -90,7 +90,7 @@ def run(exe, tmp, text, env):
         check(cause.get("check") == "endpoint:microsoft_update" and
               cause.get("code") == "0x8024401B" and cause.get("fix"),
               f"{face} names the 407 at the proxy as the cause", cause)
-        check("407" in (cause.get("evidence") or ""),
+        check("CONNECT tunnel failed" in (cause.get("evidence") or ""),
               f"{face}: the cause's evidence is what the transfer said", cause)
     r = subprocess.run([exe, "--config", mon.config, "check"], capture_output=True,
                        text=True, timeout=60, env=env)
