@@ -10,7 +10,7 @@
  * read-only) is reported with its path and SQLite's message and is never
  * recreated or modified.
  *
- * Schema (version 1; later versions add, never rename):
+ * Schema (version 3; later versions add, never rename):
  *   probe_result(id, target, url, at, ok, stage, result, wu_code,
  *                http_status, tls_version, tls_cipher, cert_not_after,
  *                clock_skew, elapsed_ms, hint, detail_json)
@@ -20,7 +20,9 @@
  *   wsus_event(id, source, record_id UNIQUE with source, event_id, level,
  *              at, meaning, message)
  *   source_position(source PRIMARY KEY, identity, offset, checksum,
- *                   checksum_len, bookmark, updated_at)
+ *                   checksum_len, bookmark, updated_at,
+ *                   head_checksum, head_len, previous_identity,
+ *                   previous_head_checksum, previous_head_len)  (v3)
  *   alert(name PRIMARY KEY, state, since, last_notified, reason, value,
  *         event_id)
  *   alert_history(id, name, at, transition, state, reason)
@@ -36,7 +38,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct ww_store;
 
-#define WW_STORE_SCHEMA_VERSION 2
+#define WW_STORE_SCHEMA_VERSION 3
 
 /*
  * Open (creating if missing, along with a private parent directory) the

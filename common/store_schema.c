@@ -112,9 +112,25 @@ static const char schema_v1[] =
 static const char schema_v2[] =
 	"ALTER TABLE alert ADD COLUMN cause TEXT;";
 
+/*
+ * v3 (issue 13): a saved position names its file by more than the
+ * bytes before the offset.  head_checksum / head_len: FNV-1a of the file's
+ * first bytes (a copy-truncated file keeps its inode but not its first
+ * line); previous_*: the file read before it, so that a rotated file we
+ * never saw can be told from one we already read.  NULL in rows of
+ * versions 1 and 2: unknown, handled as before.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE source_position ADD COLUMN head_checksum BLOB;"
+	"ALTER TABLE source_position ADD COLUMN head_len INTEGER;"
+	"ALTER TABLE source_position ADD COLUMN previous_identity TEXT;"
+	"ALTER TABLE source_position ADD COLUMN previous_head_checksum BLOB;"
+	"ALTER TABLE source_position ADD COLUMN previous_head_len INTEGER;";
+
 const struct ww_store_migration ww_store_migrations[] = {
 	{ 1, schema_v1 },
 	{ 2, schema_v2 },
+	{ 3, schema_v3 },
 };
 
 const size_t ww_store_migrations_count = WW_ARRAY_SIZE(ww_store_migrations);

@@ -203,17 +203,26 @@ static int write_position(struct ww_store *s, const char *source,
 
 	r = prepare(s, "INSERT OR REPLACE INTO source_position(source,"
 		    " identity, \"offset\", checksum, checksum_len, bookmark,"
-		    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-		    &st, err);
+		    " updated_at, head_checksum, head_len, previous_identity,"
+		    " previous_head_checksum, previous_head_len) VALUES (?1, ?2,"
+		    " ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11)", &st, err);
 	if (r)
 		return r;
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pos->identity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pos->file.identity, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)pos->offset);
-	/* The 64-bit hash as its two's complement: SQLite has no u64. */
+	/* 64-bit hashes as their two's complement: SQLite has no u64. */
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)pos->checksum);
 	sqlite3_bind_int(st, 5, (int)pos->checksum_len);
 	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)pos->file.head);
+	sqlite3_bind_int(st, 8, (int)pos->file.head_len);
+	if (pos->previous_known) {
+		sqlite3_bind_text(st, 9, pos->previous.identity, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 10, (sqlite3_int64)pos->previous.head);
+		sqlite3_bind_int(st, 11, (int)pos->previous.head_len);
+	} /* else NULL: unknown */
 	r = step_done(s, st, "save source_position", err);
 	sqlite3_finalize(st);
 	return r;
@@ -242,6 +251,13 @@ int ww_synclog_batch_commit(struct ww_store *s, const char *source,
 
 /* ---- reading --------------------------------------------------------- */
 
+static const char *column_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
 int ww_synclog_store_load_position(struct ww_store *s, const char *source,
 				   struct ww_tail_position *pos,
 				   struct ww_err *err)
@@ -250,7 +266,9 @@ int ww_synclog_store_load_position(struct ww_store *s, const char *source,
 	int r, rc;
 
 	memset(pos, 0, sizeof(*pos));
-	r = prepare(s, "SELECT identity, \"offset\", checksum, checksum_len"
+	r = prepare(s, "SELECT identity, \"offset\", checksum, checksum_len,"
+		    " head_checksum, head_len, previous_identity,"
+		    " previous_head_checksum, previous_head_len"
 		    " FROM source_position WHERE source = ?1", &st, err);
 	if (r)
 		return r;
@@ -259,11 +277,19 @@ int ww_synclog_store_load_position(struct ww_store *s, const char *source,
 	if (rc == SQLITE_ROW) {
 		const unsigned char *id = sqlite3_column_text(st, 0);
 
-		ww_strlcpy(pos->identity, id ? (const char *)id : "",
-			   sizeof(pos->identity));
+		ww_strlcpy(pos->file.identity, id ? (const char *)id : "",
+			   sizeof(pos->file.identity));
 		pos->offset = (uint64_t)sqlite3_column_int64(st, 1);
 		pos->checksum = (uint64_t)sqlite3_column_int64(st, 2);
 		pos->checksum_len = (uint32_t)sqlite3_column_int(st, 3);
+		/* NULL (a row saved before schema version 3): 0, nothing to compare. */
+		pos->file.head = (uint64_t)sqlite3_column_int64(st, 4);
+		pos->file.head_len = (uint32_t)sqlite3_column_int(st, 5);
+		pos->previous_known = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		ww_strlcpy(pos->previous.identity, column_str(st, 6),
+			   sizeof(pos->previous.identity));
+		pos->previous.head = (uint64_t)sqlite3_column_int64(st, 7);
+		pos->previous.head_len = (uint32_t)sqlite3_column_int(st, 8);
 		pos->valid = id != NULL;
 	} else if (rc != SQLITE_DONE) {
 		r = ww_store_error(s, err, "read source_position");
@@ -278,12 +304,6 @@ static int64_t column_time(sqlite3_stmt *st, int i)
 		       WW_TIME_UNKNOWN : sqlite3_column_int64(st, i);
 }
 
-static const char *column_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
 
 static void run_from_row(sqlite3_stmt *st, struct ww_sync_run *run)
 {

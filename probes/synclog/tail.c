@@ -8,6 +8,13 @@
  * offset just past the last record whose findings and run changes are
  * committed.  Whenever the tailer moves to another file it first commits
  * the end of the old one, then (identity of the new one, offset 0).
+ *
+ * A file is named by its identity (dev+inode, volume+file index) plus a
+ * fingerprint of its first bytes (HEAD_LEN, or fewer when the committed
+ * offset is smaller), and the position also checks the bytes before the
+ * offset.  The position keeps the print of the file read before the
+ * current one, so that a <path>.old that is neither is known to be a
+ * file we never saw (two rotations within a poll or while stopped).
  */
 #include "compat.h"
 
@@ -18,6 +25,7 @@
 
 #define READ_CHUNK ((size_t)256 * 1024)
 #define CHECKSUM_LEN 64
+#define HEAD_LEN 1024
 
 struct ww_tailer {
 	char *path, *old_path;
@@ -34,6 +42,9 @@ struct ww_tailer {
 	struct ww_tail_file *f;     /* the file being read, or NULL */
 	struct ww_file_id id;
 	char identity[64];
+	struct ww_tail_print head;  /* of f, as far as hashed (cache) */
+	struct ww_tail_print prev;  /* the file read before f */
+	bool prev_known;
 	uint64_t read_pos;          /* next byte to read from f */
 	bool started;               /* position restored this session */
 	bool fresh;                 /* nothing read from f yet */
@@ -82,6 +93,37 @@ static int checksum_before(struct ww_tail_file *f, uint64_t off,
 	return 0;
 }
 
+/* FNV-1a of the first len bytes of f; false when it has fewer. */
+static bool head_of(struct ww_tail_file *f, uint32_t len, uint64_t *ret)
+{
+	unsigned char b[HEAD_LEN];
+	size_t got = 0;
+
+	if (len > HEAD_LEN ||
+	    (len && (ww_tail_file_read_at(f, 0, b, len, &got, NULL) ||
+		     got != len)))
+		return false;
+	*ret = fnv1a(b, len);
+	return true;
+}
+
+/* The print of the file being read, over its first min(off, HEAD_LEN) bytes. */
+static int print_at(struct ww_tailer *t, uint64_t off,
+		    struct ww_tail_print *p)
+{
+	uint32_t len = off < HEAD_LEN ? (uint32_t)off : HEAD_LEN;
+
+	if (t->head.head_len != len) {
+		if (!head_of(t->f, len, &t->head.head))
+			return ww_err_set(t->err, WW_EIO, "%s: cannot read its "
+					  "first %u bytes", t->path, len);
+		t->head.head_len = len;
+	}
+	*p = t->head;
+	ww_strlcpy(p->identity, t->identity, sizeof(p->identity));
+	return 0;
+}
+
 /* Commit the batch with position (current file, off). */
 static int commit_at(struct ww_tailer *t, uint64_t off)
 {
@@ -92,13 +134,18 @@ static int commit_at(struct ww_tailer *t, uint64_t off)
 		pos = t->pos; /* the file is gone: keep what identified it */
 	} else {
 		memset(&pos, 0, sizeof(pos));
-		ww_strlcpy(pos.identity, t->identity, sizeof(pos.identity));
+		ww_strlcpy(pos.file.identity, t->identity,
+			   sizeof(pos.file.identity));
 		pos.offset = off;
 		pos.valid = true;
 		if (t->f && checksum_before(t->f, off, &pos.checksum,
 					    &pos.checksum_len, t->err) == WW_EIO)
 			return WW_EIO;
+		if (t->f && print_at(t, off, &pos.file))
+			return WW_EIO;
 	}
+	pos.previous = t->prev;
+	pos.previous_known = t->prev_known;
 	r = ww_synclog_batch_commit(t->store, t->source, t->batch, &pos, t->now,
 				    t->err);
 	if (r)
@@ -185,6 +232,8 @@ static int open_at(struct ww_tailer *t, const char *path, uint64_t off,
 		return r;
 	}
 	format_identity(&t->id, t->identity, sizeof(t->identity));
+	memset(&t->head, 0, sizeof(t->head));
+	t->head.head = fnv1a(NULL, 0);
 	t->read_pos = off;
 	t->fresh = true;
 	ww_synclog_parser_begin(t->parser, off, enc, skip_partial);
@@ -270,8 +319,21 @@ static int open_new(struct ww_tailer *t, const char *path, bool bounded)
 				return r;
 		}
 	}
+	/* The file we leave becomes the previous one. */
+	if (t->pos.valid) {
+		t->prev = t->pos.file;
+		t->prev_known = true;
+	}
 	/* Name the new file before reading it (tail.c invariant). */
 	return commit_at(t, off);
+}
+
+/* Same first bytes as print p (no head saved: nothing to compare)? */
+static bool head_matches(struct ww_tail_file *f, const struct ww_tail_print *p)
+{
+	uint64_t h;
+
+	return !p->head_len || (head_of(f, p->head_len, &h) && h == p->head);
 }
 
 static bool checksum_matches(struct ww_tailer *t,
@@ -282,7 +344,26 @@ static bool checksum_matches(struct ww_tailer *t,
 
 	if (checksum_before(t->f, pos->offset, &sum, &len, NULL))
 		return false;
-	return len == pos->checksum_len && sum == pos->checksum;
+	return len == pos->checksum_len && sum == pos->checksum &&
+	       head_matches(t->f, &pos->file);
+}
+
+/* Does path name the file print p (identity and first bytes)? */
+static bool path_is(const char *path, const struct ww_tail_print *p)
+{
+	struct ww_tail_file *f = NULL;
+	struct ww_file_id id;
+	char ident[64];
+	bool same = false;
+
+	if (!p->identity[0] || ww_tail_file_open(path, &f, NULL))
+		return false;
+	if (!ww_tail_file_info(f, &id, NULL, NULL)) {
+		format_identity(&id, ident, sizeof(ident));
+		same = strcmp(ident, p->identity) == 0 && head_matches(f, p);
+	}
+	ww_tail_file_close(f);
+	return same;
 }
 
 /* Does path hold the saved file, unchanged up to the saved offset? */
@@ -295,7 +376,7 @@ static bool resume_from(struct ww_tailer *t, const char *path,
 	if (ww_tail_path_id(path, &id, NULL))
 		return false;
 	format_identity(&id, ident, sizeof(ident));
-	if (strcmp(ident, pos->identity) != 0)
+	if (strcmp(ident, pos->file.identity) != 0)
 		return false;
 	if (open_at(t, path, pos->offset, false))
 		return false;
@@ -303,6 +384,31 @@ static bool resume_from(struct ww_tailer *t, const char *path,
 		return true;
 	close_file(t);
 	return false;
+}
+
+/*
+ * About to start the file at path, having finished (or lost) the one
+ * t->pos names.  WSUS keeps one rotated file, <path>.old.  When it is
+ * neither that file nor the one read before it, it came after them and
+ * we never saw it: two rotations within one poll, or while the service
+ * was stopped.  It is read whole first.  (A third rotation removes it
+ * before we can: lost, docs/synclog.md.)  Unknown history (a position
+ * saved before schema version 3) reads nothing, as before.
+ */
+static int read_middle(struct ww_tailer *t)
+{
+	int r;
+
+	if (!t->pos.valid || !t->prev_known ||
+	    path_is(t->old_path, &t->pos.file) ||
+	    path_is(t->old_path, &t->prev))
+		return 0;
+	r = open_new(t, t->old_path, false);
+	if (r)
+		return r == WW_ENOENT ? 0 : r;
+	if (t->st)
+		t->st->rotations++;
+	return finish_file(t);
 }
 
 static int start(struct ww_tailer *t)
@@ -319,6 +425,10 @@ static int start(struct ww_tailer *t)
 	}
 	if (r)
 		return r;
+	t->pos = pos;
+	t->committed = pos.offset;
+	t->prev = pos.previous;
+	t->prev_known = pos.previous_known || !pos.valid;
 	t->started = true;
 	t->last_growth = t->now;
 	if (!pos.valid) {
@@ -336,15 +446,16 @@ static int start(struct ww_tailer *t)
 	if (resume_from(t, t->old_path, &pos)) {
 		/* Rotated while we were away: finish it, then the new file. */
 		r = finish_file(t);
-		if (r)
-			return r;
+	} else {
+		/*
+		 * The saved file is gone or was replaced (identity, first
+		 * bytes or the bytes before the offset differ): the file at
+		 * path is one we have not read, and so may be the .old.
+		 */
+		r = read_middle(t);
 	}
-	/*
-	 * The saved file is gone or was replaced (checksum mismatch): the
-	 * file at path is one we have not read.  The .old is not re-read: it
-	 * may be what we already committed (docs/synclog.md).
-	 */
-	r = open_new(t, t->path, false);
+	if (!r)
+		r = open_new(t, t->path, false);
 	return r == WW_ENOENT ? 0 : r;
 }
 
@@ -368,7 +479,11 @@ static int follow_path(struct ww_tailer *t)
 		if (t->st)
 			t->st->rotations++;
 	}
-	r = open_new(t, t->path, false);
+	if (ww_tail_path_id(t->path, &id, NULL))
+		return 0; /* nothing there (yet) */
+	r = read_middle(t);
+	if (!r)
+		r = open_new(t, t->path, false);
 	return r == WW_ENOENT ? 0 : r;
 }
 
@@ -385,6 +500,8 @@ static int check_truncation(struct ww_tailer *t)
 		t->st->truncations++;
 	ww_synclog_parser_begin(t->parser, 0, WW_SYNCLOG_ENC_AUTO, false);
 	t->read_pos = 0;
+	t->head.head_len = 0; /* new content: hash its first bytes anew */
+	t->head.head = fnv1a(NULL, 0);
 	return r ? r : commit_at(t, 0);
 }
 

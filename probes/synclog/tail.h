@@ -168,11 +168,21 @@ void ww_tailer_status(const struct ww_tailer *t, struct ww_tailer_status *st);
 
 /* ---- store side (synclog_store.c) -------------------------------------- */
 
+/* What names a file: identity plus a fingerprint of its first bytes. */
+struct ww_tail_print {
+	char identity[64];        /* "dev:ino" in hex; "" for none */
+	uint64_t head;            /* FNV-1a of the first head_len bytes */
+	uint32_t head_len;        /* up to 1024; 0: not checked */
+};
+
 struct ww_tail_position {
-	char identity[64];        /* "dev:ino" in hex */
+	struct ww_tail_print file;
 	uint64_t offset;
 	uint64_t checksum;        /* FNV-1a of the bytes before offset */
 	uint32_t checksum_len;
+	/* The file read before this one (identity "" when none). */
+	struct ww_tail_print previous;
+	bool previous_known;      /* false: saved before schema version 3 */
 	bool valid;
 };
 

@@ -210,7 +210,9 @@ START_TEST(schema_has_documented_tables)
 	exec_ok(s, "SELECT id, source, record_id, event_id, level, at, meaning,"
 		   " message FROM wsus_event");
 	exec_ok(s, "SELECT source, identity, offset, checksum, checksum_len,"
-		   " bookmark, updated_at FROM source_position");
+		   " bookmark, updated_at, head_checksum, head_len,"
+		   " previous_identity, previous_head_checksum, previous_head_len"
+		   " FROM source_position");
 	exec_ok(s, "SELECT name, state, since, last_notified, reason, value,"
 		   " event_id FROM alert");
 	exec_ok(s, "SELECT id, name, at, transition, state, reason FROM"

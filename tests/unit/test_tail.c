@@ -10,6 +10,7 @@
 #include "os.h"
 #include "tail.h"
 #include "store.h"
+#include "store_internal.h"
 #include "util.h"
 #include "ww_test.h"
 
@@ -525,6 +526,188 @@ START_TEST(tail_quiet_log_complete_at_first_poll)
 }
 END_TEST
 
+/*
+ * Records that all end in the same stack trace, as WSUS's do: the 64
+ * bytes before any record boundary are the same in every file.
+ */
+static void append_traced(const char *path, int from, int to)
+{
+	FILE *f = fopen(path, "ab");
+	int i;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = from; i < to; i++)
+		fprintf(f, "2024-01-01 %02d:%02d:%02d.%03d UTC\tError\tWsusService.1\t"
+			"WebServiceCommunicationHelper.ProcessWebServiceProxyException\t"
+			"seq=%06d System.Net.WebException: The operation has timed out\r\n"
+			"   at System.Net.HttpWebRequest.GetResponse()\r\n"
+			"   --- End of inner exception stack trace ---\r\n",
+			i / 3600 % 24, i / 60 % 60, i % 60, i % 1000, i);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void truncate_file(const char *path)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * Issue 13, item 5: copy-truncate while the service was stopped, then 150
+ * records.  The 100th boundary of the new content is at the saved offset
+ * and the 64 bytes before it match (same stack trace); the file's first
+ * bytes do not, so all 150 are read, none skipped.
+ */
+START_TEST(tail_copy_truncate_while_stopped)
+{
+	struct env e;
+	int *counts = calloc(MAXSEQ, sizeof(int));
+	int i;
+
+	ck_assert_ptr_nonnull(counts);
+	env_init(&e, "tail-copytrunc");
+	append_traced(e.path, 0, 100);
+	settle(&e);
+	ww_tailer_free(e.t);
+	e.t = NULL;
+	truncate_file(e.path);
+	append_traced(e.path, 1000, 1150);
+	env_open_tailer(&e);
+	settle(&e);
+	ck_assert_int_eq(store_counts(&e, counts), 250);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(counts[i], 1);
+	for (i = 1000; i < 1150; i++)
+		ck_assert_msg(counts[i] == 1, "seq %d stored %d times", i, counts[i]);
+	free(counts);
+	env_free(&e);
+}
+END_TEST
+
+/*
+ * WSUS's rotation: the log becomes .old (replacing it), a new one starts.
+ * False when the old .old keeps its name because we hold it open (Windows
+ * keeps a deleted file's name until its last handle is closed).
+ */
+static bool rotate(struct env *e)
+{
+	remove(e->old);
+	if (ww_os_path_exists(e->old))
+		return false;
+	ck_assert_int_eq(rename(e->path, e->old), 0);
+	return true;
+}
+
+/*
+ * Issue 13, item 8: two rotations within one poll.  The middle file, on
+ * disk as .old, is read; the one we held open is finished; nothing twice.
+ * Then the same while the service is stopped (guaranteed too), and a
+ * deletion, whose .old is the file before: not read again.
+ */
+START_TEST(tail_two_rotations_read_the_middle_file)
+{
+	struct env e;
+
+	env_init(&e, "tail-tworot");
+	append(e.path, 0, 50);
+	poll_ok(&e, NULL);
+	append(e.path, 50, 60);
+	ck_assert(rotate(&e));
+	append(e.path, 60, 100);
+	if (!rotate(&e)) { /* Windows: only after we let go of the first */
+		poll_ok(&e, NULL);
+		ck_assert(rotate(&e));
+	}
+	append(e.path, 100, 130);
+	poll_ok(&e, NULL);
+	settle(&e);
+	assert_exactly_once(&e, 130);
+
+	/* While stopped (what was read to its end may go with the first). */
+	ww_tailer_free(e.t);
+	e.t = NULL;
+	ck_assert(rotate(&e));
+	append(e.path, 130, 170);
+	ck_assert(rotate(&e));
+	append(e.path, 170, 200);
+	env_open_tailer(&e);
+	settle(&e);
+	assert_exactly_once(&e, 200);
+
+	/* Deleted and re-created: .old is the file before, already read. */
+	ck_assert_int_eq(remove(e.path), 0);
+	if (!ww_os_path_exists(e.path)) { /* Wine: see the first test */
+		append(e.path, 200, 220);
+		settle(&e);
+		env_restart(&e);
+		settle(&e);
+		assert_exactly_once(&e, 220);
+	}
+	env_free(&e);
+}
+END_TEST
+
+/*
+ * A position saved by a build of schema version 2 (identity, offset and
+ * the checksum of the 64 bytes before it; no fingerprint, no previous
+ * file) resumes exactly after the migration to version 3.
+ */
+START_TEST(tail_resumes_a_position_saved_before_v3)
+{
+	struct env e;
+	struct ww_err err;
+	char sql[512], *ident;
+	int64_t off, sum;
+	int i;
+
+	/* The values a tailer saves for 40 records, read back. */
+	env_init(&e, "tail-schema2");
+	append(e.path, 0, 40);
+	settle(&e);
+	ident = ww_test_sql_text(ww_store_db(e.store),
+				 "SELECT identity FROM source_position");
+	off = ww_test_sql_i64(ww_store_db(e.store),
+			      "SELECT offset FROM source_position");
+	sum = ww_test_sql_i64(ww_store_db(e.store),
+			      "SELECT checksum FROM source_position");
+	ww_tailer_free(e.t);
+	ww_store_close(e.store);
+	remove(e.db);
+
+	/* What a build of schema 2 leaves: its schema, findings, position. */
+	ww_store_set_migrations(ww_store_migrations, 2);
+	ck_assert_msg(ww_store_open(e.db, &e.store, &err) == 0, "%s", err.msg);
+	ww_store_set_migrations(NULL, 0);
+	for (i = 0; i < 40; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO log_finding(source, at,"
+			 " category, message) VALUES ('log', 0, 'timeout',"
+			 " 'seq=%06d')", i);
+		ck_assert_int_eq(sqlite3_exec(ww_store_db(e.store), sql, NULL,
+					      NULL, NULL), SQLITE_OK);
+	}
+	snprintf(sql, sizeof(sql), "INSERT INTO source_position(source,"
+		 " identity, offset, checksum, checksum_len, updated_at) VALUES"
+		 " ('log', '%s', %" PRId64 ", %" PRId64 ", 64, 0)", ident, off,
+		 sum);
+	ck_assert_int_eq(sqlite3_exec(ww_store_db(e.store), sql, NULL, NULL,
+				      NULL), SQLITE_OK);
+	ww_store_close(e.store);
+	free(ident);
+
+	/* This build migrates the store and resumes where that one stopped. */
+	ck_assert_msg(ww_store_open(e.db, &e.store, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(ww_test_sql_i64(ww_store_db(e.store),
+					 "PRAGMA user_version"),
+			 WW_STORE_SCHEMA_VERSION);
+	env_open_tailer(&e);
+	append(e.path, 40, 60);
+	settle(&e);
+	assert_exactly_once(&e, 60);
+	env_free(&e);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("tail");
@@ -541,6 +724,9 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_manual_request_survives_a_restart);
 	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
 	tcase_add_test(tc, tail_quiet_log_complete_at_first_poll);
+	tcase_add_test(tc, tail_copy_truncate_while_stopped);
+	tcase_add_test(tc, tail_two_rotations_read_the_middle_file);
+	tcase_add_test(tc, tail_resumes_a_position_saved_before_v3);
 	suite_add_tcase(s, tc);
 	return s;
 }
