@@ -455,6 +455,16 @@ static void copy_detail(char *dst, size_t size, const char *errbuf,
 		dst[--n] = '\0';
 }
 
+/* "0x800B0109: <detail>": the code WSUS shows beneath wu_code. */
+static void prefix_code(char *detail, size_t size, uint32_t code)
+{
+	char tmp[WW_PROBE_DETAIL_MAX];
+
+	ww_strlcpy(tmp, detail, sizeof(tmp));
+	snprintf(detail, size, "0x%08" PRIX32 "%s%s", code, tmp[0] ? ": " : "",
+		 tmp);
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -485,6 +495,8 @@ static void fill_result(struct ww_probe_result *r,
 	else if (f->curl_code == CURLE_OK && f->http_status > 0)
 		snprintf(r->detail, sizeof(r->detail), "HTTP status %ld",
 			 f->http_status);
+	if (!r->ok && c->detail_code)
+		prefix_code(r->detail, sizeof(r->detail), c->detail_code);
 }
 
 static void result_init(struct ww_probe_result *r,

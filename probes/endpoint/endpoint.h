@@ -230,6 +230,9 @@ struct ww_probe_class {
 	enum ww_probe_res result;
 	enum ww_probe_stage stage;
 	uint32_t wu_code;
+	/* The code beneath wu_code that WSUS shows only as detail
+	 * (0x800B0109 under 0x80072F8F for an untrusted chain); 0: none. */
+	uint32_t detail_code;
 	const char *hint;
 };
 

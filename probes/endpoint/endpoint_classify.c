@@ -32,7 +32,20 @@ struct res_row {
 	uint32_t wu_code; /* 0: decided per HTTP status */
 	enum ww_probe_stage stage; /* default stage */
 	const char *hint;
+	uint32_t detail_code; /* the underlying code, shown in detail */
 };
+
+/* The guide's steps for an untrusted chain (section 5), in its order:
+ * clock first (0x80072F8F is also a date failure), then store
+ * placement, then the name. */
+#define TRUST_STEPS \
+	"the certificate chain does not lead to a trusted root: check this " \
+	"server's date, time and time zone first; then the root CA belongs in " \
+	"Local Computer\\Trusted Root Certification Authorities and the " \
+	"intermediate/issuing CA in Local Computer\\Intermediate " \
+	"Certification Authorities (never in Trusted Root); the name used " \
+	"to reach the server (FQDN) must be the certificate's Subject or " \
+	"SAN; a TLS-inspecting proxy re-signs the chain"
 
 static const struct res_row results[WW_PROBE_RES_COUNT] = {
 	[WW_PROBE_OK] = { "ok", 0, WW_STAGE_NONE, NULL },
@@ -50,9 +63,9 @@ static const struct res_row results[WW_PROBE_RES_COUNT] = {
 		"no answer to the TCP connection: check firewalls on the path "
 		"and whether this network needs the proxy configured in WSUS" },
 	[WW_PROBE_TIMEOUT] = { "timeout", 0x80072EE2, WW_STAGE_HTTP,
-		"connected but the server did not answer in time: check the "
-		"server's load (WsusPool, IIS) or a TLS-inspecting device on "
-		"the path" },
+		"connected but no answer in time: proxy, firewall, route: do "
+		"not assume IIS without more evidence (a TLS-inspecting or "
+		"dropping device on the path is common)" },
 	[WW_PROBE_PROXY_DNS_FAILURE] = { "proxy_dns_failure", 0x8024402C,
 		WW_STAGE_PROXY,
 		"the proxy's host name cannot be resolved: check the proxy name "
@@ -69,12 +82,17 @@ static const struct res_row results[WW_PROBE_RES_COUNT] = {
 	[WW_PROBE_TLS_HANDSHAKE_FAILED] = { "tls_handshake_failed", 0x80072EFE,
 		WW_STAGE_TLS,
 		"no common TLS protocol or cipher, or the connection was reset "
-		"in the handshake: enable TLS 1.2 (SchUseStrongCrypto=1 for "
-		".NET 4) and the required ECDHE/AES-GCM cipher suites" },
-	[WW_PROBE_TLS_UNTRUSTED] = { "tls_untrusted", 0x800B0109, WW_STAGE_TLS,
-		"the certificate chain does not lead to a trusted root: install "
-		"the issuing CA (or root certificate updates) in the machine "
-		"store, or check for a TLS-inspecting proxy" },
+		"in the handshake: for sync install the Monthly Rollup with "
+		"WSUS's TLS 1.2 fix (KB4022721 on 2012, KB4022720 on 2012 R2, "
+		"or later), and let the cipher suite order keep one the "
+		"endpoint accepts: on 2012/2012 R2 "
+		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256/_P384 or "
+		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256/_P384, on 2016 "
+		"and later TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "
+		"_AES_128_GCM_SHA256, _AES_256_CBC_SHA384 or "
+		"_AES_128_CBC_SHA256" },
+	[WW_PROBE_TLS_UNTRUSTED] = { "tls_untrusted", 0x80072F8F, WW_STAGE_TLS,
+		TRUST_STEPS, 0x800B0109 /* CERT_E_UNTRUSTEDROOT */ },
 	[WW_PROBE_TLS_EXPIRED] = { "tls_expired", 0x80072F8F, WW_STAGE_TLS,
 		"the server certificate has expired: renew it (or check this "
 		"server's clock if the date looks wrong)" },
@@ -330,6 +348,7 @@ static void set(struct ww_probe_class *c, enum ww_probe_res r,
 	c->result = r;
 	c->stage = stage;
 	c->wu_code = results[r].wu_code;
+	c->detail_code = results[r].detail_code;
 	c->hint = results[r].hint;
 }
 

@@ -9,14 +9,17 @@
  *     for programs that ask for "the system default": warning.  Absent
  *     values mean the operating system's default (TLS 1.2 on from
  *     Windows Server 2012 R2 / 8.1 on).
- *   - .NET 4 SchUseStrongCrypto: WSUS synchronizes through .NET; without
- *     strong crypto an older .NET offers TLS 1.0 only and the sync fails
- *     with "The underlying connection was closed" or "do not possess a
- *     common algorithm".  Missing in either registry view is the
- *     `tls12_fix_missing` finding.  That this is the cause of a given
- *     failure is inferred (wsus-facts, IMPORT-SYNC; windowsserverdocs
- *     #7423), not something the registry can prove, and the summary says
- *     so.
+ *   - .NET 4 SchUseStrongCrypto: the *manual import* path (the
+ *     console's or ConfigMgr's catalog import through IIS's .NET), which
+ *     the guides keep apart from sync: without strong crypto that .NET
+ *     offers SSL 3/TLS 1.0/1.1 only and import fails with "The underlying
+ *     connection was closed" or "do not possess a common algorithm".  The
+ *     TLS 1.2 fix for *sync* is the Monthly Rollup (KB4022721 on 2012,
+ *     KB4022720 on 2012 R2), seen as SCHANNEL lines in the WSUS log, not
+ *     this value.  Missing in either registry view is the
+ *     `import_tls_path` finding; that import fails for it is inferred
+ *     from the registry (Microsoft's "Troubleshoot WSUS synchronization
+ *     and import issues", issues 1 and 2), and the summary says so.
  */
 #include "compat.h"
 
@@ -31,7 +34,8 @@
 	"Set SchUseStrongCrypto=1 and SystemDefaultTlsVersions=1 (DWORD) " \
 	"under HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 and " \
 	"HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, " \
-	"then restart WsusService and IIS (iisreset)"
+	"then Restart-Service WsusService, w3svc (iisreset); this is the " \
+	"manual import path: sync's TLS 1.2 fix is the Monthly Rollup"
 #define HINT_WSUS_SETUP \
 	"WSUS is not installed here: run diagnose on the WSUS server, or " \
 	"give it a copy of the log with --log"
@@ -138,10 +142,10 @@ static void judge_strong_crypto(const struct ww_hostcfg_values *v,
 		return;
 	}
 	it->state = WW_HOSTCFG_WARNING;
-	it->finding = "tls12_fix_missing";
+	it->finding = "import_tls_path";
 	it->hint = HINT_STRONG_CRYPTO;
 	text(it->summary, ".NET 4 SchUseStrongCrypto is not set to 1 in the "
-		      "%s view%s: WSUS's .NET sync may not offer TLS 1.2 "
+		      "%s view%s: manual import may not offer TLS 1.2 "
 		      "(inferred from the registry, not observed)",
 	     !ok64 && !ok32 ? "64-bit and WOW6432Node" :
 	     !ok64 ? "64-bit" : "WOW6432Node", !ok64 && !ok32 ? "s" : "");

@@ -30,8 +30,9 @@ static const struct category {
 	[WW_CAT_ENDPOINT_DECOMMISSIONED] = {
 		"endpoint_decommissioned",
 		"WSUS still syncs from fe2.update.microsoft.com, retired on "
-		"2019-07-08: update WSUS (KB4482416) so that it uses "
-		"https://sws.update.microsoft.com",
+		"2019-07-08: set MUUrl to https://sws.update.microsoft.com "
+		"and RedirectorChangeNumber to 4002 (never on a downstream or "
+		"replica server)",
 		CAT(WW_CAT_SOAP_FAULT),
 		{ "fe2.update.microsoft.com" } },
 	[WW_CAT_ENDPOINT_DEPRECATED] = {
@@ -51,24 +52,34 @@ static const struct category {
 	[WW_CAT_CONNECTION_CLOSED] = {
 		"connection_closed",
 		"The connection to the sync source was cut: check the proxy or "
-		"firewall (TLS inspection) and that .NET uses TLS 1.2 "
-		"(SchUseStrongCrypto=1)",
+		"firewall (TLS inspection); for sync, that the Monthly Rollup "
+		"with WSUS's TLS 1.2 fix is installed (SCHANNEL lines in this "
+		"log at service start); for manual import, .NET's "
+		"SchUseStrongCrypto=1",
 		0,
 		{ "the underlying connection was closed",
 		  "forcibly closed by the remote host",
 		  "connection was closed unexpectedly" } },
 	[WW_CAT_TLS_NO_COMMON_ALGORITHM] = {
 		"tls_no_common_algorithm",
-		"No TLS protocol or cipher in common with the server: enable "
-		"TLS 1.2 for .NET (SchUseStrongCrypto=1, "
-		"SystemDefaultTlsVersions=1) and the ECDHE-GCM cipher suites",
+		"No TLS protocol or cipher in common with the server: with "
+		"TLS 1.2 on, check the cipher suite order policy (gpresult, "
+		"SSL\\00010002 Functions) keeps one the endpoint accepts: on "
+		"2012/2012 R2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256/_P384 "
+		"or _AES_128_CBC_SHA256_P256/_P384, on 2016 and later "
+		"TLS_ECDHE_RSA_WITH_AES_256/128_GCM_SHA384/SHA256 or "
+		"_CBC_SHA384/SHA256; for manual import, .NET's "
+		"SchUseStrongCrypto=1",
 		CAT(WW_CAT_CONNECTION_CLOSED),
 		{ "do not possess a common algorithm" } },
 	[WW_CAT_TLS_TRUST_FAILURE] = {
 		"tls_trust_failure",
-		"The server certificate chain is not trusted: update the root "
-		"certificates (WSUS 3.0 SP2 needs the SHA-2 update KB4484071) "
-		"and check for a TLS-inspecting proxy",
+		"The server certificate chain is not trusted (0x80072F8F): "
+		"check the date, time and time zone first; root CA in Local "
+		"Computer\\Trusted Root Certification Authorities, "
+		"intermediate CA in Intermediate Certification Authorities "
+		"(never Trusted Root); the FQDN must be the certificate's "
+		"Subject or SAN; a TLS-inspecting proxy re-signs the chain",
 		CAT(WW_CAT_CONNECTION_CLOSED),
 		{ "could not establish trust relationship",
 		  "not microsoft root ca signed root", "800b0109",
@@ -96,8 +107,8 @@ static const struct category {
 		  "no connection could be made", "actively refused" } },
 	[WW_CAT_TIMEOUT] = {
 		"timeout",
-		"The sync source did not answer in time: check for silently "
-		"dropped traffic at the firewall or proxy",
+		"The sync source did not answer in time (0x80072EE2): proxy, "
+		"firewall, route: do not assume IIS without more evidence",
 		0,
 		{ "operation has timed out",
 		  "did not properly respond after a period of time",
@@ -124,7 +135,10 @@ static const struct category {
 	[WW_CAT_TLS12_FIX_MISSING] = {
 		"tls12_fix_missing",
 		"The TLS handshake was reset (sws.update.microsoft.com accepts "
-		"TLS 1.2 only): install the WSUS TLS 1.2 update and set "
+		"TLS 1.2 only): for sync, install the Monthly Rollup with "
+		"WSUS's TLS 1.2 fix (KB4022721 on 2012, KB4022720 on 2012 R2, "
+		"or later); if its SCHANNEL lines are in this log, check the "
+		"cipher suite order; for manual import, set "
 		"SchUseStrongCrypto=1 under "
 		"HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
 		CAT(WW_CAT_CONNECTION_CLOSED),

@@ -32,10 +32,13 @@
 #define G_MONITOR "wsuswatch's own sources"
 
 #define FIX_MUURL \
-	"Set MUUrl https://sws.update.microsoft.com and RedirectorChangeNumber " \
+	"On the server that syncs from Microsoft Update only (never on a " \
+	"downstream or replica server), close all WSUS consoles, then set " \
+	"MUUrl https://sws.update.microsoft.com and RedirectorChangeNumber " \
 	"4002: $c=(Get-WsusServer).GetConfiguration(); " \
 	"$c.MUUrl='https://sws.update.microsoft.com'; " \
-	"$c.RedirectorChangeNumber=4002; $c.Save()"
+	"$c.RedirectorChangeNumber=4002; $c.Save(); iisreset; " \
+	"Restart-Service WsusService"
 #define FIX_PORT_SSL \
 	"WSUS 6.2+ serves HTTP on 8530 and HTTPS on 8531: make 'Use SSL' in " \
 	"Options > Update Source and Proxy Server match the port (and " \

@@ -231,6 +231,12 @@ START_TEST(fe2_is_critical)
 	it = get(&f->r, WW_DIAG_CONFIGURATION, "muurl_policy");
 	ck_assert_int_eq(it->state, WW_DIAG_CRITICAL);
 	ck_assert_ptr_nonnull(strstr(it->hint, "RedirectorChangeNumber 4002"));
+	/* The guide's whole procedure, and where never to run it. */
+	ck_assert_ptr_nonnull(strstr(it->hint, "close all WSUS consoles"));
+	ck_assert_ptr_nonnull(strstr(it->hint, "iisreset"));
+	ck_assert_ptr_nonnull(strstr(it->hint, "Restart-Service WsusService"));
+	ck_assert_ptr_nonnull(strstr(it->hint, "never on a downstream or "
+				     "replica server"));
 	ck_assert_int_eq(f->r.verdict, WW_DIAG_CRITICAL);
 	ck_assert_uint_ge(f->r.n_fix, 1);
 	ck_assert_int_eq(f->r.fix[0].group, WW_DIAG_CONFIGURATION);

@@ -99,9 +99,9 @@ START_TEST(classify_tls_openssl)
 	f.verify_result = 9;
 	assert_class(&f, "tls_not_yet_valid", "tls", 0x80072F8F);
 	f.verify_result = 18;
-	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	assert_class(&f, "tls_untrusted", "tls", 0x80072F8F);
 	f.verify_result = 20;
-	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	assert_class(&f, "tls_untrusted", "tls", 0x80072F8F);
 	/* libcurl's own host check leaves the preset value 1. */
 	f.verify_result = 1;
 	f.errtext = "SSL: no alternative certificate subject name matches "
@@ -128,7 +128,7 @@ START_TEST(classify_tls_schannel)
 	f.errtext = "schannel: next InitializeSecurityContext failed: "
 		    "SEC_E_UNTRUSTED_ROOT (0x80090325) - The certificate chain "
 		    "was issued by an authority that is not trusted.";
-	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	assert_class(&f, "tls_untrusted", "tls", 0x80072F8F);
 	ck_assert(ww_endpoint_is_cert_failure(&f));
 	f.curl_code = CURLE_PEER_FAILED_VERIFICATION;
 	f.errtext = "schannel: SNI or certificate check failed: "
@@ -148,6 +148,39 @@ START_TEST(classify_tls_schannel)
 	f.errtext = "schannel: next InitializeSecurityContext failed: "
 		    "SEC_E_ILLEGAL_MESSAGE (0x80090326)";
 	assert_class(&f, "tls_handshake_failed", "tls", 0x80072EFE);
+}
+END_TEST
+
+/* The guide's texts (issue 14, item 9): an untrusted chain is reported
+ * as WSUS shows it, 0x80072F8F, with 0x800B0109 beneath; its hint gives
+ * the guide's steps; a timeout does not blame IIS; a handshake names the
+ * suites of each OS and the sync fix, not the import path's value. */
+START_TEST(hints_follow_the_guide)
+{
+	struct ww_probe_facts f = facts(CURLE_PEER_FAILED_VERIFICATION);
+	struct ww_probe_class c;
+
+	f.verify_result = 20;
+	ww_endpoint_classify(&f, &c);
+	ck_assert_uint_eq(c.wu_code, 0x80072F8F);
+	ck_assert_uint_eq(c.detail_code, 0x800B0109);
+	ck_assert_ptr_nonnull(strstr(c.hint, "Intermediate Certification "
+					     "Authorities"));
+	ck_assert_ptr_nonnull(strstr(c.hint, "time zone"));
+	ck_assert_ptr_nonnull(strstr(c.hint, "Subject or SAN"));
+	f = facts(CURLE_OPERATION_TIMEDOUT);
+	ww_endpoint_classify(&f, &c);
+	ck_assert_str_eq(ww_probe_res_name(c.result), "timeout");
+	ck_assert_uint_eq(c.detail_code, 0);
+	ck_assert_ptr_nonnull(strstr(c.hint, "do not assume IIS"));
+	ck_assert_ptr_null(strstr(c.hint, "WsusPool"));
+	f = facts(CURLE_SSL_CONNECT_ERROR);
+	ww_endpoint_classify(&f, &c);
+	ck_assert_str_eq(ww_probe_res_name(c.result), "tls_handshake_failed");
+	ck_assert_ptr_nonnull(strstr(c.hint, "CBC_SHA384_P256"));
+	ck_assert_ptr_nonnull(strstr(c.hint, "GCM_SHA384"));
+	ck_assert_ptr_nonnull(strstr(c.hint, "KB4022720"));
+	ck_assert_ptr_null(strstr(c.hint, "SchUseStrongCrypto"));
 }
 END_TEST
 
@@ -180,11 +213,11 @@ START_TEST(classify_tls_revocation)
 	assert_class(&f, "tls_revocation_unknown", "tls", 0x80092013);
 	/* Another flag beside them: not only revocation. */
 	f.errtext = "schannel: CertGetCertificateChain error mask: 0x01000060";
-	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	assert_class(&f, "tls_untrusted", "tls", 0x80072F8F);
 	/* A revoked certificate stays untrusted. */
 	f.errtext = "schannel: CertGetCertificateChain trust error "
 		    "CERT_TRUST_IS_REVOKED";
-	assert_class(&f, "tls_untrusted", "tls", 0x800B0109);
+	assert_class(&f, "tls_untrusted", "tls", 0x80072F8F);
 }
 END_TEST
 
@@ -643,6 +676,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, classify_tls_openssl);
 	tcase_add_test(tc, classify_tls_schannel);
 	tcase_add_test(tc, classify_tls_revocation);
+	tcase_add_test(tc, hints_follow_the_guide);
 	tcase_add_test(tc, opts_revocation);
 	tcase_add_test(tc, classify_http);
 	tcase_add_test(tc, classify_names_complete);

@@ -64,7 +64,7 @@ START_TEST(good_host_is_ok)
 }
 END_TEST
 
-START_TEST(nothing_set_is_tls12_fix_missing)
+START_TEST(nothing_set_is_import_tls_path)
 {
 	struct ww_hostcfg_values v;
 	struct ww_hostcfg_report r;
@@ -77,7 +77,7 @@ START_TEST(nothing_set_is_tls12_fix_missing)
 	ck_assert_ptr_nonnull(strstr(it->summary, "not configured"));
 	it = get(&r, "dotnet_strong_crypto");
 	ck_assert_int_eq(it->state, WW_HOSTCFG_WARNING);
-	ck_assert_str_eq(it->finding, "tls12_fix_missing");
+	ck_assert_str_eq(it->finding, "import_tls_path");
 	ck_assert_ptr_nonnull(strstr(it->summary, "inferred"));
 	ck_assert_ptr_nonnull(strstr(it->summary, "64-bit and WOW6432Node"));
 	ck_assert_ptr_nonnull(strstr(it->hint, "SchUseStrongCrypto=1"));
@@ -99,7 +99,7 @@ START_TEST(one_view_missing)
 	ww_hostcfg_evaluate(&v, NULL, &r);
 	it = get(&r, "dotnet_strong_crypto");
 	ck_assert_int_eq(it->state, WW_HOSTCFG_WARNING);
-	ck_assert_str_eq(it->finding, "tls12_fix_missing");
+	ck_assert_str_eq(it->finding, "import_tls_path");
 	ck_assert_ptr_nonnull(strstr(it->summary, "in the WOW6432Node view:"));
 	ck_assert_ptr_nonnull(strstr(it->evidence,
 				     "WOW6432Node: SchUseStrongCrypto=0"));
@@ -162,7 +162,7 @@ Suite *ww_test_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, good_host_is_ok);
-	tcase_add_test(tc, nothing_set_is_tls12_fix_missing);
+	tcase_add_test(tc, nothing_set_is_import_tls_path);
 	tcase_add_test(tc, one_view_missing);
 	tcase_add_test(tc, tls12_disabled);
 	tcase_add_test(tc, upstream_in_evidence);

@@ -688,6 +688,40 @@ START_TEST(classify_table_covers_every_category)
 }
 END_TEST
 
+/* The guide's texts (issue 14, item 9): SchUseStrongCrypto is the import
+ * path, the sync fix is the Monthly Rollup; fe2's fix is MUUrl plus
+ * RedirectorChangeNumber 4002; the trust hint gives store placement,
+ * name and clock; a timeout does not blame IIS. */
+START_TEST(category_hints_follow_the_guide)
+{
+	const char *h;
+
+	h = ww_synclog_category_hint(WW_CAT_ENDPOINT_DECOMMISSIONED);
+	ck_assert_ptr_null(strstr(h, "KB4482416"));
+	ck_assert_ptr_nonnull(strstr(h, "RedirectorChangeNumber to 4002"));
+	ck_assert_ptr_nonnull(strstr(h, "replica"));
+	h = ww_synclog_category_hint(WW_CAT_TLS12_FIX_MISSING);
+	ck_assert_ptr_nonnull(strstr(h, "Monthly Rollup"));
+	ck_assert_ptr_nonnull(strstr(h, "KB4022721"));
+	ck_assert_ptr_nonnull(strstr(h, "for manual import, set "
+				     "SchUseStrongCrypto"));
+	h = ww_synclog_category_hint(WW_CAT_TLS_NO_COMMON_ALGORITHM);
+	ck_assert_ptr_nonnull(strstr(h, "_P256"));
+	ck_assert_ptr_nonnull(strstr(h, "GCM"));
+	h = ww_synclog_category_hint(WW_CAT_TLS_TRUST_FAILURE);
+	ck_assert_ptr_null(strstr(h, "KB4484071"));
+	ck_assert_ptr_nonnull(strstr(h, "0x80072F8F"));
+	ck_assert_ptr_nonnull(strstr(h, "Intermediate Certification "
+				     "Authorities"));
+	ck_assert_ptr_nonnull(strstr(h, "time zone"));
+	ck_assert_ptr_nonnull(strstr(h, "Subject or SAN"));
+	h = ww_synclog_category_hint(WW_CAT_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(h, "do not assume IIS"));
+	h = ww_synclog_category_hint(WW_CAT_CONNECTION_CLOSED);
+	ck_assert_ptr_nonnull(strstr(h, "Monthly Rollup"));
+}
+END_TEST
+
 /* ---- sync runs ------------------------------------------------------- */
 
 static int put(void *ctx, const struct ww_sync_run *run)
@@ -898,6 +932,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, finding_summary_counts_every_category_of_a_record);
 	tcase_add_test(tc, parse_nul_run_then_header);
 	tcase_add_test(tc, parse_lone_cr_ends_lines);
+	tcase_add_test(tc, category_hints_follow_the_guide);
 	tcase_add_test(tc, parse_invalid_utf8_replaced);
 	tcase_add_test(tc, utf8_cuts_at_character_boundaries);
 	suite_add_tcase(s, tc);

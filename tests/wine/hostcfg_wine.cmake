@@ -46,7 +46,7 @@ reg(delete "${SETUP}" /f)
 
 expect("nothing set"
   "schannel_tls12_client ok - | not configured"
-  "dotnet_strong_crypto warning tls12_fix_missing | .NET 4 SchUseStrongCrypto is not set to 1 in the 64-bit and WOW6432Node views"
+  "dotnet_strong_crypto warning import_tls_path | .NET 4 SchUseStrongCrypto is not set to 1 in the 64-bit and WOW6432Node views"
   "wsus_setup unknown - | WSUS is not installed")
 
 add_dword("${TLS}" Enabled 0)
@@ -57,7 +57,7 @@ execute_process(COMMAND ${WW_EMULATOR} reg add "${SETUP}" /v ContentDir /t REG_S
   OUTPUT_QUIET ERROR_QUIET)
 expect("half set"
   "schannel_tls12_client critical - | TLS 1.2 is disabled for clients"
-  "dotnet_strong_crypto warning tls12_fix_missing | .NET 4 SchUseStrongCrypto is not set to 1 in the WOW6432Node view:"
+  "dotnet_strong_crypto warning import_tls_path | .NET 4 SchUseStrongCrypto is not set to 1 in the WOW6432Node view:"
   "wsus_setup ok - | WSUS is installed: port 8531, SSL on")
 
 add_dword("${TLS}" Enabled 1)
