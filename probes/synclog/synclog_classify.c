@@ -5,7 +5,12 @@
  * with its contract name, the first check to make (hint), the vaguer
  * categories it explains (suppresses) and its patterns.  Patterns are
  * case-insensitive substrings of the component or the message, including
- * the continuation lines of a stack trace.
+ * the continuation lines of a stack trace.  The error codes of the sync
+ * guide's table ("Error and symptom reference": 0x80072EE2, 0x80072EFD,
+ * 0x80072F8F, 0x80244022, 0x8024402C) and those the probe reports
+ * (endpoint_classify.c) are patterns of the category they mean, and
+ * that category's hint says the code's meaning and the guide's first
+ * check: one table for text and codes.
  *
  * Speed: the patterns are compiled into one Aho-Corasick automaton turned
  * into a full DFA over case-folded byte classes, so a record is scanned
@@ -52,14 +57,15 @@ static const struct category {
 	[WW_CAT_CONNECTION_CLOSED] = {
 		"connection_closed",
 		"The connection to the sync source was cut: check the proxy or "
-		"firewall (TLS inspection); for sync, that the Monthly Rollup "
+		"firewall (TLS inspection) (0x80072EFE: connection error); for "
+		"sync, that the Monthly Rollup "
 		"with WSUS's TLS 1.2 fix is installed (SCHANNEL lines in this "
 		"log at service start); for manual import, .NET's "
 		"SchUseStrongCrypto=1",
 		0,
 		{ "the underlying connection was closed",
 		  "forcibly closed by the remote host",
-		  "connection was closed unexpectedly" } },
+		  "connection was closed unexpectedly", "80072efe" } },
 	[WW_CAT_TLS_NO_COMMON_ALGORITHM] = {
 		"tls_no_common_algorithm",
 		"No TLS protocol or cipher in common with the server: with "
@@ -74,8 +80,8 @@ static const struct category {
 		{ "do not possess a common algorithm" } },
 	[WW_CAT_TLS_TRUST_FAILURE] = {
 		"tls_trust_failure",
-		"The server certificate chain is not trusted (0x80072F8F): "
-		"check the date, time and time zone first; root CA in Local "
+		"Secure channel, certificate or date/time validation failed "
+		"(0x80072F8F): check the date, time and time zone first; root CA in Local "
 		"Computer\\Trusted Root Certification Authorities, "
 		"intermediate CA in Intermediate Certification Authorities "
 		"(never Trusted Root); the FQDN must be the certificate's "
@@ -83,28 +89,32 @@ static const struct category {
 		CAT(WW_CAT_CONNECTION_CLOSED),
 		{ "could not establish trust relationship",
 		  "not microsoft root ca signed root", "800b0109",
-		  "remote certificate is invalid" } },
+		  "remote certificate is invalid", "80072f8f" } },
 	[WW_CAT_PROXY_AUTH_REQUIRED] = {
 		"proxy_auth_required",
-		"The proxy demands credentials: check the proxy user and "
+		"The proxy demands credentials (407, 0x8024401B): check the proxy user and "
 		"password in WSUS Options > Update Source and Proxy Server (an "
 		"expired password is a common cause)",
 		CAT(WW_CAT_UPSTREAM_ERROR),
-		{ "proxy authentication required", "(407)" } },
+		{ "proxy authentication required", "(407)", "8024401b" } },
 	[WW_CAT_NAME_RESOLUTION] = {
 		"name_resolution",
-		"A DNS lookup failed: check the server's DNS resolvers and the "
-		"proxy name configured in WSUS",
+		"A proxy or target name was not resolved (0x8024402C): check "
+		"DNS and proxy resolution in the affected security context "
+		"(the server's resolvers, the proxy name configured in WSUS)",
 		0,
 		{ "remote name could not be resolved",
-		  "proxy name could not be resolved", "no such host is known" } },
+		  "proxy name could not be resolved", "no such host is known",
+		  "8024402c" } },
 	[WW_CAT_CONNECT_FAILURE] = {
 		"connect_failure",
-		"No TCP connection to the sync source: check firewall rules "
-		"and the proxy for port 443 (or 8530/8531 to an upstream WSUS)",
+		"No connection to the sync source could be established "
+		"(0x80072EFD): check DNS, the proxy, firewall rules and the "
+		"port (443, or 8530/8531 to an upstream WSUS)",
 		0,
 		{ "unable to connect to the remote server",
-		  "no connection could be made", "actively refused" } },
+		  "no connection could be made", "actively refused",
+		  "80072efd" } },
 	[WW_CAT_TIMEOUT] = {
 		"timeout",
 		"The sync source did not answer in time (0x80072EE2): proxy, "
@@ -112,20 +122,24 @@ static const struct category {
 		0,
 		{ "operation has timed out",
 		  "did not properly respond after a period of time",
-		  "request timed out" } },
+		  "request timed out", "80072ee2" } },
 	[WW_CAT_HTTP_UNAVAILABLE] = {
 		"http_unavailable",
-		"HTTP 503 from the sync source or proxy: on an upstream WSUS "
-		"check the WsusPool application pool (Private Memory Limit)",
+		"HTTP 503 from the sync source or proxy (0x80244022): check "
+		"upstream availability and its IIS/WsusPool load (the "
+		"application pool's Private Memory Limit)",
 		CAT(WW_CAT_UPSTREAM_ERROR),
-		{ "(503)", "service unavailable", "server unavailable" } },
+		{ "(503)", "service unavailable", "server unavailable",
+		  "80244022" } },
 	[WW_CAT_UPSTREAM_ERROR] = {
 		"upstream_error",
-		"The sync source answered with an HTTP error: check the URL and "
-		"the health of the upstream server or proxy",
+		"The sync source answered with an HTTP error (0x80244017 401, "
+		"0x80244019 404, 0x8024401F 500): check the URL and the health "
+		"of the upstream server or proxy",
 		0,
 		{ "the remote server returned an error",
-		  "the request failed with http status" } },
+		  "the request failed with http status", "80244017", "80244019",
+		  "8024401f" } },
 	[WW_CAT_RETRY_LIMIT_EXCEEDED] = {
 		"retry_limit_exceeded",
 		"WSUS gave up after its retries: the cause is the exception in "

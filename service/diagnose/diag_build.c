@@ -68,6 +68,7 @@ static void input_sync_events(const struct ww_diag_events *e,
 		ww_strlcpy(in->last_result, ww_sync_result_name(
 			   e->last_result_failed ? WW_SYNC_FAILED :
 			   WW_SYNC_SUCCEEDED), sizeof(in->last_result));
+		in->last_error[0] = '\0'; /* the event's reason is not kept */
 	}
 	for (i = 0; i < e->n_failed; i++) {
 		if (!in->have_success || e->failed_at[i] > in->last_success)
@@ -111,6 +112,8 @@ static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 			ww_strlcpy(in->last_result,
 				   ww_sync_result_name(r->result),
 				   sizeof(in->last_result));
+			ww_strlcpy(in->last_error, r->result == WW_SYNC_FAILED ?
+				   r->error : "", sizeof(in->last_error));
 		}
 		if (r->result == WW_SYNC_FAILED &&
 		    (!in->have_success || end > in->last_success))

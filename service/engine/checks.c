@@ -879,11 +879,14 @@ static void measure_sync_failures(const struct ww_health_input *in,
 		return;
 	}
 	ww_m_value(m, in->consecutive_failures);
-	ww_m_text(m, "%" PRId64 " consecutive failed sync attempt%s%s%s",
+	/* The failed run's own reason (386), as WSUS wrote it. */
+	ww_m_text(m, "%" PRId64 " consecutive failed sync attempt%s%s%s%s%s",
 		  in->consecutive_failures,
 		  in->consecutive_failures == 1 ? "" : "s",
 		  in->have_success ? " since the last success" : "",
-		  in->have_success ? "" : " (no success recorded)");
+		  in->have_success ? "" : " (no success recorded)",
+		  in->last_error[0] ? "; the latest failed: " : "",
+		  in->last_error);
 	ww_m_fix(m, FIX_STALE);
 }
 

@@ -196,6 +196,9 @@ struct ww_health_input {
 	bool have_attempt;
 	int64_t last_attempt;          /* start of the latest attempt */
 	char last_result[16];          /* its result: succeeded, failed ... */
+	/* Why it failed, as the source recorded it (the log's 386 Message,
+	 * cut to fit); "" when it did not fail or no reason is known. */
+	char last_error[WW_HEALTH_TEXT_MAX];
 	int64_t first_observed;        /* start of the oldest known attempt */
 	int64_t consecutive_failures;  /* failed attempts since last success */
 	/*

@@ -98,7 +98,8 @@ static int gather_attempt(struct ww_store *s, struct ww_health_input *in,
 	sqlite3_stmt *st;
 	int r;
 
-	r = query_row(s, "SELECT " RUN_START ", result FROM sync_run WHERE "
+	r = query_row(s, "SELECT " RUN_START ", result, error FROM sync_run "
+			 "WHERE "
 			 "id IN (SELECT MAX(id) FROM sync_run WHERE " RUN_OK
 			 " GROUP BY source) ORDER BY " RUN_START " DESC, "
 			 "id DESC LIMIT 1", NULL, limit, &st, err);
@@ -107,6 +108,8 @@ static int gather_attempt(struct ww_store *s, struct ww_health_input *in,
 	in->have_attempt = true;
 	in->last_attempt = sqlite3_column_int64(st, 0);
 	col_text(st, 1, in->last_result, sizeof(in->last_result));
+	if (strcmp(in->last_result, "failed") == 0)
+		col_text(st, 2, in->last_error, sizeof(in->last_error));
 	sqlite3_finalize(st);
 	return 0;
 }

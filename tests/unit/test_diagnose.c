@@ -220,6 +220,34 @@ START_TEST(failure_logged_twice_is_one_finding)
 }
 END_TEST
 
+/* diagnose's text names the failed run's reason (386's Message) and the
+ * guide's code in it becomes a finding with its meaning (issue 14, 7). */
+START_TEST(failed_run_reason_in_text)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	const struct ww_check_result *c;
+	struct ww_sync_run *r;
+
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "ok", NOW - 21 * H, NOW - 20 * H, WW_SYNC_SUCCEEDED);
+	add_run(&f->d, "bad", NOW - 2 * H, NOW - 1 * H, WW_SYNC_FAILED);
+	r = &f->d.log.runs.runs[f->d.log.runs.n - 1];
+	ww_strlcpy(r->error, "SyncUpdates failed: 0x80072EE2",
+		   sizeof(r->error));
+	add_finding(&f->d, WW_CAT_TIMEOUT, NOW - 1 * H);
+	ww_diag_build(&f->d, &f->r);
+	c = ww_health_find(&f->r.health, "sync_failures");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_msg(strstr(c->reason, "the latest failed: SyncUpdates "
+			     "failed: 0x80072EE2") != NULL, "%s", c->reason);
+	c = ww_health_find(&f->r.health, "finding:timeout");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c->fix, "0x80072EE2"));
+	ck_assert_ptr_nonnull(strstr(c->fix, "do not assume IIS"));
+	teardown(f);
+}
+END_TEST
+
 START_TEST(fe2_is_critical)
 {
 	struct fx *f = setup("wsus:\n  muurl: https://fe2.update.microsoft.com/v6\n");
@@ -837,6 +865,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, selfupdate_port_is_not_guessed);
 	tcase_add_test(tc, failure_logged_twice_is_one_finding);
 	tcase_add_test(tc, fe2_is_critical);
+	tcase_add_test(tc, failed_run_reason_in_text);
 	tcase_add_test(tc, sws1_is_warning);
 	tcase_add_test(tc, port_ssl_mismatch);
 	tcase_add_test(tc, proxy_password_never_shown);

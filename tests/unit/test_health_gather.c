@@ -133,6 +133,32 @@ START_TEST(success_months_ahead_hides_nothing)
 }
 END_TEST
 
+/* The monitor's face names a failed run's own reason (386's Message, kept
+ * as the run's error), as diagnose does (issue 14, item 7). */
+START_TEST(failed_run_reason_is_shown)
+{
+	struct fx f;
+	sqlite3_stmt *st;
+
+	fx_init(&f, "gather_reason");
+	add_run(&f, "log", "s1", T - 30 * H, T - 30 * H + 600, "succeeded");
+	add_run(&f, "log", "s2", T - 1 * H, T - 1 * H + 60, "failed");
+	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f.store.s),
+		"UPDATE sync_run SET error = 'WebException: The operation has "
+		"timed out' WHERE source_key = 's2'", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	judge(&f, T);
+	ck_assert_str_eq(f.in.last_error,
+			 "WebException: The operation has timed out");
+	ck_assert_msg(strstr(get(&f, "sync_failures")->reason,
+			     "the latest failed: WebException: The operation "
+			     "has timed out") != NULL, "%s",
+		      get(&f, "sync_failures")->reason);
+	fx_done(&f);
+}
+END_TEST
+
 /* Within the tolerance (thresholds.clock_skew) a time ahead still counts. */
 START_TEST(ahead_within_tolerance_counts)
 {
@@ -218,6 +244,7 @@ Suite *ww_test_suite(void)
 	TCase *tc = tcase_create("clock");
 
 	tcase_add_test(tc, success_months_ahead_hides_nothing);
+	tcase_add_test(tc, failed_run_reason_is_shown);
 	tcase_add_test(tc, ahead_within_tolerance_counts);
 	tcase_add_test(tc, clock_stepped_back_orders_by_position);
 	tcase_add_test(tc, probes_ordered_by_position);

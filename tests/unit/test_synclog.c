@@ -613,6 +613,15 @@ static const struct {
 	{ WW_CAT_DATABASE_ERROR, "Transaction (Process ID 56) was deadlocked on lock resources with another process" },
 	{ WW_CAT_CONTENT_DOWNLOAD_FAILURE, "Content file download failed. Reason: HTTP status 404: The requested URL does not exist on the server." },
 	{ WW_CAT_SYNC_FAILED, "EventId=386,Type=Error,Category=Synchronization,Message=Synchronization failed." },
+	/* The guide's error codes, as WSUS writes them (issue 14, item 7). */
+	{ WW_CAT_TIMEOUT, "SyncUpdates failed: 0x80072EE2" },
+	{ WW_CAT_CONNECT_FAILURE, "WebServiceCommunicationHelper failed with error 0x80072efd" },
+	{ WW_CAT_TLS_TRUST_FAILURE, "Sync failed, hr = 0x80072F8F" },
+	{ WW_CAT_HTTP_UNAVAILABLE, "GetCookie failed: 0x80244022" },
+	{ WW_CAT_NAME_RESOLUTION, "Synchronization failed, error 0x8024402C" },
+	{ WW_CAT_PROXY_AUTH_REQUIRED, "failed with 0x8024401B" },
+	{ WW_CAT_CONNECTION_CLOSED, "failed with 0x80072EFE" },
+	{ WW_CAT_UPSTREAM_ERROR, "failed with 0x80244019" },
 	{ WW_CAT_HEALTH_CHECK_FAILED, "Reporting WebService SoapException:System.Web.Services.Protocols.SoapException: Server was unable to process request." },
 };
 
@@ -719,6 +728,15 @@ START_TEST(category_hints_follow_the_guide)
 	ck_assert_ptr_nonnull(strstr(h, "do not assume IIS"));
 	h = ww_synclog_category_hint(WW_CAT_CONNECTION_CLOSED);
 	ck_assert_ptr_nonnull(strstr(h, "Monthly Rollup"));
+	/* A code's finding says what the code means (item 7). */
+	ck_assert_ptr_nonnull(strstr(ww_synclog_category_hint(WW_CAT_TIMEOUT),
+				     "0x80072EE2"));
+	ck_assert_ptr_nonnull(strstr(ww_synclog_category_hint(
+		WW_CAT_CONNECT_FAILURE), "0x80072EFD"));
+	ck_assert_ptr_nonnull(strstr(ww_synclog_category_hint(
+		WW_CAT_HTTP_UNAVAILABLE), "0x80244022"));
+	ck_assert_ptr_nonnull(strstr(ww_synclog_category_hint(
+		WW_CAT_NAME_RESOLUTION), "0x8024402C"));
 }
 END_TEST
 
