@@ -129,6 +129,8 @@ static void add_failed_probe(struct fx *f, const char *target)
 	p->wu_code = 0x8024402C;
 	p->hint = "check DNS";
 	p->cert_not_after = p->cert_days_left = p->clock_skew = WW_PROBE_UNKNOWN;
+	p->timings.dns = p->timings.connect = p->timings.tls = -1;
+	p->timings.first_byte = p->timings.total = -1;
 	f->d.probes = p;
 	f->d.n_probes = 1;
 	f->d.probes_avail = WW_DIAG_AVAILABLE;
@@ -358,24 +360,10 @@ END_TEST
 START_TEST(failed_probe_is_warning_at_once)
 {
 	struct fx *f = setup("probes: {microsoft_update: off}\n");
-	struct ww_probe_result *p = calloc(1, sizeof(*p));
 
 	f->d.log.avail = WW_DIAG_AVAILABLE;
 	add_run(&f->d, "a", NOW - 2 * H, NOW - H, WW_SYNC_SUCCEEDED);
-	ck_assert_ptr_nonnull(p);
-	ww_strlcpy(p->target, "extra", sizeof(p->target));
-	ww_strlcpy(p->url, "https://x.invalid/", sizeof(p->url));
-	p->at = NOW;
-	p->stage = WW_STAGE_DNS;
-	p->result = WW_PROBE_DNS_FAILURE;
-	p->wu_code = 0x8024402C;
-	p->hint = "check DNS";
-	p->cert_not_after = p->cert_days_left = p->clock_skew = WW_PROBE_UNKNOWN;
-	p->timings.dns = p->timings.connect = p->timings.tls = -1;
-	p->timings.first_byte = p->timings.total = -1;
-	f->d.probes = p;
-	f->d.n_probes = 1;
-	f->d.probes_avail = WW_DIAG_AVAILABLE;
+	add_failed_probe(f, "extra");
 	ww_diag_build(&f->d, &f->r);
 	/* One failed probe is a warning in diagnose as in the service
 	 * (critical after probes_failures in a row): one engine. */
