@@ -919,6 +919,7 @@ static void measure_finding(const struct ww_health_input *in, size_t i,
 	enum ww_synclog_category c = (enum ww_synclog_category)i;
 	char f1[WW_ISO_TIME_LEN], f2[WW_ISO_TIME_LEN], ok[WW_ISO_TIME_LEN];
 	bool since;
+	int same;
 
 	(void)now;
 	if (in->log.avail != WW_FACT_AVAILABLE || !f->count)
@@ -941,12 +942,13 @@ static void measure_finding(const struct ww_health_input *in, size_t i,
 	ww_m_fix(m, ww_synclog_category_hint(c));
 	snprintf(m->cause_text, sizeof(m->cause_text), "the WSUS log shows %s "
 		 "(last at %s)", ww_synclog_category_name(c), f2);
-	if (c == WW_CAT_SYNC_FAILED && since && explained_by(in, f) >= 0) {
+	same = c == WW_CAT_SYNC_FAILED && since ? explained_by(in, f) : -1;
+	if (same >= 0) {
 		/* One failure, one finding: the specific one carries it. */
 		ww_m_state(m, WW_STATE_OK);
 		ww_m_text(m, "%" PRIu64 " time(s), last at %s: the same failure "
 			  "as finding:%s", f->count, f2, ww_synclog_category_name(
-				  (enum ww_synclog_category)explained_by(in, f)));
+				  (enum ww_synclog_category)same));
 		ww_m_fix(m, NULL);
 	}
 	/* A specific error explains more than "a sync failed". */

@@ -355,21 +355,17 @@ static int gather_evseen(struct ww_store *s, const char *meaning,
 	sqlite3_stmt *st;
 	int r;
 
-	r = query_row(s, "SELECT COUNT(*), MAX(at), (SELECT event_id || ' ' "
-			 "|| COALESCE(message, '') FROM wsus_event WHERE "
-			 "meaning = ?1 ORDER BY at DESC, record_id DESC LIMIT 1) "
-			 "FROM wsus_event WHERE meaning = ?1",
+	r = query_row(s, "SELECT COUNT(*), MAX(at), n.event_id, n.message "
+			 "FROM wsus_event LEFT JOIN (SELECT event_id, message "
+			 "FROM wsus_event WHERE meaning = ?1 ORDER BY at DESC, "
+			 "record_id DESC LIMIT 1) AS n WHERE meaning = ?1",
 		      meaning, 0, &st, err);
 	if (r <= 0)
 		return r;
 	e->count = (uint64_t)sqlite3_column_int64(st, 0);
 	e->last_at = sqlite3_column_int64(st, 1);
-	col_text(st, 2, e->example, sizeof(e->example));
-	e->last_id = (uint32_t)strtoul(e->example, NULL, 10);
-	/* The example is the message without its leading ID. */
-	memmove(e->example, e->example + strcspn(e->example, " ") +
-		(e->example[0] ? 1 : 0), strlen(e->example) + 1 -
-		strcspn(e->example, " ") - (e->example[0] ? 1 : 0));
+	e->last_id = (uint32_t)sqlite3_column_int64(st, 2);
+	col_text(st, 3, e->example, sizeof(e->example));
 	sqlite3_finalize(st);
 	return 0;
 }

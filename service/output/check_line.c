@@ -83,9 +83,8 @@ void ww_check_format_line(const struct ww_health_input *in,
 	struct ww_buf b;
 	char st[16];
 
-	if (!head && rep->overall != WW_STATE_OK)
-		head = ww_health_find(rep, "sync_staleness");
-	if (!head && rep->overall == WW_STATE_OK)
+	/* All ok (or nothing judged): the staleness says how fresh sync is. */
+	if (!head)
 		head = ww_health_find(rep, "sync_staleness");
 	ww_buf_init(&b, CHECK_LINE_MAX);
 	ww_buf_appendf(&b, "WSUSWATCH %s - ",
