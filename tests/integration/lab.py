@@ -106,6 +106,19 @@ def start_standin(tmp):
     return tls.server_address[1]
 
 
+def stale_behind_407(tmp):
+    """The evidence of a stale sync behind a proxy that wants a password:
+    the stand-in, tinyproxy with Basic authentication, and a log whose
+    last success is 60h old followed by a failed run 2h ago whose reason
+    is the 407.  Returns (stand-in port, proxy port, log path)."""
+    tls_port = start_standin(tmp)
+    proxy_port = wwtest.free_port()
+    start_tinyproxy(tmp, proxy_port)
+    log = os.path.join(tmp, "SoftwareDistribution.log")
+    write_log(log, now(), ok_hours=60, fail_hours=2)
+    return tls_port, proxy_port, log
+
+
 def start_endpoints(tmp):
     """The stand-in and the TLS 1.0-only server; their ports."""
     tls = start_standin(tmp)

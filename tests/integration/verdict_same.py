@@ -55,12 +55,7 @@ def main():
     wwtest.fresh_dir(tmp)
     os.makedirs(f"{tmp}/mon", mode=0o700)
     try:
-        tls_port = lab.start_standin(tmp)
-        proxy_port = wwtest.free_port()
-        lab.start_tinyproxy(tmp, proxy_port)
-        log = f"{tmp}/SoftwareDistribution.log"
-        # A success 60h ago, then a failed sync 2h ago whose reason is the 407.
-        lab.write_log(log, lab.now(), ok_hours=60, fail_hours=2)
+        tls_port, proxy_port, log = lab.stale_behind_407(tmp)
         text = config_text(tmp, log, tls_port, proxy_port)
         env = dict(os.environ, WW_TEST_PROXY_PW="expired-password")
         run(exe, tmp, text, env)

@@ -85,11 +85,7 @@ def main():
     wwtest.fresh_dir(tmp)
     os.makedirs(f"{tmp}/data")
     try:
-        tls_port = lab.start_standin(tmp)
-        proxy_port = wwtest.free_port()
-        lab.start_tinyproxy(tmp, proxy_port)
-        log = f"{tmp}/SoftwareDistribution.log"
-        lab.write_log(log, lab.now(), ok_hours=60, fail_hours=2)
+        tls_port, proxy_port, log = lab.stale_behind_407(tmp)
         with open(f"{tmp}/w.yaml", "w") as f:
             f.write(config_text(tmp, log, tls_port, proxy_port))
         run(exe, emulator, native(f"{tmp}/w.yaml"))
