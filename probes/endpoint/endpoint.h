@@ -276,4 +276,38 @@ int ww_probe_result_store(struct ww_store *s, const struct ww_probe_result *r,
 int ww_probe_result_history_json(struct ww_store *s, int limit,
 				 struct cJSON *arr, struct ww_err *err);
 
+/* What the health engine reads of one target's probe_result rows. */
+struct ww_probe_summary {
+	char url[256];
+	int64_t at;                     /* time of the latest probe */
+	bool ok;                        /* latest probe succeeded */
+	char stage[16];                 /* failing stage, "" when ok */
+	char result[32];                /* contract result name */
+	int64_t consecutive_failures;   /* failed probes since the last ok */
+	int64_t elapsed_ms;             /* of the latest probe, -1 unknown */
+	bool have_cert;
+	int64_t cert_not_after;         /* latest certificate seen */
+	bool have_skew;
+	int64_t clock_skew;             /* latest skew seen, seconds */
+	int64_t skew_at;                /* when it was measured */
+	char wu_code[16];               /* of the latest probe, "" none */
+	int64_t http_status;            /* 0: no response */
+	char tls_version[32];
+	char detail[256];               /* libcurl's message */
+	char hint[512];                 /* first check to make */
+};
+
+/*
+ * The targets that have rows, in name order, at most max: calls fn(name,
+ * arg) for each; a non-zero return from fn stops and is returned.
+ */
+int ww_probe_result_targets(struct ww_store *s, size_t max,
+			    int (*fn)(const char *name, void *arg), void *arg,
+			    struct ww_err *err);
+
+/* The summary of target's rows; 0 (with *ret zeroed when there are none)
+ * or WW_E*. */
+int ww_probe_result_summary(struct ww_store *s, const char *target,
+			    struct ww_probe_summary *ret, struct ww_err *err);
+
 #endif /* WW_PROBES_ENDPOINT_H */

@@ -142,3 +142,111 @@ int ww_probe_result_history_json(struct ww_store *s, int limit,
 				  WW_ARRAY_SIZE(history_cols), arr,
 				  "read probe_results", err);
 }
+
+/* ---- reading, for the health engine ------------------------------------ */
+
+int ww_probe_result_targets(struct ww_store *s, size_t max,
+			    int (*fn)(const char *name, void *arg), void *arg,
+			    struct ww_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r = ww_store_prepare(s, "SELECT target FROM probe_result GROUP BY "
+				 "target ORDER BY target LIMIT ?1", &st, err);
+	char name[64];
+
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((r = ww_store_step(s, st, "read probe results", err)) > 0) {
+		ww_store_column_text(st, 0, name, sizeof(name));
+		r = fn(name, arg);
+		if (r)
+			break;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The latest row of target: what it found and why. */
+static int summary_latest(struct ww_store *s, const char *target,
+			  struct ww_probe_summary *p, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, "SELECT url, at, ok, stage, result, "
+				   "elapsed_ms, wu_code, http_status, "
+				   "tls_version, hint, CASE WHEN "
+				   "json_valid(detail_json) THEN json_extract("
+				   "detail_json, '$.detail') END FROM "
+				   "probe_result WHERE target = ?1 ORDER BY id "
+				   "DESC LIMIT 1", target, 0, &st,
+				   "read probe results", err);
+
+	if (r <= 0)
+		return r;
+	ww_store_column_text(st, 0, p->url, sizeof(p->url));
+	p->at = sqlite3_column_int64(st, 1);
+	p->ok = sqlite3_column_int(st, 2) != 0;
+	ww_store_column_text(st, 3, p->stage, sizeof(p->stage));
+	ww_store_column_text(st, 4, p->result, sizeof(p->result));
+	p->elapsed_ms = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+				-1 : sqlite3_column_int64(st, 5);
+	ww_store_column_text(st, 6, p->wu_code, sizeof(p->wu_code));
+	p->http_status = sqlite3_column_int64(st, 7);
+	ww_store_column_text(st, 8, p->tls_version, sizeof(p->tls_version));
+	ww_store_column_text(st, 9, p->hint, sizeof(p->hint));
+	ww_store_column_text(st, 10, p->detail, sizeof(p->detail));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * One integer column of target's rows: *have is whether a row came back
+ * (a NULL aggregate counts as none), a and b its first two columns.
+ */
+static int summary_ints(struct ww_store *s, const char *sql,
+			const char *target, bool *have, int64_t *a,
+			int64_t *b, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, sql, target, 0, &st,
+				   "read probe results", err);
+
+	if (r <= 0)
+		return r;
+	if (have)
+		*have = true;
+	*a = sqlite3_column_int64(st, 0);
+	if (b)
+		*b = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ww_probe_result_summary(struct ww_store *s, const char *target,
+			    struct ww_probe_summary *ret, struct ww_err *err)
+{
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = summary_latest(s, target, ret, err);
+	/* Rows are inserted in time order, so ids order the attempts. */
+	if (!r)
+		r = summary_ints(s, "SELECT COUNT(*) FROM probe_result WHERE "
+				 "target = ?1 AND ok = 0 AND id > COALESCE(("
+				 "SELECT MAX(id) FROM probe_result WHERE "
+				 "target = ?1 AND ok = 1), 0)", target, NULL,
+				 &ret->consecutive_failures, NULL, err);
+	if (!r)
+		r = summary_ints(s, "SELECT cert_not_after FROM probe_result "
+				 "WHERE target = ?1 AND cert_not_after IS NOT "
+				 "NULL ORDER BY id DESC LIMIT 1", target,
+				 &ret->have_cert, &ret->cert_not_after, NULL,
+				 err);
+	if (!r)
+		r = summary_ints(s, "SELECT clock_skew, at FROM probe_result "
+				 "WHERE target = ?1 AND clock_skew IS NOT NULL "
+				 "ORDER BY id DESC LIMIT 1", target,
+				 &ret->have_skew, &ret->clock_skew,
+				 &ret->skew_at, err);
+	return r;
+}

@@ -249,3 +249,65 @@ int ww_evstore_import_file(struct ww_store *s, const char *path,
 	ww_evstore_free(c.w);
 	return r;
 }
+
+/* ---- reading, for the health engine ------------------------------------ */
+
+int ww_evstore_latest_catalog(struct ww_store *s, int64_t limit,
+			      struct ww_evstore_catalog *ret,
+			      struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, "SELECT event_id, at, record_id FROM "
+				   "wsus_event WHERE event_id IN (10020, "
+				   "10021, 10022) AND at <= ?2 ORDER BY at "
+				   "DESC, record_id DESC LIMIT 1", NULL, limit,
+				   &st, "read WSUS events", err);
+
+	memset(ret, 0, sizeof(*ret));
+	if (r <= 0)
+		return r;
+	ret->found = true;
+	ret->event_id = (uint32_t)sqlite3_column_int64(st, 0);
+	ret->at = sqlite3_column_int64(st, 1);
+	ret->record_id = (uint64_t)sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ww_evstore_seen_meaning(struct ww_store *s, const char *meaning,
+			    struct ww_evstore_seen *ret, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, "SELECT COUNT(*), MAX(at), n.event_id, "
+				   "n.message FROM wsus_event LEFT JOIN ("
+				   "SELECT event_id, message FROM wsus_event "
+				   "WHERE meaning = ?1 ORDER BY at DESC, "
+				   "record_id DESC LIMIT 1) AS n WHERE meaning "
+				   "= ?1", meaning, 0, &st, "read WSUS events",
+				   err);
+
+	memset(ret, 0, sizeof(*ret));
+	if (r <= 0)
+		return r;
+	ret->count = (uint64_t)sqlite3_column_int64(st, 0);
+	ret->last_at = sqlite3_column_int64(st, 1);
+	ret->last_id = (uint32_t)sqlite3_column_int64(st, 2);
+	ww_store_column_text(st, 3, ret->example, sizeof(ret->example));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ww_evstore_any(struct ww_store *s, bool *ret, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, "SELECT EXISTS (SELECT 1 FROM "
+				   "wsus_event)", NULL, 0, &st,
+				   "read WSUS events", err);
+
+	*ret = false;
+	if (r <= 0)
+		return r;
+	*ret = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return 0;
+}

@@ -87,4 +87,33 @@ struct ww_evstore_import {
 int ww_evstore_import_file(struct ww_store *s, const char *path,
 			   struct ww_evstore_import *res, struct ww_err *err);
 
+/* ---- reading, for the health engine ------------------------------------ */
+
+/* WSUS's newest catalog event (10020/10021/10022) dated no later than
+ * limit.  found is false when there is none. */
+struct ww_evstore_catalog {
+	bool found;
+	uint32_t event_id;
+	int64_t at;
+	uint64_t record_id;
+};
+
+int ww_evstore_latest_catalog(struct ww_store *s, int64_t limit,
+			      struct ww_evstore_catalog *ret,
+			      struct ww_err *err);
+
+/* The events of one meaning (wsus_event.meaning): how often, the newest. */
+struct ww_evstore_seen {
+	uint64_t count;
+	int64_t last_at;
+	uint32_t last_id;
+	char example[256];
+};
+
+int ww_evstore_seen_meaning(struct ww_store *s, const char *meaning,
+			    struct ww_evstore_seen *ret, struct ww_err *err);
+
+/* Whether the store holds any WSUS event. */
+int ww_evstore_any(struct ww_store *s, bool *ret, struct ww_err *err);
+
 #endif /* WW_PROBES_EVSTORE_H */

@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "err.h"
+#include "synclog.h"
 
 struct ww_store;
 struct ww_run_writer;
@@ -68,5 +69,40 @@ int ww_run_writer_position(struct ww_run_writer *w, const char *source,
 int ww_runs_store_load_bookmark(struct ww_store *s, const char *source,
 				char **ret_bookmark, uint64_t *ret_record,
 				struct ww_err *err);
+
+/* ---- reading, for the health engine (runs_read.c) ------------------- */
+
+#define WW_RUNS_TEXT_MAX 256
+
+/* What the sync runs of every source say, as of now (docs/health.md). */
+struct ww_runs_summary {
+	int64_t runs;                 /* runs dated no later than the limit */
+	int64_t first_observed;       /* start of the oldest of them */
+	bool have_success;
+	int64_t last_success;         /* end of the latest success */
+	int64_t ahead_runs;           /* runs dated beyond the limit */
+	int64_t ahead_latest;         /* the furthest such time */
+	bool have_attempt;
+	int64_t last_attempt;         /* start of the latest attempt */
+	char last_result[16];         /* its result: succeeded, failed ... */
+	char last_error[WW_RUNS_TEXT_MAX]; /* its reason when it failed */
+	int64_t consecutive_failures; /* since the last success, per source */
+};
+
+/*
+ * Summarise sync_run as of now.  A run dated later than now + tolerance
+ * (the clock tolerance, seconds) counts only in ahead_*.  0 or WW_E*.
+ */
+int ww_runs_store_summary(struct ww_store *s, int64_t now, int64_t tolerance,
+			  struct ww_runs_summary *ret, struct ww_err *err);
+
+/* log_finding per category into sums (left as they are for a category
+ * with no rows).  0 or WW_E*. */
+int ww_runs_store_findings(struct ww_store *s,
+			   struct ww_finding_summary sums[WW_CAT_COUNT],
+			   struct ww_err *err);
+
+/* Whether the store holds anything the log source wrote. */
+int ww_runs_store_log_seen(struct ww_store *s, bool *ret, struct ww_err *err);
 
 #endif /* WW_PROBES_RUNS_STORE_H */

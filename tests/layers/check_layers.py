@@ -76,10 +76,9 @@ def reachable(layer, below):
 def read_owners(root):
     """The Owners table of docs/store.md: table -> set of owning files.
 
-    A row is | `table` | `owner file`... | readers call | `file`... |: the
-    owner's files and those still to move (the last column) may name the
-    table; a row naming the table `*` lists files that may name every table
-    (the store itself).
+    A row is | `table` | `owner file`... | readers call |: only the owner's
+    files may name the table; a row naming the table `*` lists files that
+    may name every table (the store itself).
     """
     path = os.path.join(root, "docs", "store.md")
     text = open(path, encoding="utf-8").read()
@@ -93,8 +92,6 @@ def read_owners(root):
             continue
         table = cells[0].strip("`")
         files = set(re.findall(r"`([^`]+)`", cells[1]))
-        if len(cells) > 3:
-            files |= set(re.findall(r"`([^`]+)`", cells[3]))
         owners[table] = files
     if not owners:
         sys.exit(f"{path}: the Owners table is empty")
