@@ -49,19 +49,45 @@ static struct ww_diag_item *item(struct ww_diag_report *r, int g,
 /* ---- health input from this pass ---- */
 
 /*
- * Events 384/386 after the log: the newest result is the last attempt
- * when it is newer than the log's; failures after the last success are
- * counted per source and the larger count taken, as the service does
- * (health_gather.c), because the log and the event log report the same
- * attempts.
+ * The rules of the runs are the service's (probes/synclog/runs_read.c
+ * over the store; here over what this pass read): a run dated later than
+ * now + the clock tolerance counts only as "ahead" and is otherwise
+ * ignored; within the log, failures count after its last success in the
+ * order the log has them, not by time, so a clock stepped back hides
+ * nothing; the log and the event log report the same attempts, so their
+ * failure counts are not added: the larger is taken.
  */
-static void input_sync_events(const struct ww_diag_events *e,
+static bool sync_dated(struct ww_health_input *in, int64_t limit, int64_t a,
+		       int64_t b)
+{
+	int64_t late = a > b ? a : b;
+
+	if (late <= limit)
+		return true;
+	if (!in->ahead_runs++ || late > in->ahead_latest)
+		in->ahead_latest = late;
+	return false;
+}
+
+/* Events 384/386 after the log: the newest result is the last attempt
+ * when it is newer than the log's. */
+static void input_sync_events(const struct ww_diag_events *e, int64_t limit,
 			      bool log_runs, struct ww_health_input *in)
 {
 	int64_t n = 0;
 	size_t i;
 
+	if (e->last_success != WW_TIME_UNKNOWN &&
+	    sync_dated(in, limit, e->last_success, e->last_success) &&
+	    (!in->have_success || e->last_success > in->last_success)) {
+		in->have_success = true;
+		in->last_success = e->last_success;
+		if (!in->sync_runs)
+			in->first_observed = e->last_success;
+		in->sync_runs += !in->sync_runs;
+	}
 	if (e->last_result_at != WW_TIME_UNKNOWN &&
+	    e->last_result_at <= limit &&
 	    (!in->have_attempt || e->last_result_at > in->last_attempt)) {
 		in->have_attempt = true;
 		in->last_attempt = e->last_result_at;
@@ -71,6 +97,8 @@ static void input_sync_events(const struct ww_diag_events *e,
 		in->last_error[0] = '\0'; /* the event's reason is not kept */
 	}
 	for (i = 0; i < e->n_failed; i++) {
+		if (!sync_dated(in, limit, e->failed_at[i], e->failed_at[i]))
+			continue;
 		if (!in->have_success || e->failed_at[i] > in->last_success)
 			n++;
 		/* Without runs from the log, the events are the history: it
@@ -85,43 +113,83 @@ static void input_sync_events(const struct ww_diag_events *e,
 		in->consecutive_failures = n;
 }
 
+static int64_t run_end(const struct ww_sync_run *r)
+{
+	return r->finished_at != WW_TIME_UNKNOWN ? r->finished_at :
+	       r->started_at;
+}
+
+static void input_sync_run(const struct ww_sync_run *r,
+			   struct ww_health_input *in)
+{
+	int64_t start = r->started_at != WW_TIME_UNKNOWN ? r->started_at :
+			r->finished_at;
+
+	if (!in->sync_runs++ || start < in->first_observed)
+		in->first_observed = start;
+	/* The log's last run by position is its latest attempt. */
+	in->have_attempt = true;
+	in->last_attempt = start;
+	ww_strlcpy(in->last_result, ww_sync_result_name(r->result),
+		   sizeof(in->last_result));
+	ww_strlcpy(in->last_error, r->result == WW_SYNC_FAILED ? r->error : "",
+		   sizeof(in->last_error));
+	if (r->result == WW_SYNC_SUCCEEDED &&
+	    (!in->have_success || run_end(r) > in->last_success)) {
+		in->have_success = true;
+		in->last_success = run_end(r);
+	}
+}
+
+/*
+ * The log's failures after its own last success, by position; those not
+ * later than after (a success the event log saw later than the log's own,
+ * by more than the tolerance) do not count either.
+ */
+static int64_t log_streak(const struct ww_sync_run_list *l, int64_t limit,
+			  int64_t after)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct ww_sync_run *r = &l->runs[i];
+
+		if (r->started_at > limit || r->finished_at > limit)
+			continue;
+		if (r->result == WW_SYNC_SUCCEEDED)
+			n = 0;
+		else if (r->result == WW_SYNC_FAILED && run_end(r) > after)
+			n++;
+	}
+	return n;
+}
+
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 {
 	const struct ww_sync_run_list *l = &d->log.runs;
-	int64_t ok = ww_sync_run_list_last_success(l);
-	size_t i;
+	int64_t tol = in->th.clock_skew > 0 ? in->th.clock_skew : 0;
+	int64_t limit = d->now + tol, after = INT64_MIN, log_ok;
+	size_t i, used = 0;
 
-	if (d->events.last_success != WW_TIME_UNKNOWN &&
-	    (ok == WW_TIME_UNKNOWN || d->events.last_success > ok))
-		ok = d->events.last_success;
-	in->have_success = ok != WW_TIME_UNKNOWN;
-	in->last_success = in->have_success ? ok : 0;
-	in->sync_runs = (int64_t)l->n + (in->have_success && !l->n);
 	for (i = 0; i < l->n; i++) {
 		const struct ww_sync_run *r = &l->runs[i];
-		int64_t start = r->started_at != WW_TIME_UNKNOWN ?
-					r->started_at : r->finished_at;
-		int64_t end = r->finished_at != WW_TIME_UNKNOWN ?
-				      r->finished_at : start;
 
-		if (i == 0 || start < in->first_observed)
-			in->first_observed = start;
-		if (!in->have_attempt || start >= in->last_attempt) {
-			in->have_attempt = true;
-			in->last_attempt = start;
-			ww_strlcpy(in->last_result,
-				   ww_sync_result_name(r->result),
-				   sizeof(in->last_result));
-			ww_strlcpy(in->last_error, r->result == WW_SYNC_FAILED ?
-				   r->error : "", sizeof(in->last_error));
+		if (sync_dated(in, limit, r->started_at, r->finished_at)) {
+			input_sync_run(r, in);
+			used++;
 		}
-		if (r->result == WW_SYNC_FAILED &&
-		    (!in->have_success || end > in->last_success))
-			in->consecutive_failures++;
 	}
-	if (!l->n && in->have_success)
-		in->first_observed = in->last_success;
-	input_sync_events(&d->events, l->n > 0, in);
+	log_ok = in->have_success ? in->last_success : INT64_MIN / 2;
+	input_sync_events(&d->events, limit, used > 0, in);
+	if (in->have_success && in->last_success > log_ok + tol)
+		after = in->last_success;
+	if (used) {
+		int64_t n = log_streak(l, limit, after);
+
+		if (n > in->consecutive_failures)
+			in->consecutive_failures = n;
+	}
 }
 
 static void input_target(const struct ww_probe_result *p,

@@ -250,6 +250,58 @@ START_TEST(failed_run_reason_in_text)
 }
 END_TEST
 
+/*
+ * The runs' rules are the service's (runs_read.c): a success dated 90
+ * days ahead (a clock glitch) is never the latest success, and failures
+ * count after the log's last success in the log's order, so failures
+ * written after a clock was stepped back still count.  Before, diagnose
+ * took the future success: staleness ok with a negative age, no failure.
+ */
+START_TEST(runs_ahead_of_the_clock_are_ignored)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	const struct ww_check_result *c;
+
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "ok", NOW - 31 * H, NOW - 30 * H, WW_SYNC_SUCCEEDED);
+	add_run(&f->d, "ahead", NOW + 90 * 24 * H, NOW + 90 * 24 * H + 60,
+		WW_SYNC_SUCCEEDED);
+	add_run(&f->d, "bad1", NOW - 3 * H, NOW - 3 * H + 60, WW_SYNC_FAILED);
+	add_run(&f->d, "bad2", NOW - 2 * H, NOW - 2 * H + 60, WW_SYNC_FAILED);
+	ww_diag_build(&f->d, &f->r);
+	c = ww_health_find(&f->r.health, "sync_staleness");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->raw_value, 30 * H);
+	ck_assert_int_ne(c->state, WW_STATE_OK);
+	c = ww_health_find(&f->r.health, "sync_failures");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->raw_value, 2);
+	c = ww_health_find(&f->r.health, "clock_skew");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_msg(strstr(c->reason, "1 sync run dated up to") != NULL,
+		      "%s", c->reason);
+	teardown(f);
+}
+END_TEST
+
+START_TEST(failures_after_clock_stepped_back_count)
+{
+	struct fx *f = setup("probes: {microsoft_update: off}\n");
+	const struct ww_check_result *c;
+
+	f->d.log.avail = WW_DIAG_AVAILABLE;
+	add_run(&f->d, "ok", NOW - 2 * H, NOW - 2 * H + 60, WW_SYNC_SUCCEEDED);
+	/* The clock went back 3 hours; two failures follow in the log. */
+	add_run(&f->d, "bad1", NOW - 4 * H, NOW - 4 * H + 60, WW_SYNC_FAILED);
+	add_run(&f->d, "bad2", NOW - 3 * H, NOW - 3 * H + 60, WW_SYNC_FAILED);
+	ww_diag_build(&f->d, &f->r);
+	c = ww_health_find(&f->r.health, "sync_failures");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->raw_value, 2);
+	teardown(f);
+}
+END_TEST
+
 START_TEST(fe2_is_critical)
 {
 	struct fx *f = setup("wsus:\n  muurl: https://fe2.update.microsoft.com/v6\n");
@@ -870,6 +922,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, events_failed_syncs_count);
 	tcase_add_test(tc, events_none_in_window);
 	tcase_add_test(tc, events_live_absent);
+	tcase_add_test(tc, runs_ahead_of_the_clock_are_ignored);
+	tcase_add_test(tc, failures_after_clock_stepped_back_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
