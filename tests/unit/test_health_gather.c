@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "config.h"
+#include "diagnose.h"
 #include "health.h"
 #include "store.h"
 #include "util.h"
@@ -133,6 +134,105 @@ START_TEST(success_months_ahead_hides_nothing)
 }
 END_TEST
 
+/*
+ * One home for the rules of runs (issue 11): the same log, as the store
+ * keeps it (the monitor, `check`) and as `diagnose` reads it, gives the
+ * same facts, whatever the clock did.  Random sequences of runs from one
+ * source: successes and failures, some dated months ahead (a glitch),
+ * some after a clock stepped back, some within the tolerance ahead.
+ */
+static uint64_t rnd_state = 0x9E3779B97F4A7C15u;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned)(rnd_state % n);
+}
+
+static int64_t rnd_time(void)
+{
+	switch (rnd(8)) {
+	case 0: return T + 90 * D + rnd(1000);   /* months ahead */
+	case 1: return T + rnd(200);             /* within the tolerance */
+	default: return T - (int64_t)rnd(200) * H - rnd(3000);
+	}
+}
+
+static void diag_run(struct ww_diag_data *d, const char *key, int64_t start,
+		     int64_t end, bool ok)
+{
+	struct ww_sync_run run;
+
+	memset(&run, 0, sizeof(run));
+	ww_strlcpy(run.key, key, sizeof(run.key));
+	run.kind = WW_SYNC_SCHEDULED;
+	run.result = ok ? WW_SYNC_SUCCEEDED : WW_SYNC_FAILED;
+	run.started_at = start;
+	run.finished_at = end;
+	ck_assert_int_eq(ww_sync_run_list_put(&d->log.runs, &run), 0);
+}
+
+START_TEST(diagnose_and_store_judge_runs_alike)
+{
+	struct ww_diag_report *rep = malloc(sizeof(*rep));
+	struct ww_diag_data d;
+	struct fx f;
+	int round;
+
+	ck_assert_ptr_nonnull(rep);
+	for (round = 0; round < 200; round++) {
+		unsigned i, n = 1 + rnd(7);
+		char key[16];
+
+		fx_init(&f, "gather_same");
+		ww_diag_data_init(&d, &f.cfg, T);
+		d.log.avail = WW_DIAG_AVAILABLE;
+		for (i = 0; i < n; i++) {
+			int64_t start = rnd_time(), end = start + 60 + rnd(600);
+			bool ok = rnd(3) == 0;
+
+			snprintf(key, sizeof(key), "r%u", i);
+			add_run(&f, "log", key, start, end, ok ? "succeeded" :
+				"failed");
+			diag_run(&d, key, start, end, ok);
+		}
+		judge(&f, T);
+		ww_diag_build(&d, rep);
+		ck_assert_msg(f.in.have_success == rep->in.have_success &&
+			      (!f.in.have_success || f.in.last_success ==
+			       rep->in.last_success) &&
+			      f.in.consecutive_failures ==
+			      rep->in.consecutive_failures &&
+			      f.in.ahead_runs == rep->in.ahead_runs &&
+			      f.in.have_attempt == rep->in.have_attempt &&
+			      f.in.last_attempt == rep->in.last_attempt &&
+			      f.in.sync_runs == rep->in.sync_runs &&
+			      strcmp(f.in.last_result, rep->in.last_result) == 0,
+			      "round %d (%u runs): store success %d/%" PRId64
+			      " failures %" PRId64 " ahead %" PRId64
+			      " attempt %" PRId64 " %s runs %" PRId64
+			      "; diagnose %d/%" PRId64 " %" PRId64 " %" PRId64
+			      " %" PRId64 " %s %" PRId64, round, n,
+			      f.in.have_success, f.in.last_success,
+			      f.in.consecutive_failures, f.in.ahead_runs,
+			      f.in.last_attempt, f.in.last_result,
+			      f.in.sync_runs, rep->in.have_success,
+			      rep->in.last_success,
+			      rep->in.consecutive_failures, rep->in.ahead_runs,
+			      rep->in.last_attempt, rep->in.last_result,
+			      rep->in.sync_runs);
+		ck_assert_int_eq(ww_health_find(&f.rep, "sync_staleness")->state,
+				 ww_health_find(&rep->health,
+						"sync_staleness")->state);
+		ww_diag_data_release(&d);
+		fx_done(&f);
+	}
+	free(rep);
+}
+END_TEST
+
 /* The monitor's face names a failed run's own reason (386's Message, kept
  * as the run's error), as diagnose does (issue 14, item 7). */
 START_TEST(failed_run_reason_is_shown)
@@ -248,6 +348,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, ahead_within_tolerance_counts);
 	tcase_add_test(tc, clock_stepped_back_orders_by_position);
 	tcase_add_test(tc, probes_ordered_by_position);
+	tcase_add_test(tc, diagnose_and_store_judge_runs_alike);
 	suite_add_tcase(s, tc);
 	return s;
 }
