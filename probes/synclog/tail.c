@@ -487,12 +487,37 @@ static int follow_path(struct ww_tailer *t)
 	return r == WW_ENOENT ? 0 : r;
 }
 
+/*
+ * Truncation: the file is shorter than what was read, or, as long or
+ * longer, its first bytes are no longer those hashed (a copy-truncate
+ * refilled past the old offset between two polls).  Re-hashing at most
+ * HEAD_LEN bytes per poll is the price of catching the second while
+ * running rather than at the next restart.
+ */
+static int head_changed(struct ww_tailer *t, bool *ret)
+{
+	unsigned char b[HEAD_LEN];
+	size_t got = 0;
+	int r = 0;
+
+	*ret = false;
+	if (t->head.head_len)
+		r = ww_tail_file_read_at(t->f, 0, b, t->head.head_len, &got,
+					 t->err);
+	if (!r && t->head.head_len)
+		*ret = got != t->head.head_len || fnv1a(b, got) != t->head.head;
+	return r; /* a read error is an error, never taken for a change */
+}
+
 static int check_truncation(struct ww_tailer *t)
 {
 	uint64_t size;
+	bool changed = false;
 	int r = ww_tail_file_info(t->f, NULL, &size, t->err);
 
-	if (r || size >= t->read_pos)
+	if (!r && size >= t->read_pos)
+		r = head_changed(t, &changed);
+	if (r || (size >= t->read_pos && !changed))
 		return r;
 	/* Copy-truncate: the old content (and its last record) is final. */
 	r = ww_synclog_parser_flush(t->parser, false, t->err);

@@ -586,6 +586,39 @@ START_TEST(tail_copy_truncate_while_stopped)
 END_TEST
 
 /*
+ * The same while running: copy-truncate refilled past the old offset
+ * between two polls (the size never looks smaller).  The first bytes
+ * changed, so the tailer starts the file anew: 150 new records, none
+ * skipped.  Before, the 100 records before the old offset were lost.
+ */
+START_TEST(tail_copy_truncate_refilled_between_polls)
+{
+	struct env e;
+	int *counts = calloc(MAXSEQ, sizeof(int));
+	struct ww_tailer_stats st;
+	int i;
+
+	ck_assert_ptr_nonnull(counts);
+	env_init(&e, "tail-refill");
+	append_traced(e.path, 0, 100);
+	settle(&e);
+	truncate_file(e.path);
+	append_traced(e.path, 1000, 1150);
+	memset(&st, 0, sizeof(st));
+	poll_ok(&e, &st);
+	ck_assert_uint_eq(st.truncations, 1);
+	settle(&e);
+	ck_assert_int_eq(store_counts(&e, counts), 250);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(counts[i], 1);
+	for (i = 1000; i < 1150; i++)
+		ck_assert_msg(counts[i] == 1, "seq %d stored %d times", i, counts[i]);
+	free(counts);
+	env_free(&e);
+}
+END_TEST
+
+/*
  * WSUS's rotation: the log becomes .old (replacing it), a new one starts.
  * False when the old .old keeps its name because we hold it open (Windows
  * keeps a deleted file's name until its last handle is closed).
@@ -725,6 +758,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, tail_settles_after_the_clock_steps_back);
 	tcase_add_test(tc, tail_quiet_log_complete_at_first_poll);
 	tcase_add_test(tc, tail_copy_truncate_while_stopped);
+	tcase_add_test(tc, tail_copy_truncate_refilled_between_polls);
 	tcase_add_test(tc, tail_two_rotations_read_the_middle_file);
 	tcase_add_test(tc, tail_resumes_a_position_saved_before_v3);
 	suite_add_tcase(s, tc);
