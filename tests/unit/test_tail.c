@@ -553,6 +553,21 @@ static void truncate_file(const char *path)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* Records 0-99 of the old content and 1000-1149 of the new, once each. */
+static void assert_old_and_new(struct env *e)
+{
+	int *counts = calloc(MAXSEQ, sizeof(int));
+	int i;
+
+	ck_assert_ptr_nonnull(counts);
+	ck_assert_int_eq(store_counts(e, counts), 250);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(counts[i], 1);
+	for (i = 1000; i < 1150; i++)
+		ck_assert_msg(counts[i] == 1, "seq %d stored %d times", i, counts[i]);
+	free(counts);
+}
+
 /*
  * Issue 13, item 5: copy-truncate while the service was stopped, then 150
  * records.  The 100th boundary of the new content is at the saved offset
@@ -562,10 +577,7 @@ static void truncate_file(const char *path)
 START_TEST(tail_copy_truncate_while_stopped)
 {
 	struct env e;
-	int *counts = calloc(MAXSEQ, sizeof(int));
-	int i;
 
-	ck_assert_ptr_nonnull(counts);
 	env_init(&e, "tail-copytrunc");
 	append_traced(e.path, 0, 100);
 	settle(&e);
@@ -575,12 +587,7 @@ START_TEST(tail_copy_truncate_while_stopped)
 	append_traced(e.path, 1000, 1150);
 	env_open_tailer(&e);
 	settle(&e);
-	ck_assert_int_eq(store_counts(&e, counts), 250);
-	for (i = 0; i < 100; i++)
-		ck_assert_int_eq(counts[i], 1);
-	for (i = 1000; i < 1150; i++)
-		ck_assert_msg(counts[i] == 1, "seq %d stored %d times", i, counts[i]);
-	free(counts);
+	assert_old_and_new(&e);
 	env_free(&e);
 }
 END_TEST
@@ -594,11 +601,8 @@ END_TEST
 START_TEST(tail_copy_truncate_refilled_between_polls)
 {
 	struct env e;
-	int *counts = calloc(MAXSEQ, sizeof(int));
 	struct ww_tailer_stats st;
-	int i;
 
-	ck_assert_ptr_nonnull(counts);
 	env_init(&e, "tail-refill");
 	append_traced(e.path, 0, 100);
 	settle(&e);
@@ -608,12 +612,7 @@ START_TEST(tail_copy_truncate_refilled_between_polls)
 	poll_ok(&e, &st);
 	ck_assert_uint_eq(st.truncations, 1);
 	settle(&e);
-	ck_assert_int_eq(store_counts(&e, counts), 250);
-	for (i = 0; i < 100; i++)
-		ck_assert_int_eq(counts[i], 1);
-	for (i = 1000; i < 1150; i++)
-		ck_assert_msg(counts[i] == 1, "seq %d stored %d times", i, counts[i]);
-	free(counts);
+	assert_old_and_new(&e);
 	env_free(&e);
 }
 END_TEST
