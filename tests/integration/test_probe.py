@@ -158,9 +158,9 @@ def scenarios(binary, tmp, ports, hung_port, proxy_port):
 
 
 def abort_on_stop(unit, hung_port):
-    env = dict(os.environ, CK_FORK="no", CK_RUN_CASE="endpoint",
+    env = dict(os.environ, CK_FORK="no",
                WW_TEST_HUNG_URL=f"https://127.0.0.1:{hung_port}/")
-    p = subprocess.run([unit], capture_output=True, text=True, env=env,
+    p = subprocess.run([unit, "hung"], capture_output=True, text=True, env=env,
                        timeout=60)
     check("probe aborts within ~300 ms of the stop event", p.returncode == 0,
           p.stdout + p.stderr)

@@ -21,12 +21,9 @@
 #include "ww_test.h"
 
 /* Wine derives a file's owner from the Unix uid and cannot change it. */
-static bool under_wine(void)
-{
-	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
-
-	return nt && GetProcAddress(nt, "wine_get_version") != NULL;
-}
+#define WINE_OWNER "Wine derives a file's owner from the Unix uid"
+/* Wine synthesizes a DACL from the Unix mode bits, without ID flags. */
+#define WINE_DACL "Wine synthesizes DACLs from mode bits, without inheritance"
 
 static bool owner_is_administrators(const char *path)
 {
@@ -49,26 +46,56 @@ static bool owner_is_administrators(const char *path)
 	return ok;
 }
 
-START_TEST(existing_dir_is_taken_over)
+/* A directory as a squatter makes it: owned by its creator, open to Everyone. */
+static char *make_squatted_dir(const char *base)
 {
-	char *base = ww_test_tmpdir("os-owner");
 	char *dir = ww_os_path_join(base, "squatted");
 	wchar_t *w = ww_win_utf16(dir);
 	PSECURITY_DESCRIPTOR sd = NULL;
 	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
-	struct ww_err err;
 
-	/* As a squatter would: owned by the creating user, open to Everyone. */
 	ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorW(
 		L"D:(A;OICI;FA;;;WD)", SDDL_REVISION_1, &sd, NULL));
 	sa.lpSecurityDescriptor = sd;
 	ck_assert(CreateDirectoryW(w, &sa));
 	LocalFree(sd);
-	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
-	ck_assert_msg(under_wine() || owner_is_administrators(dir),
-		      "%s keeps its old owner", dir);
+	free(w);
+	return dir;
+}
+
+static void remove_dir(const char *path)
+{
+	wchar_t *w = ww_win_utf16(path);
+
 	RemoveDirectoryW(w);
 	free(w);
+}
+
+START_TEST(existing_dir_is_taken_over)
+{
+	char *base = ww_test_tmpdir("os-owner");
+	char *dir = make_squatted_dir(base);
+	struct ww_err err;
+
+	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
+	remove_dir(dir);
+	free(dir);
+	free(base);
+}
+END_TEST
+
+/* Windows only: the squatter is no longer the owner. */
+START_TEST(existing_dir_owner_is_administrators)
+{
+	char *base, *dir;
+	struct ww_err err;
+
+	WW_TEST_SKIP_IF(ww_test_under_wine(), WINE_OWNER);
+	base = ww_test_tmpdir("os-owner");
+	dir = make_squatted_dir(base);
+	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
+	ck_assert_msg(owner_is_administrators(dir), "%s keeps its old owner", dir);
+	remove_dir(dir);
 	free(dir);
 	free(base);
 }
@@ -172,24 +199,30 @@ static void make_open_file(const char *path)
 	free(w);
 }
 
-/* Everyone is gone, and (Windows) every ACE is inherited from the parent. */
-static void assert_reset(const char *path)
+/* Everyone is gone (Wine keeps Everyone's rights in the mode bits). */
+static void assert_no_everyone(const char *path)
+{
+	char *d = dacl_of(path);
+
+	ck_assert_msg(strstr(d, ";WD)") == NULL, "%s keeps Everyone: %s", path, d);
+	free(d);
+}
+
+/* Windows only: every ACE inherited from the private parent, owner reset. */
+static void assert_inherited(const char *path)
 {
 	char *d = dacl_of(path);
 	const char *p;
 	int aces = 0, inherited = 0;
 
-	ck_assert_msg(strstr(d, ";WD)") == NULL, "%s keeps Everyone: %s", path, d);
 	for (p = strchr(d, '('); p; p = strchr(p + 1, '('))
 		aces++;
 	for (p = strstr(d, ";ID;"); p; p = strstr(p + 1, ";ID;"))
 		inherited++;
-	/* Wine synthesizes a DACL from the Unix mode bits, without ID flags. */
-	ck_assert_msg(under_wine() || (aces > 0 && aces == inherited &&
-				       strstr(d, ";FA;;;BA)") != NULL),
+	ck_assert_msg(aces > 0 && aces == inherited &&
+		      strstr(d, ";FA;;;BA)") != NULL,
 		      "%s: not inherited from the private parent: %s", path, d);
-	ck_assert_msg(under_wine() || owner_is_administrators(path),
-		      "%s keeps its old owner", path);
+	ck_assert_msg(owner_is_administrators(path), "%s keeps its old owner", path);
 	free(d);
 }
 
@@ -201,54 +234,85 @@ static void remove_file(const char *path)
 	free(w);
 }
 
-static void remove_dir(const char *path)
-{
-	wchar_t *w = ww_win_utf16(path);
+/* A squatted tree: dir/wsuswatch.db and dir/sub/planted.txt open to Everyone. */
+struct tree {
+	char *base, *dir, *db, *sub, *deep;
+};
 
-	RemoveDirectoryW(w);
+static void tree_plant(struct tree *t)
+{
+	wchar_t *w, *wsub;
+
+	t->base = ww_test_tmpdir("os-tree");
+	t->dir = ww_os_path_join(t->base, "squatted");
+	t->db = ww_os_path_join(t->dir, "wsuswatch.db");
+	t->sub = ww_os_path_join(t->dir, "sub");
+	t->deep = ww_os_path_join(t->sub, "planted.txt");
+	w = ww_win_utf16(t->dir);
+	wsub = ww_win_utf16(t->sub);
+	ck_assert(CreateDirectoryW(w, NULL));
+	ck_assert(CreateDirectoryW(wsub, NULL));
+	make_open_file(t->db);
+	make_open_file(t->deep);
+	free(wsub);
 	free(w);
+}
+
+static void tree_remove(struct tree *t)
+{
+	remove_file(t->deep);
+	remove_dir(t->sub);
+	remove_file(t->db);
+	remove_dir(t->dir);
+	free(t->deep);
+	free(t->sub);
+	free(t->db);
+	free(t->dir);
+	free(t->base);
 }
 
 START_TEST(existing_files_inside_are_reset)
 {
-	char *base = ww_test_tmpdir("os-tree");
-	char *dir = ww_os_path_join(base, "squatted");
-	char *db = ww_os_path_join(dir, "wsuswatch.db");
-	char *sub = ww_os_path_join(dir, "sub");
-	char *deep = ww_os_path_join(sub, "planted.txt");
-	wchar_t *w = ww_win_utf16(dir), *wsub = ww_win_utf16(sub);
+	struct tree t;
 	struct ww_err err;
 
-	ck_assert(CreateDirectoryW(w, NULL));
-	ck_assert(CreateDirectoryW(wsub, NULL));
-	make_open_file(db);
-	make_open_file(deep);
-	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
-	assert_reset(db);
-	assert_reset(sub);
-	assert_reset(deep);
-	remove_file(deep);
-	remove_dir(sub);
-	remove_file(db);
-	remove_dir(dir);
-	free(wsub);
-	free(w);
-	free(deep);
-	free(sub);
-	free(db);
-	free(dir);
-	free(base);
+	tree_plant(&t);
+	ck_assert_msg(ww_os_mkdir_private(t.dir, &err) == 0, "%s", err.msg);
+	assert_no_everyone(t.db);
+	assert_no_everyone(t.sub);
+	assert_no_everyone(t.deep);
+	tree_remove(&t);
 }
 END_TEST
 
-START_TEST(new_dir_is_owned_by_administrators)
+/* Windows only: what is inside inherits from the private parent. */
+START_TEST(existing_files_inside_inherit)
 {
-	char *base = ww_test_tmpdir("os-new");
-	char *dir = ww_os_path_join(base, "fresh");
+	struct tree t;
 	struct ww_err err;
 
+	WW_TEST_SKIP_IF(ww_test_under_wine(), WINE_DACL);
+	tree_plant(&t);
+	ck_assert_msg(ww_os_mkdir_private(t.dir, &err) == 0, "%s", err.msg);
+	assert_inherited(t.db);
+	assert_inherited(t.sub);
+	assert_inherited(t.deep);
+	tree_remove(&t);
+}
+END_TEST
+
+/* Windows only: a new directory belongs to Administrators. */
+START_TEST(new_dir_is_owned_by_administrators)
+{
+	char *base, *dir;
+	struct ww_err err;
+
+	WW_TEST_SKIP_IF(ww_test_under_wine(), WINE_OWNER);
+	base = ww_test_tmpdir("os-new");
+	dir = ww_os_path_join(base, "fresh");
 	ck_assert_msg(ww_os_mkdir_private(dir, &err) == 0, "%s", err.msg);
-	ck_assert(under_wine() || owner_is_administrators(dir));
+	ck_assert(owner_is_administrators(dir));
+	remove_dir(dir);
 	free(dir);
 	free(base);
 }
@@ -400,6 +464,16 @@ START_TEST(credential_user_fills_unset_proxy_user)
 }
 END_TEST
 
+/* A test that skips under Wine, alone in a TCase of its own (ww_test.h). */
+static void add_separate(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_tags(tc, WW_TEST_TAG_SEPARATE);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("os_win32");
@@ -407,11 +481,13 @@ Suite *ww_test_suite(void)
 	TCase *cred = tcase_create("credential");
 
 	tcase_add_test(tc, existing_dir_is_taken_over);
-	tcase_add_test(tc, new_dir_is_owned_by_administrators);
 	tcase_add_test(tc, existing_files_inside_are_reset);
 	tcase_add_test(tc, admin_only_names_other_writers);
 	tcase_add_test(tc, mkdir_private_bare_drive);
 	suite_add_tcase(s, tc);
+	add_separate(s, "owner_taken_over", existing_dir_owner_is_administrators);
+	add_separate(s, "tree_inherits", existing_files_inside_inherit);
+	add_separate(s, "new_dir_owner", new_dir_is_owned_by_administrators);
 	tcase_add_checked_fixture(cred, NULL, cred_teardown);
 	tcase_add_test(cred, credential_read_back);
 	tcase_add_test(cred, credential_missing_names_target_only);

@@ -11,6 +11,30 @@
 
 Suite *ww_test_suite(void);
 
+/*
+ * A test that cannot check its property here (Wine's security model, a
+ * server that was not started) says so instead of passing: it calls
+ * WW_TEST_SKIP_IF(cond, why), which returns from the test.  Such a test
+ * lives alone in a TCase tagged WW_TEST_TAG_SEPARATE
+ * (tcase_set_tags(tc, WW_TEST_TAG_SEPARATE)): the module's default run
+ * leaves it out, and tests/CMakeLists.txt gives it a ctest entry of its own
+ * (ww_add_unit_test_case) that runs `test_<module> <TCase>` and reads exit
+ * 77 as Skipped.
+ */
+#define WW_TEST_TAG_SEPARATE "separate"
+#define WW_TEST_EXIT_SKIP 77
+void ww_test_skip(const char *why);
+#define WW_TEST_SKIP_IF(cond, why)                                              \
+	do {                                                                    \
+		if (cond) {                                                     \
+			ww_test_skip(why);                                      \
+			return;                                                 \
+		}                                                               \
+	} while (0)
+
+/* Running under Wine (ntdll exports wine_get_version); never on POSIX. */
+bool ww_test_under_wine(void);
+
 /* Path of a file under tests/ (heap, free()). */
 char *ww_test_path(const char *rel);
 
