@@ -15,6 +15,8 @@ static const struct ww_cmd commands[] = {
 	  "the monitor (Windows: the service entry point)" },
 	{ "status", ww_cmd_status, "status [--json]",
 	  "ask the running monitor for its status" },
+	{ "reload", ww_cmd_reload, "reload",
+	  "make the running monitor reload its configuration file" },
 	{ "check", ww_cmd_check, "check",
 	  "one Nagios/Icinga plugin line with perfdata (exit 0/1/2/3)" },
 	{ "diagnose", ww_cmd_diagnose,

@@ -89,6 +89,7 @@ int ww_cmd_probe(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_history(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_run(struct ww_cli *cli, int argc, char **argv);
 int ww_cmd_status(struct ww_cli *cli, int argc, char **argv);
+int ww_cmd_reload(struct ww_cli *cli, int argc, char **argv);
 /*
  * The default configuration file (install_win32.c, install_posix.c):
  * %ProgramData%\wsuswatch\wsuswatch.yaml on Windows, which `install` creates

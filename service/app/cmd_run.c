@@ -50,6 +50,30 @@ void ww_svc_log_discovery(const struct ww_config *cfg,
 	log(log_ctx, WW_LOG_WARNING, note);
 }
 
+void ww_svc_reload_config(const char *path, struct ww_monitor *m,
+			  void (*log)(void *, enum ww_log_level, const char *),
+			  void *log_ctx)
+{
+	struct ww_config cfg;
+	struct ww_err err;
+	char msg[WW_ERR_MSG_MAX + 64];
+
+	ww_err_clear(&err);
+	if (!path) {
+		log(log_ctx, WW_LOG_WARNING, "reload: started without a "
+		    "configuration file, nothing to reload");
+		return;
+	}
+	if (ww_svc_load_config(path, &cfg, &err)) {
+		snprintf(msg, sizeof(msg), "configuration reload rejected: %s; "
+			 "keeping the previous configuration", err.msg);
+		log(log_ctx, WW_LOG_ERROR, msg);
+		return;
+	}
+	ww_svc_log_discovery(&cfg, log, log_ctx);
+	ww_monitor_reload(m, &cfg);
+}
+
 void ww_svc_monitor_opts(struct ww_monitor_opts *o,
 			 void (*log)(void *, enum ww_log_level, const char *),
 			 void *log_ctx)

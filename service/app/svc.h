@@ -51,6 +51,25 @@ void ww_svc_log_discovery(const struct ww_config *cfg,
 			  void (*log)(void *, enum ww_log_level, const char *),
 			  void *log_ctx);
 
+/*
+ * A reload (SIGHUP on POSIX, SERVICE_CONTROL_PARAMCHANGE on Windows): the
+ * file at path loaded afresh, with discovery, and handed to m; a file with
+ * any error is logged and rejected, m keeps its configuration.  path NULL
+ * (started on built-in defaults): a warning, nothing changes.
+ */
+void ww_svc_reload_config(const char *path, struct ww_monitor *m,
+			  void (*log)(void *, enum ww_log_level, const char *),
+			  void *log_ctx);
+
+/*
+ * `wsuswatch reload`: ask the running monitor to reload its configuration
+ * (svc_win32.c: SERVICE_CONTROL_PARAMCHANGE through the SCM; svc_posix.c:
+ * SIGHUP to the process holding the database's writer lock).  Prints the
+ * outcome; returns an exit code (69 when no monitor runs, 77 when not
+ * allowed).
+ */
+int ww_svc_reload(struct ww_cli *cli);
+
 /* The options of a monitor that serves the control endpoint. */
 void ww_svc_monitor_opts(struct ww_monitor_opts *o,
 			 void (*log)(void *, enum ww_log_level, const char *),

@@ -10,37 +10,17 @@
  */
 #include "compat.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "monitor.h"
 #include "svc.h"
+#include "util.h"
 
 #define WW_SIGNAL_POLL_MS 250 /* how often the main thread checks the loop */
-
-static void reload(struct ww_cli *cli, struct ww_monitor *m)
-{
-	struct ww_config cfg;
-	struct ww_err err;
-
-	ww_err_clear(&err);
-	if (!cli->config_path) {
-		ww_svc_log_stderr(cli->errf, WW_LOG_WARNING,
-				  "SIGHUP: started without --config, nothing to reload");
-		return;
-	}
-	if (ww_svc_load_config(cli->config_path, &cfg, &err)) {
-		char msg[WW_ERR_MSG_MAX + 64];
-
-		snprintf(msg, sizeof(msg),
-			 "configuration reload rejected: %s; keeping the previous "
-			 "configuration", err.msg);
-		ww_svc_log_stderr(cli->errf, WW_LOG_ERROR, msg);
-		return;
-	}
-	ww_svc_log_discovery(&cfg, ww_svc_log_stderr, cli->errf);
-	ww_monitor_reload(m, &cfg);
-}
 
 /* Wait for a stop signal (or the loop ending on its own); handle reloads. */
 static void wait_signals(struct ww_cli *cli, struct ww_monitor *m,
@@ -58,7 +38,8 @@ static void wait_signals(struct ww_cli *cli, struct ww_monitor *m,
 			return;
 		}
 		if (sig == SIGHUP)
-			reload(cli, m);
+			ww_svc_reload_config(cli->config_path, m,
+					     ww_svc_log_stderr, cli->errf);
 		if (ww_monitor_wait(m, 0))
 			return;
 	}
@@ -118,4 +99,63 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 	drain_signals(&set);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r ? WW_EXIT_SOFTWARE : WW_EXIT_OK;
+}
+
+/* ---- `wsuswatch reload` ---- */
+
+/*
+ * The pid of the running monitor: the process that holds "<database>.lock"
+ * (monitor.c) wrote it there.  The lock itself is the proof that the
+ * process still runs: a file nobody holds is a monitor that has stopped,
+ * whatever pid it still names.  0 with a message in why otherwise.
+ */
+static pid_t monitor_pid(const char *database, char *why, size_t size)
+{
+	char path[4096], buf[32];
+	int64_t pid = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", database);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, size, "no monitor is running (%s: %s)", path,
+			 strerror(errno));
+		return 0;
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		snprintf(why, size, "no monitor is running (%s is not locked)", path);
+		close(fd);
+		return 0;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (ww_parse_i64(buf, &pid) || pid <= 0 || (int64_t)(pid_t)pid != pid) {
+		snprintf(why, size, "%s is locked but names no process", path);
+		return 0;
+	}
+	return (pid_t)pid;
+}
+
+int ww_svc_reload(struct ww_cli *cli)
+{
+	char why[4200];
+	pid_t pid;
+	int r = ww_cli_load_config(cli);
+
+	if (r)
+		return r;
+	pid = monitor_pid(cli->cfg.database, why, sizeof(why));
+	if (!pid)
+		return ww_cli_fail(cli, WW_EXIT_UNAVAILABLE, "%s", why);
+	if (kill(pid, SIGHUP) != 0)
+		return ww_cli_fail(cli, errno == EPERM ? WW_EXIT_NOPERM
+						      : WW_EXIT_UNAVAILABLE,
+				   "SIGHUP to the monitor (pid %ld): %s",
+				   (long)pid, strerror(errno));
+	fprintf(cli->out, "reload requested: SIGHUP sent to the monitor (pid %ld)\n",
+		(long)pid);
+	return WW_EXIT_OK;
 }

@@ -4,7 +4,10 @@
  *
  * Honest with the SCM (docs/service.md): START_PENDING with no controls
  * accepted until the configuration is loaded and the monitor and its pipe
- * are up, then RUNNING.  STOP, SHUTDOWN and PRESHUTDOWN only report
+ * are up, then RUNNING; the checkpoint advances while that takes long (SUSDB
+ * discovery against an unreachable SQL Server: about 45 s).  PARAMCHANGE
+ * reloads the configuration as SIGHUP does on POSIX, off the handler
+ * thread.  STOP, SHUTDOWN and PRESHUTDOWN only report
  * STOP_PENDING and signal the loop; service_main() tears down and reports
  * STOPPED with a real exit code: NO_ERROR, or ERROR_SERVICE_SPECIFIC_ERROR
  * with the process exit code (78 configuration invalid, 69 the pipe is
@@ -23,6 +26,10 @@
 
 #define WW_START_WAIT_HINT 30000
 #define WW_STOP_WAIT_HINT 10000
+/* Progress is reported well within the wait hints above. */
+#define WW_CHECKPOINT_MS 2500
+/* How often the service's main thread looks for a reload request. */
+#define WW_RELOAD_POLL_MS 250
 
 static struct {
 	struct ww_cli *cli;
@@ -31,6 +38,7 @@ static struct {
 	CRITICAL_SECTION lock;     /* status and monitor, shared with the handler */
 	struct ww_monitor *monitor;
 	bool stop_requested;
+	volatile LONG reload_requested; /* PARAMCHANGE, taken by the main thread */
 	HANDLE source;             /* RegisterEventSourceW(), once */
 	INIT_ONCE source_once;
 	HANDLE console_stop;
@@ -82,7 +90,8 @@ static void report(DWORD state, int exit_code, DWORD wait_hint)
 	/* Accepting controls while START_PENDING can crash the service. */
 	g.status.dwControlsAccepted =
 		state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
-						   SERVICE_ACCEPT_PRESHUTDOWN
+						   SERVICE_ACCEPT_PRESHUTDOWN |
+						   SERVICE_ACCEPT_PARAMCHANGE
 					 : 0;
 	g.status.dwWin32ExitCode = exit_code ? ERROR_SERVICE_SPECIFIC_ERROR : NO_ERROR;
 	g.status.dwServiceSpecificExitCode = (DWORD)exit_code;
@@ -93,7 +102,8 @@ static void report(DWORD state, int exit_code, DWORD wait_hint)
 	LeaveCriticalSection(&g.lock);
 }
 
-/* The handler only signals: the loop does the work of stopping. */
+/* The handler only signals: the loop does the work of stopping and
+ * reloading (loading a file and discovery may take long). */
 static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 {
 	(void)type;
@@ -109,6 +119,9 @@ static DWORD WINAPI handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 		if (g.monitor)
 			ww_monitor_request_stop(g.monitor);
 		LeaveCriticalSection(&g.lock);
+		return NO_ERROR;
+	case SERVICE_CONTROL_PARAMCHANGE:
+		InterlockedExchange(&g.reload_requested, 1);
 		return NO_ERROR;
 	case SERVICE_CONTROL_INTERROGATE:
 		return NO_ERROR;
@@ -216,36 +229,80 @@ static int stop_monitor(void)
 	return r ? WW_EXIT_SOFTWARE : 0;
 }
 
+/* The pending state the service is in, reported again: a new checkpoint. */
+static void keep_pending(void)
+{
+	DWORD state;
+
+	EnterCriticalSection(&g.lock);
+	state = g.status.dwCurrentState;
+	LeaveCriticalSection(&g.lock);
+	if (state == SERVICE_START_PENDING)
+		report(SERVICE_START_PENDING, 0, WW_START_WAIT_HINT);
+	else if (state == SERVICE_STOP_PENDING)
+		report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
+}
+
+/*
+ * fn(arg) on a thread of its own while this one advances the checkpoint of
+ * a pending state (a start that discovers SUSDB, a stop whose last store
+ * write waits out a locked database, a reload interrupted by a stop), so
+ * the SCM never takes a slow step for a hung service.  In RUNNING nothing
+ * is reported.
+ */
+static void run_with_checkpoints(LPTHREAD_START_ROUTINE fn, void *arg)
+{
+	HANDLE t = CreateThread(NULL, 0, fn, arg, 0, NULL);
+
+	if (!t) {
+		fn(arg);
+		return;
+	}
+	while (WaitForSingleObject(t, WW_CHECKPOINT_MS) == WAIT_TIMEOUT)
+		keep_pending();
+	CloseHandle(t);
+}
+
+struct step {
+	struct ww_monitor_opts *o;
+	int r;
+};
+
+static DWORD WINAPI starter(LPVOID arg)
+{
+	struct step *s = arg;
+
+	s->r = start_monitor(s->o, true);
+	return 0;
+}
+
 static DWORD WINAPI stopper(LPVOID arg)
 {
-	*(int *)arg = stop_monitor();
+	((struct step *)arg)->r = stop_monitor();
 	return 0;
 }
 
 /*
- * Stopping usually takes well under a second, but a last store write
- * may wait out a locked database (several busy timeouts in a row): the
- * checkpoint advances while we wait so the SCM never takes a slow stop
- * for a hung service.
+ * PARAMCHANGE: the configuration file again, under the same rule as at
+ * start (only administrators may write it), then as SIGHUP on POSIX.
  */
-static int stop_with_checkpoints(void)
+static DWORD WINAPI reloader(LPVOID arg)
 {
-	int r = WW_EXIT_SOFTWARE;
-	HANDLE t = CreateThread(NULL, 0, stopper, &r, 0, NULL);
+	struct ww_monitor_opts *o = arg;
 
-	report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
-	if (!t)
-		return stop_monitor();
-	while (WaitForSingleObject(t, WW_STOP_WAIT_HINT / 4) == WAIT_TIMEOUT)
-		report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
-	CloseHandle(t);
-	return r;
+	if (check_config_file(g.cli->config_path, o)) {
+		o->log(o->log_ctx, WW_LOG_ERROR, "configuration reload rejected; "
+		       "keeping the previous configuration");
+		return 0;
+	}
+	ww_svc_reload_config(g.cli->config_path, g.monitor, o->log, o->log_ctx);
+	return 0;
 }
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
 	struct ww_monitor_opts o;
-	int r;
+	struct step s = { &o, 0 };
 
 	(void)argc;
 	(void)argv;
@@ -255,16 +312,19 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 	report(SERVICE_START_PENDING, 0, WW_START_WAIT_HINT);
 	chdir_to_exe();
 	ww_svc_monitor_opts(&o, log_eventlog, NULL);
-	r = start_monitor(&o, true);
-	if (r) {
-		report(SERVICE_STOPPED, r, 0);
+	run_with_checkpoints(starter, &s);
+	if (s.r) {
+		report(SERVICE_STOPPED, s.r, 0);
 		return;
 	}
 	report(SERVICE_RUNNING, 0, 0);
-	while (!ww_monitor_wait(g.monitor, 1000))
-		;
-	r = stop_with_checkpoints();
-	report(SERVICE_STOPPED, r, 0);
+	while (!ww_monitor_wait(g.monitor, WW_RELOAD_POLL_MS))
+		if (InterlockedExchange(&g.reload_requested, 0))
+			run_with_checkpoints(reloader, &o);
+	report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
+	s.r = WW_EXIT_SOFTWARE;
+	run_with_checkpoints(stopper, &s);
+	report(SERVICE_STOPPED, s.r, 0);
 }
 
 /* ---- console mode ---- */
@@ -324,4 +384,66 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 		DeregisterEventSource(g.source);
 	DeleteCriticalSection(&g.lock);
 	return r;
+}
+
+/* ---- `wsuswatch reload` ---- */
+
+/* The outcome of ControlService(PARAMCHANGE) as the CLI's exit code. */
+static int reload_result(struct ww_cli *cli, DWORD e, const char *call)
+{
+	char msg[256];
+
+	switch (e) {
+	case NO_ERROR:
+		fprintf(cli->out, "reload requested: the " WW_SERVICE_NAME
+			" service reloads its configuration (the Event Log "
+			"says whether it took the file)\n");
+		return WW_EXIT_OK;
+	case ERROR_SERVICE_DOES_NOT_EXIST:
+		return ww_cli_fail(cli, WW_EXIT_UNAVAILABLE, "the " WW_SERVICE_NAME
+				   " service is not installed");
+	case ERROR_SERVICE_NOT_ACTIVE:
+		return ww_cli_fail(cli, WW_EXIT_UNAVAILABLE, "the " WW_SERVICE_NAME
+				   " service is not running");
+	case ERROR_INVALID_SERVICE_CONTROL:
+	case ERROR_SERVICE_CANNOT_ACCEPT_CTRL:
+		return ww_cli_fail(cli, WW_EXIT_UNAVAILABLE, "the " WW_SERVICE_NAME
+				   " service does not take a reload now (starting "
+				   "or stopping, or a version without reload); try "
+				   "again when it runs");
+	case ERROR_ACCESS_DENIED:
+		return ww_cli_fail(cli, WW_EXIT_NOPERM, "%s: access denied; a "
+				   "reload needs administrator rights (run from an "
+				   "elevated prompt)", call);
+	default:
+		ww_win_strerror(e, msg, sizeof(msg));
+		return ww_cli_fail(cli, WW_EXIT_SOFTWARE, "%s failed: (%lu) %s",
+				   call, e, msg);
+	}
+}
+
+int ww_svc_reload(struct ww_cli *cli)
+{
+	SC_HANDLE scm, svc = NULL;
+	SERVICE_STATUS st;
+	const char *call = "OpenSCManagerW()";
+	DWORD e = NO_ERROR;
+
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	if (scm) {
+		call = "OpenServiceW()";
+		/* PARAMCHANGE needs SERVICE_PAUSE_CONTINUE, nothing more. */
+		svc = OpenServiceW(scm, L"" WW_SERVICE_NAME, SERVICE_PAUSE_CONTINUE);
+	}
+	if (svc) {
+		call = "ControlService(SERVICE_CONTROL_PARAMCHANGE)";
+		if (!ControlService(svc, SERVICE_CONTROL_PARAMCHANGE, &st))
+			e = GetLastError();
+		CloseServiceHandle(svc);
+	} else {
+		e = GetLastError();
+	}
+	if (scm)
+		CloseServiceHandle(scm);
+	return reload_result(cli, e, call);
 }

@@ -4,8 +4,10 @@
 run --foreground with a configuration in a scratch directory; the control
 socket's permissions; status and status --json (every contract field);
 200 concurrent status clients; silent, malformed and oversized clients;
-SIGHUP with a broken and then a good configuration; a second monitor on
-the same socket; SIGTERM within 3 s; status exit 69 once it is gone.
+SIGHUP with a broken and then a good configuration; `wsuswatch reload`
+(SIGHUP to the pid in the database's lock) applies a changed interval; a
+second monitor on the same socket; SIGTERM within 3 s; status and reload
+exit 69 once it is gone.
 
 usage: monitor_posix.py WSUSWATCH WORKDIR
 """
@@ -187,6 +189,23 @@ mon.send_signal(signal.SIGHUP)
 check(wait_for(lambda: "configuration reloaded" in M.log_text(), 5),
       "SIGHUP with a good file reloads it")
 
+
+def probes_interval():
+    st = M.status() or {}
+    return {t.get("name"): t.get("interval_seconds") for t in st.get("tasks", [])}.get("probes")
+
+
+# --- `wsuswatch reload`: SIGHUP to the monitor found by its lock ----------------
+before = probes_interval()
+M.write_config(BASE + "retention: 7d\ninterval: 7m\n")
+r = ww("reload")
+check(r.returncode == 0 and f"pid {mon.pid}" in r.stdout,
+      f"reload exits 0 and names the monitor's pid {mon.pid} ({r.returncode}: "
+      f"{r.stdout.strip()} {r.stderr.strip()})")
+check(wait_for(lambda: probes_interval() == 420, 5),
+      f"after reload, status shows the new interval (420 s; was {before}, now "
+      f"{probes_interval()})")
+
 # --- SIGTERM: prompt stop, socket removed ----------------------------------------
 t0 = time.monotonic()
 mon.send_signal(signal.SIGTERM)
@@ -200,6 +219,9 @@ check(rc == 0 and took < 3.0, f"SIGTERM stops the monitor with 0 in {took:.2f}s 
 check(not os.path.exists(SOCK), "the socket is removed on exit")
 r = ww("status")
 check(r.returncode == 69, "status exits 69 once the monitor is gone")
+r = ww("reload")
+check(r.returncode == 69 and "no monitor is running" in r.stderr,
+      f"reload exits 69 once the monitor is gone ({r.returncode}: {r.stderr.strip()})")
 
 # --- a socket directory open to others is refused -------------------------------
 os.chmod(f"{WORK}/run", 0o755)

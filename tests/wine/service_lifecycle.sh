@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Windows service lifecycle under Wine, with the real wsuswatch.exe:
 # install (twice: idempotent), start through the SCM, `status --json` over the
-# named pipe with every contract field, stop, the service's exit code,
-# uninstall (twice), and `status` exit 69 once it is gone.
+# named pipe with every contract field, `wsuswatch reload` (PARAMCHANGE)
+# applying a changed interval, stop, the service's exit code, uninstall
+# (twice), and `status` and `reload` exit 69 once it is gone.
 #
 # Wine ends a service when the last ordinary client process exits unless the
 # wineserver is persistent (docs/service.md), so this test makes it so, and
@@ -35,9 +36,16 @@ wait_state() {
 	return 1
 }
 
-wine "$exe" install >install.out 2>&1 || { cat install.out; fail "install"; }
+# The service's configuration: a file of this test's own (read-only for
+# others, as the service requires), so a reload has something to change.
+cfg_unix=$PWD/service_lifecycle.yaml
+printf 'interval: 5m\n' >"$cfg_unix"
+chmod 0644 "$cfg_unix"
+cfg=$(winepath -w "$cfg_unix")
+
+wine "$exe" --config "$cfg" install >install.out 2>&1 || { cat install.out; fail "install"; }
 ok "install"
-wine "$exe" install >install2.out 2>&1 || { cat install2.out; fail "second install (idempotent)"; }
+wine "$exe" --config "$cfg" install >install2.out 2>&1 || { cat install2.out; fail "second install (idempotent)"; }
 ok "install again (idempotent)"
 wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\wsuswatch' /v TypesSupported \
 	2>/dev/null | tr -d '\r' | grep -qi '0x7' || fail "event source TypesSupported=7"
@@ -91,6 +99,22 @@ assert any(c["name"] == "sync_staleness" for c in s["checks"]), s["checks"]
 PY
 ok "status over the pipe: eventlog unavailable (not a failure), probes/log/health ran"
 
+# PARAMCHANGE through `wsuswatch reload`: the service loads its file again
+# and status shows the new probe interval.
+probes_interval() {
+	wine "$exe" status --json 2>/dev/null | tr -d '\r' | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print({t["name"]: t.get("interval_seconds") for t in s["tasks"]}.get("probes"))' 2>/dev/null
+}
+[ "$(probes_interval)" = 300 ] || fail "probe interval before the reload is '$(probes_interval)', expected 300"
+printf 'interval: 7m\n' >"$cfg_unix"
+wine "$exe" reload >reload.out 2>&1 || { cat reload.out; fail "reload exits non-zero"; }
+end=$((SECONDS + 30))
+while [ "$SECONDS" -lt "$end" ] && [ "$(probes_interval)" != 420 ]; do sleep 0.3; done
+[ "$(probes_interval)" = 420 ] || fail "after reload the probe interval is '$(probes_interval)', expected 420"
+ok "reload (SERVICE_CONTROL_PARAMCHANGE): status shows the new interval"
+
 wine sc stop wsuswatch >/dev/null 2>&1 || true
 wait_state STOPPED || fail "service did not stop (state: $(state))"
 code=$(wine sc query wsuswatch 2>/dev/null | tr -d '\r' | awk '/WIN32_EXIT_CODE/ {print $3}')
@@ -102,6 +126,11 @@ wine "$exe" status >/dev/null 2>&1; rc=$?
 set -e
 [ "$rc" -eq 69 ] || fail "status after stop exits $rc, expected 69"
 ok "status exits 69 when the monitor is not running"
+set +e
+wine "$exe" reload >reload.out 2>&1; rc=$?
+set -e
+[ "$rc" -eq 69 ] || { cat reload.out; fail "reload after stop exits $rc, expected 69"; }
+ok "reload exits 69 when the service is not running"
 
 wine "$exe" uninstall >/dev/null 2>&1 || fail "uninstall"
 [ -z "$(state)" ] || fail "service still registered after uninstall"
