@@ -56,14 +56,32 @@
 		(p) = NULL; \
 	} while (0)
 
-#if defined(__GNUC__)
+/* gnu_printf: MinGW's C99 printf (__USE_MINGW_ANSI_STDIO); clang knows
+ * only printf, which is the same checking there. */
+#if defined(__clang__)
+#define WW_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#elif defined(__GNUC__)
 #define WW_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#endif
+#if defined(__GNUC__)
 #define WW_UNUSED __attribute__((unused))
 #define WW_WARN_UNUSED __attribute__((warn_unused_result))
 #else
 #define WW_PRINTF(f, a)
 #define WW_UNUSED
 #define WW_WARN_UNUSED
+#endif
+
+/*
+ * The last parameter of aclapi.h's FN_PROGRESS callback (os_win32.c): a
+ * WINBOOL in MinGW's header, a PBOOL in the Windows SDK's.  A callback
+ * declared with the other one is a different function type, which MSVC
+ * rejects (C4113) and calling through it is undefined.
+ */
+#if defined(__MINGW32__)
+#define WW_FN_PROGRESS_SECURITY_SET BOOL
+#else
+#define WW_FN_PROGRESS_SECURITY_SET PBOOL
 #endif
 
 /*

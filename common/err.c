@@ -10,6 +10,10 @@ void ww_err_clear(struct ww_err *err)
 	err->msg[0] = '\0';
 }
 
+/* A vprintf-style function (format checked at the callers): WW_PRINTF(4, 0). */
+static void err_vset(struct ww_err *err, int code, unsigned long os_code,
+		     const char *fmt, va_list ap) WW_PRINTF(4, 0);
+
 static void err_vset(struct ww_err *err, int code, unsigned long os_code,
 		     const char *fmt, va_list ap)
 {

@@ -121,6 +121,15 @@ void ww_mutex_lock(struct ww_mutex *m);
 void ww_mutex_unlock(struct ww_mutex *m);
 
 /*
+ * One process-wide lock, statically initialised (usable from any thread,
+ * before any other exists), for leaf code that must keep a static across
+ * calls it cannot pass a context through: expat's memory suite has no user
+ * pointer (evimport.c).  Its holder must not call code that takes it.
+ */
+void ww_os_static_lock(void);
+void ww_os_static_unlock(void);
+
+/*
  * A manual-reset event: the monitor's stop signal.  wait returns true
  * when the event is set, false on timeout.
  */

@@ -279,6 +279,18 @@ void ww_mutex_unlock(struct ww_mutex *m)
 	pthread_mutex_unlock(&m->m);
 }
 
+static pthread_mutex_t static_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void ww_os_static_lock(void)
+{
+	pthread_mutex_lock(&static_lock);
+}
+
+void ww_os_static_unlock(void)
+{
+	pthread_mutex_unlock(&static_lock);
+}
+
 struct ww_event {
 	pthread_mutex_t m;
 	pthread_cond_t c;

@@ -277,13 +277,10 @@ struct tree_reset {
 	char *failed;		/* its object name (UTF-8), heap */
 };
 
-/*
- * FN_PROGRESS as MinGW declares it (the last argument is a PBOOL in the
- * Windows SDK; unused here, and passed in a register either way).
- */
+/* An FN_PROGRESS of whichever header declares it (compat.h). */
 static VOID tree_progress(LPWSTR name, DWORD status,
 			  PPROG_INVOKE_SETTING invoke, PVOID args,
-			  BOOL security_set)
+			  WW_FN_PROGRESS_SECURITY_SET security_set)
 {
 	struct tree_reset *t = args;
 
@@ -665,6 +662,18 @@ void ww_mutex_lock(struct ww_mutex *m)
 void ww_mutex_unlock(struct ww_mutex *m)
 {
 	LeaveCriticalSection(&m->cs);
+}
+
+static SRWLOCK static_lock = SRWLOCK_INIT;
+
+void ww_os_static_lock(void)
+{
+	AcquireSRWLockExclusive(&static_lock);
+}
+
+void ww_os_static_unlock(void)
+{
+	ReleaseSRWLockExclusive(&static_lock);
 }
 
 struct ww_event {

@@ -48,37 +48,37 @@ struct res_row {
 	"SAN; a TLS-inspecting proxy re-signs the chain"
 
 static const struct res_row results[WW_PROBE_RES_COUNT] = {
-	[WW_PROBE_OK] = { "ok", 0, WW_STAGE_NONE, NULL },
+	[WW_PROBE_OK] = { "ok", 0, WW_STAGE_NONE, NULL, 0 },
 	[WW_PROBE_DNS_FAILURE] = { "dns_failure", 0x8024402C, WW_STAGE_DNS,
 		"the server cannot resolve the host name: check its DNS servers "
 		"(nslookup HOST) or whether only the proxy can resolve external "
-		"names" },
+		"names", 0 },
 	[WW_PROBE_CONNECT_REFUSED] = { "connect_refused", 0x80072EFD,
 		WW_STAGE_CONNECT,
 		"the connection was refused: check that the service listens on "
 		"that port (8530/8531 for WSUS, 443 for Microsoft Update) and "
-		"that no firewall rejects it" },
+		"that no firewall rejects it", 0 },
 	[WW_PROBE_CONNECT_TIMEOUT] = { "connect_timeout", 0x80072EE2,
 		WW_STAGE_CONNECT,
 		"no answer to the TCP connection: check firewalls on the path "
-		"and whether this network needs the proxy configured in WSUS" },
+		"and whether this network needs the proxy configured in WSUS", 0 },
 	[WW_PROBE_TIMEOUT] = { "timeout", 0x80072EE2, WW_STAGE_HTTP,
 		"connected but no answer in time: proxy, firewall, route: do "
 		"not assume IIS without more evidence (a TLS-inspecting or "
-		"dropping device on the path is common)" },
+		"dropping device on the path is common)", 0 },
 	[WW_PROBE_PROXY_DNS_FAILURE] = { "proxy_dns_failure", 0x8024402C,
 		WW_STAGE_PROXY,
 		"the proxy's host name cannot be resolved: check the proxy name "
-		"in the WSUS proxy settings and DNS" },
+		"in the WSUS proxy settings and DNS", 0 },
 	[WW_PROBE_PROXY_CONNECT_FAILURE] = { "proxy_connect_failure",
 		0x80072EFD, WW_STAGE_PROXY,
 		"the proxy cannot be reached: check the proxy host and port in "
-		"the WSUS proxy settings and that the proxy is running" },
+		"the WSUS proxy settings and that the proxy is running", 0 },
 	[WW_PROBE_PROXY_AUTH_REQUIRED] = { "proxy_auth_required", 0x8024401B,
 		WW_STAGE_PROXY,
 		"the proxy demands authentication (407): check the proxy user "
 		"and password in WSUS (an expired proxy password is a common "
-		"cause) and the authentication scheme" },
+		"cause) and the authentication scheme", 0 },
 	[WW_PROBE_TLS_HANDSHAKE_FAILED] = { "tls_handshake_failed", 0x80072EFE,
 		WW_STAGE_TLS,
 		"no common TLS protocol or cipher, or the connection was reset "
@@ -90,43 +90,43 @@ static const struct res_row results[WW_PROBE_RES_COUNT] = {
 		"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256/_P384, on 2016 "
 		"and later TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "
 		"_AES_128_GCM_SHA256, _AES_256_CBC_SHA384 or "
-		"_AES_128_CBC_SHA256" },
+		"_AES_128_CBC_SHA256", 0 },
 	[WW_PROBE_TLS_UNTRUSTED] = { "tls_untrusted", 0x80072F8F, WW_STAGE_TLS,
 		TRUST_STEPS, 0x800B0109 /* CERT_E_UNTRUSTEDROOT */ },
 	[WW_PROBE_TLS_EXPIRED] = { "tls_expired", 0x80072F8F, WW_STAGE_TLS,
 		"the server certificate has expired: renew it (or check this "
-		"server's clock if the date looks wrong)" },
+		"server's clock if the date looks wrong)", 0 },
 	[WW_PROBE_TLS_NOT_YET_VALID] = { "tls_not_yet_valid", 0x80072F8F,
 		WW_STAGE_TLS,
 		"the server certificate is not valid yet: check this server's "
-		"clock and time zone first, then the certificate's start date" },
+		"clock and time zone first, then the certificate's start date", 0 },
 	[WW_PROBE_TLS_NAME_MISMATCH] = { "tls_name_mismatch", 0x80072F8F,
 		WW_STAGE_TLS,
 		"the certificate does not name this host: use the name the "
 		"certificate was issued for (FQDN in the upstream server "
-		"setting) or reissue it with that name" },
+		"setting) or reissue it with that name", 0 },
 	[WW_PROBE_HTTP_UNAUTHORIZED] = { "http_unauthorized", 0x80244017,
 		WW_STAGE_HTTP,
 		"the server demands authentication (401): check IIS "
-		"authentication on the virtual directory and anonymous access" },
+		"authentication on the virtual directory and anonymous access", 0 },
 	[WW_PROBE_HTTP_NOT_FOUND] = { "http_not_found", 0x80244019,
 		WW_STAGE_HTTP,
 		"the path does not exist (404): check the URL, the port (8530 vs "
-		"8531) and the SSL setting of the upstream server" },
+		"8531) and the SSL setting of the upstream server", 0 },
 	[WW_PROBE_HTTP_UNAVAILABLE] = { "http_unavailable", 0x80244022,
 		WW_STAGE_HTTP,
 		"the service is unavailable (503): check that the WsusPool "
-		"application pool is started and its Private Memory Limit" },
+		"application pool is started and its Private Memory Limit", 0 },
 	[WW_PROBE_HTTP_ERROR] = { "http_error", 0, WW_STAGE_HTTP,
 		"the server answered with an error: check the IIS log on the "
-		"server for this request's status and substatus" },
+		"server for this request's status and substatus", 0 },
 	[WW_PROBE_TLS_REVOCATION_UNKNOWN] = { "tls_revocation_unknown",
 		0x80092013, WW_STAGE_TLS,
 		"the certificate's revocation could not be checked (no CRL or "
 		"OCSP server reachable, often behind a proxy): let this server "
 		"reach the CRL distribution points the certificate names (as "
 		"SYSTEM, through the proxy: netsh winhttp show proxy), or set "
-		"tls.revocation: best_effort" },
+		"tls.revocation: best_effort", 0 },
 };
 
 const char *ww_probe_res_name(enum ww_probe_res r)

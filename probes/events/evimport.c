@@ -25,8 +25,14 @@ struct memtrack {
 	size_t cur, peak;
 };
 
-/* Expat's memory suite has no user pointer; one import per thread. */
-static _Thread_local struct memtrack *tl_track;
+/*
+ * Expat's memory suite has no user pointer, so the running import's
+ * tracker is a static, set and cleared under ww_os_static_lock(): imports
+ * in one process take turns (they are the CLI's analyze and diagnose,
+ * one at a time anyway).  Not thread-local storage, which MSVC's C mode
+ * lacks.
+ */
+static struct memtrack *cur_track;
 
 union memhdr {
 	size_t size;
@@ -40,10 +46,10 @@ static void *track_malloc(size_t n)
 	if (!h)
 		return NULL;
 	h->size = n;
-	if (tl_track) {
-		tl_track->cur += n;
-		if (tl_track->cur > tl_track->peak)
-			tl_track->peak = tl_track->cur;
+	if (cur_track) {
+		cur_track->cur += n;
+		if (cur_track->cur > cur_track->peak)
+			cur_track->peak = cur_track->cur;
 	}
 	return h + 1;
 }
@@ -55,8 +61,8 @@ static void track_free(void *p)
 	if (!p)
 		return;
 	h = (union memhdr *)p - 1;
-	if (tl_track)
-		tl_track->cur -= h->size;
+	if (cur_track)
+		cur_track->cur -= h->size;
 	free(h);
 }
 
@@ -73,10 +79,10 @@ static void *track_realloc(void *p, size_t n)
 	if (!nh)
 		return NULL;
 	nh->size = n;
-	if (tl_track) {
-		tl_track->cur = tl_track->cur - old + n;
-		if (tl_track->cur > tl_track->peak)
-			tl_track->peak = tl_track->cur;
+	if (cur_track) {
+		cur_track->cur = cur_track->cur - old + n;
+		if (cur_track->cur > cur_track->peak)
+			cur_track->peak = cur_track->cur;
 	}
 	return nh + 1;
 }
@@ -684,7 +690,8 @@ static int run(struct imp *im, struct src *s)
 	unsigned char *utf8 = malloc(2 * WW_EVIMPORT_CHUNK + 8);
 	int r = WW_ENOMEM;
 
-	tl_track = &track;
+	ww_os_static_lock();
+	cur_track = &track;
 	im->p = XML_ParserCreate_MM("UTF-8", &track_suite, NULL);
 	if (!raw || !utf8 || !im->p) {
 		r = ww_err_set(im->err, WW_ENOMEM, "%s: out of memory", im->name);
@@ -704,7 +711,8 @@ out:
 	if (im->p)
 		XML_ParserFree(im->p);
 	im->st->parser_peak_bytes = track.peak;
-	tl_track = NULL;
+	cur_track = NULL;
+	ww_os_static_unlock();
 	free(raw);
 	free(utf8);
 	return r;
