@@ -5,7 +5,11 @@ set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(WW_MINGW_TRIPLE x86_64-w64-mingw32)
 
-set(CMAKE_C_COMPILER ${WW_MINGW_TRIPLE}-gcc)
+# A compiler given on the command line wins: .ci/test-all compiles the
+# Windows sources with clang --target=x86_64-w64-mingw32 as well.
+if(NOT CMAKE_C_COMPILER)
+  set(CMAKE_C_COMPILER ${WW_MINGW_TRIPLE}-gcc)
+endif()
 set(CMAKE_RC_COMPILER ${WW_MINGW_TRIPLE}-windres)
 set(CMAKE_MC_COMPILER ${WW_MINGW_TRIPLE}-windmc)
 set(CMAKE_AR ${WW_MINGW_TRIPLE}-ar CACHE FILEPATH "")
