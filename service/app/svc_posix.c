@@ -124,7 +124,8 @@ static pid_t monitor_pid(const char *database, char *why, size_t size)
 		return 0;
 	}
 	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		snprintf(why, size, "no monitor is running (%s is not locked)", path);
+		snprintf(why, size, "no monitor is running (%s is not locked; "
+			 "--config must name the monitor's own file)", path);
 		close(fd);
 		return 0;
 	}
