@@ -60,7 +60,8 @@ static int check_store(struct ww_cli *cli, const struct ww_config *cfg)
 	ww_err_clear(&err);
 	ww_health_input_init(&snap->in);
 	/* The facts the service judges beside the store's, as it does. */
-	ww_health_seed(&snap->in, cfg, WW_SEED_SECRET | WW_SEED_HOST);
+	ww_health_seed(&snap->in, cfg, WW_SEED_SECRET | WW_SEED_HOST |
+		       WW_SEED_LOCAL);
 	r = ww_store_open_readonly(cfg->database, &s, &err);
 	if (!r)
 		r = ww_health_gather(s, cfg, now, &snap->in, &err);

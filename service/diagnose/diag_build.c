@@ -25,8 +25,8 @@ const char *ww_diag_state_name(enum ww_diag_state s)
 }
 
 static const char *const group_names[WW_DIAG_GROUP_COUNT] = {
-	"Configuration", "Host TLS configuration", "Network path", "WSUS log",
-	"Event log", "Verdict"
+	"Configuration", "Host TLS configuration", "Local services",
+	"Network path", "WSUS log", "Event log", "Verdict"
 };
 
 static struct ww_diag_item *item(struct ww_diag_report *r, int g,
@@ -351,6 +351,9 @@ static void input_config(const struct ww_diag_data *d,
 	in->host_avail = fact_avail(d->host_avail);
 	ww_strlcpy(in->host_error, d->host_error, sizeof(in->host_error));
 	in->host = d->host;
+	in->local_avail = fact_avail(d->local_avail);
+	ww_strlcpy(in->local_error, d->local_error, sizeof(in->local_error));
+	in->local = d->local;
 	/* Probes switched off are "skipped" here, not "not gathered". */
 	in->probes_avail = d->probes_avail == WW_DIAG_NOT_RUN ?
 			   WW_FACT_NOT_HERE : fact_avail(d->probes_avail);
@@ -382,6 +385,7 @@ static int group_of(enum ww_section s)
 	switch (s) {
 	case WW_SECTION_CONFIGURATION: return WW_DIAG_CONFIGURATION;
 	case WW_SECTION_HOST_TLS: return WW_DIAG_HOST_TLS;
+	case WW_SECTION_SERVICES: return WW_DIAG_SERVICES;
 	case WW_SECTION_NETWORK: return WW_DIAG_NETWORK;
 	case WW_SECTION_LOG: return WW_DIAG_LOG;
 	case WW_SECTION_EVENTLOG: return WW_DIAG_EVENTLOG;
@@ -469,6 +473,8 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
 	d->events.last_success = WW_TIME_UNKNOWN;
 	d->events.last_result_at = WW_TIME_UNKNOWN;
+	/* Not gathered until the caller reads them (gather_local). */
+	d->local_avail = WW_DIAG_NOT_RUN;
 	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);
 }
 

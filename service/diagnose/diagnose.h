@@ -31,6 +31,7 @@
 #include "eventlog.h"
 #include "evimport.h"
 #include "hostcfg.h"
+#include "hostsvc.h"
 #include "synclog.h"
 
 /* Item states: the health states plus "skipped" (does not apply here). */
@@ -45,6 +46,7 @@ enum ww_diag_state {
 enum ww_diag_group_id {
 	WW_DIAG_CONFIGURATION = 0,
 	WW_DIAG_HOST_TLS,
+	WW_DIAG_SERVICES,
 	WW_DIAG_NETWORK,
 	WW_DIAG_LOG,
 	WW_DIAG_EVENTLOG,
@@ -161,6 +163,11 @@ struct ww_diag_data {
 	enum ww_diag_avail host_avail;
 	char host_error[WW_ERR_MSG_MAX];
 	struct ww_hostcfg_values host;
+
+	/* Local services, WsusPool, ContentDir, Trusted Root (hostsvc.h). */
+	enum ww_diag_avail local_avail;
+	char local_error[WW_ERR_MSG_MAX];
+	struct ww_hostsvc_values local;
 
 	/* Endpoint probes, one per configured target. */
 	enum ww_diag_avail probes_avail;

@@ -30,6 +30,12 @@
 #define G_CODES "Error and symptom reference"
 #define G_WSUS30 "Issues with Synchronization (WSUS 3.0): events"
 #define G_MONITOR "wsuswatch's own sources"
+#define G_BITS "Issues with Synchronization (WSUS 3.0): Restart the BITS " \
+	"service"
+#define G_CONTENT_ACL "Issues with Synchronization (WSUS 3.0): Read " \
+	"permissions to the local update storage directory"
+#define G_POOL "Error and symptom reference: 0x80244022 (HTTP 503, " \
+	"IIS/WsusPool load)"
 
 #define FIX_MUURL \
 	"On the server that syncs from Microsoft Update only (never on a " \
@@ -1171,6 +1177,23 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_HOST_TLS, WW_SECTION_HOST_TLS, NULL, G_TLS,
 	  "SCHANNEL, .NET and WSUS setup values in the registry" },
+	/* Local services (checks_services.c, hostsvc.h). */
+	{ "service", SCOPE_SERVICE, ww_measure_service, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_SERVICES, WW_SECTION_SERVICES, NULL, G_BITS,
+	  "WsusService, BITS and W3SVC: state and startup type" },
+	{ "wsus_pool", SCOPE_GLOBAL, ww_measure_wsus_pool, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_SERVICES, WW_SECTION_SERVICES, NULL, G_POOL,
+	  "the WsusPool application pool in applicationHost.config" },
+	{ "content_dir_access", SCOPE_GLOBAL, ww_measure_content_dir, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_SERVICES, WW_SECTION_SERVICES, NULL, G_CONTENT_ACL,
+	  "NETWORK SERVICE and Users can read ContentDir (its DACL)" },
+	{ "trusted_root", SCOPE_GLOBAL, ww_measure_trusted_root, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_SERVICES, WW_SECTION_SERVICES, NULL, G_CERT,
+	  "no intermediate CA certificate in the machine's Trusted Root" },
 	{ "probes", SCOPE_GLOBAL, measure_probes, CMP_STATE,
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_INFO,
 	  WW_CLASS_NONE, WW_SECTION_NETWORK, NULL, G_NETWORK,

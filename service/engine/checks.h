@@ -23,7 +23,8 @@ enum rule_scope {
 	SCOPE_TARGET,  /* one result per probed target */
 	SCOPE_SOURCE,  /* one result per source of observations */
 	SCOPE_HOST,    /* one result per host-TLS item (hostcfg.h) */
-	SCOPE_FINDING  /* one result per log finding category */
+	SCOPE_FINDING, /* one result per log finding category */
+	SCOPE_SERVICE  /* one result per local service (hostsvc.h) */
 };
 
 enum rule_cmp {
@@ -105,6 +106,16 @@ void ww_m_evidence(struct measure *m, const char *fmt, ...) WW_PRINTF(2, 3);
 void ww_m_fix(struct measure *m, const char *fix);
 void ww_m_value(struct measure *m, int64_t v);
 void ww_m_state(struct measure *m, enum ww_state s);
+
+/* Local services (checks_services.c). */
+void ww_measure_service(const struct ww_health_input *in, size_t i,
+			int64_t now, struct measure *m);
+void ww_measure_wsus_pool(const struct ww_health_input *in, size_t i,
+			  int64_t now, struct measure *m);
+void ww_measure_content_dir(const struct ww_health_input *in, size_t i,
+			    int64_t now, struct measure *m);
+void ww_measure_trusted_root(const struct ww_health_input *in, size_t i,
+			     int64_t now, struct measure *m);
 
 /* Scope sizes and instance names that need more than the input. */
 size_t ww_checks_host_items(const struct ww_health_input *in,

@@ -184,6 +184,7 @@ static size_t scope_count(const struct rule *r,
 	case SCOPE_SOURCE: return WW_SOURCE_COUNT;
 	case SCOPE_HOST: return ww_checks_host_items(in, &hr);
 	case SCOPE_FINDING: return WW_CAT_COUNT;
+	case SCOPE_SERVICE: return WW_HOSTSVC_N;
 	case SCOPE_GLOBAL: break;
 	}
 	return 1;
@@ -206,6 +207,10 @@ static void scope_instance(const struct rule *r,
 	case SCOPE_FINDING:
 		ww_strlcpy(buf, ww_synclog_category_name(
 				   (enum ww_synclog_category)i), size);
+		return;
+	case SCOPE_SERVICE:
+		ww_strlcpy(buf, ww_hostsvc_service_name(
+				   (enum ww_hostsvc_id)i), size);
 		return;
 	case SCOPE_GLOBAL:
 		break;

@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "err.h"
 #include "hostcfg.h"
+#include "hostsvc.h"
 #include "synclog.h"
 
 struct ww_config;
@@ -79,6 +80,7 @@ enum ww_cause_class {
 enum ww_section {
 	WW_SECTION_CONFIGURATION = 0,
 	WW_SECTION_HOST_TLS,
+	WW_SECTION_SERVICES,  /* WsusService, BITS, IIS, ContentDir, stores */
 	WW_SECTION_NETWORK,
 	WW_SECTION_LOG,
 	WW_SECTION_EVENTLOG,
@@ -251,6 +253,12 @@ struct ww_health_input {
 	char host_error[WW_HEALTH_TEXT_MAX];
 	struct ww_hostcfg_values host;
 
+	/* Local services, WsusPool, ContentDir's DACL, Trusted Root
+	 * (hostsvc.h). */
+	enum ww_fact_avail local_avail;
+	char local_error[WW_HEALTH_TEXT_MAX];
+	struct ww_hostsvc_values local;
+
 	struct ww_health_log log;
 	struct ww_health_events events;
 };
@@ -408,11 +416,17 @@ void ww_health_format_span(int64_t seconds, char *buf, size_t size);
 /*
  * The facts that do not come from the store, the same for every face:
  * the configuration (always), whether the proxy password can be
- * resolved (WW_SEED_SECRET; the secret itself is dropped at once) and
- * the host's TLS registry (WW_SEED_HOST).
+ * resolved (WW_SEED_SECRET; the secret itself is dropped at once), the
+ * host's TLS registry (WW_SEED_HOST) and its local services
+ * (WW_SEED_LOCAL).
  */
 #define WW_SEED_SECRET 0x1u
 #define WW_SEED_HOST 0x2u
+/* Local services, WsusPool, ContentDir's DACL, the Trusted Root store
+ * (hostsvc.h; ContentDir from the host registry, so with WW_SEED_HOST).
+ * A ContentDir on a network path is read only with WW_SEED_NETPATHS. */
+#define WW_SEED_LOCAL 0x4u
+#define WW_SEED_NETPATHS 0x8u
 void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what);
 

@@ -266,6 +266,24 @@ static void seed_host(struct ww_health_input *in)
 	ww_strlcpy(in->host_error, r ? e.msg : "", sizeof(in->host_error));
 }
 
+/* Local services; ContentDir from the host registry when it was read. */
+static void seed_local(struct ww_health_input *in, bool network_paths)
+{
+	struct ww_hostsvc_opts o;
+	struct ww_err e;
+	int r;
+
+	ww_err_clear(&e);
+	o.content_dir = in->host_avail == WW_FACT_AVAILABLE &&
+			in->host.have_content_dir ? in->host.content_dir : NULL;
+	o.network_paths = network_paths;
+	r = ww_hostsvc_read(&o, &in->local, &e);
+	in->local_avail = r == 0 ? WW_FACT_AVAILABLE :
+			  r == WW_EUNAVAIL ? WW_FACT_NOT_HERE :
+			  WW_FACT_UNAVAILABLE;
+	ww_strlcpy(in->local_error, r ? e.msg : "", sizeof(in->local_error));
+}
+
 void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what)
 {
@@ -275,6 +293,8 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		seed_secret(cfg, in);
 	if (what & WW_SEED_HOST)
 		seed_host(in);
+	if (what & WW_SEED_LOCAL)
+		seed_local(in, (what & WW_SEED_NETPATHS) != 0);
 }
 
 int ww_health_gather(struct ww_store *s, const struct ww_config *cfg,

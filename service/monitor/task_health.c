@@ -25,6 +25,10 @@
 #include "util.h"
 
 #define WW_HEALTH_INTERVAL 30 /* seconds */
+/* Local services, WsusPool, ContentDir's DACL and the Trusted Root store
+ * change by an administrator's hand: read at most this often, not on
+ * every kick (a busy log kicks health every few seconds). */
+#define WW_LOCAL_TTL 60 /* seconds */
 
 /* When each check entered its current state, for checks whose alert row
  * does not say (non-primary UNKNOWN is not alerted). */
@@ -39,6 +43,11 @@ struct health_state {
 	struct ww_health_snapshot snap;
 	struct since_entry since[WW_HEALTH_MAX_CHECKS];
 	size_t nsince;
+	/* The local facts last read (hostsvc.h) and when; 0: never. */
+	int64_t local_at;
+	enum ww_fact_avail local_avail;
+	char local_error[WW_HEALTH_TEXT_MAX];
+	struct ww_hostsvc_values local;
 };
 
 /* One row of the alert table. */
@@ -105,14 +114,29 @@ static void sources_from_model(const struct ww_monitor_model *md,
  * event log that cannot be read is judged as diagnose judges it.
  */
 static void seed_facts(struct health_state *h, const struct ww_config *cfg,
-		       const struct ww_health_source *src)
+		       const struct ww_health_source *src, int64_t now)
 {
 	struct ww_health_input *in = &h->seed;
 	const struct ww_health_source *log = &src[WW_SOURCE_LOG];
 	const struct ww_health_source *ev = &src[WW_SOURCE_EVENTLOG];
+	bool fresh = !h->local_at || now < h->local_at ||
+		     now - h->local_at >= WW_LOCAL_TTL;
 
 	ww_health_input_init(in);
-	ww_health_seed(in, cfg, WW_SEED_SECRET | WW_SEED_HOST);
+	ww_health_seed(in, cfg, WW_SEED_SECRET | WW_SEED_HOST |
+		       (fresh ? WW_SEED_LOCAL : 0));
+	if (fresh) {
+		h->local_at = now;
+		h->local_avail = in->local_avail;
+		ww_strlcpy(h->local_error, in->local_error,
+			   sizeof(h->local_error));
+		h->local = in->local;
+	} else {
+		in->local_avail = h->local_avail;
+		ww_strlcpy(in->local_error, h->local_error,
+			   sizeof(in->local_error));
+		in->local = h->local;
+	}
 	memcpy(in->sources, src, sizeof(*src) * WW_SOURCE_COUNT);
 	in->log.avail = !log->known ? WW_FACT_NOT_RUN : log->ok ?
 			WW_FACT_AVAILABLE : WW_FACT_UNAVAILABLE;
@@ -308,7 +332,7 @@ int ww_task_health_run(struct ww_monitor *m, void *state, int64_t now,
 	int r;
 
 	sources_from_model(md, src);
-	seed_facts(h, cfg, src);
+	seed_facts(h, cfg, src, now);
 	r = ww_monitor_store(m, &st, err);
 	if (r) {
 		judge_without_store(h, now, err);

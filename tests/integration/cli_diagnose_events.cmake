@@ -58,7 +58,7 @@ expect_in("de self_check" "${s_summary}" "content directory (12072) 1x")
 
 # The text report shows the same items.
 run("0|1|2|3" --events "${ev}/wevtutil-rendered-de.xml")
-expect_in("text" "${out}" "5. Event log" "content_download" "self_check")
+expect_in("text" "${out}" "6. Event log" "content_download" "self_check")
 
 # Truncated: the complete events are judged, the note goes to stderr.
 run("0|1|2|3" --json --events "${ev}/wevtutil-truncated.xml")

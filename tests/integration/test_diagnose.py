@@ -92,8 +92,9 @@ def scenario_stale(exe, fixtures, work, port):
     doc = json.loads(out)
     check(doc["health"] == "warning", f"stale: health {doc['health']}")
     check([g["name"] for g in doc["groups"]] ==
-          ["Configuration", "Host TLS configuration", "Network path",
-           "WSUS log", "Event log", "Verdict"], "stale: group names")
+          ["Configuration", "Host TLS configuration", "Local services",
+           "Network path", "WSUS log", "Event log", "Verdict"],
+          "stale: group names")
     it = items(doc)
     last = it[("WSUS log", "last_successful_sync")]
     check(last["state"] == "warning" and "30h ago" in last["summary"],
@@ -124,7 +125,7 @@ def scenario_stale(exe, fixtures, work, port):
     # The text report: headings, tags, the verdict line.
     rc2, text, _ = run(exe, cfg)
     check(rc2 == 1, f"stale text: exit {rc2}")
-    for s in ("1. Configuration", "4. WSUS log", "6. Verdict: WARNING (exit 1)",
+    for s in ("1. Configuration", "5. WSUS log", "7. Verdict: WARNING (exit 1)",
               "First to fix:"):
         check(s in text, f"stale text lacks {s!r}")
     check(re.search(r"^  \[WARNING\] +last_successful_sync +last successful "
