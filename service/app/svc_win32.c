@@ -248,9 +248,10 @@ static void keep_pending(void)
  * a pending state (a start that discovers SUSDB, a stop whose last store
  * write waits out a locked database, a reload interrupted by a stop), so
  * the SCM never takes a slow step for a hung service.  In RUNNING nothing
- * is reported.
+ * is reported.  tick is keep_pending() (a test counts its calls).
  */
-static void run_with_checkpoints(LPTHREAD_START_ROUTINE fn, void *arg)
+WW_TESTABLE void ww_svc_run_with_checkpoints(LPTHREAD_START_ROUTINE fn,
+					     void *arg, void (*tick)(void))
 {
 	HANDLE t = CreateThread(NULL, 0, fn, arg, 0, NULL);
 
@@ -259,7 +260,7 @@ static void run_with_checkpoints(LPTHREAD_START_ROUTINE fn, void *arg)
 		return;
 	}
 	while (WaitForSingleObject(t, WW_CHECKPOINT_MS) == WAIT_TIMEOUT)
-		keep_pending();
+		tick();
 	CloseHandle(t);
 }
 
@@ -312,7 +313,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 	report(SERVICE_START_PENDING, 0, WW_START_WAIT_HINT);
 	chdir_to_exe();
 	ww_svc_monitor_opts(&o, log_eventlog, NULL);
-	run_with_checkpoints(starter, &s);
+	ww_svc_run_with_checkpoints(starter, &s, keep_pending);
 	if (s.r) {
 		report(SERVICE_STOPPED, s.r, 0);
 		return;
@@ -320,10 +321,10 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 	report(SERVICE_RUNNING, 0, 0);
 	while (!ww_monitor_wait(g.monitor, WW_RELOAD_POLL_MS))
 		if (InterlockedExchange(&g.reload_requested, 0))
-			run_with_checkpoints(reloader, &o);
+			ww_svc_run_with_checkpoints(reloader, &o, keep_pending);
 	report(SERVICE_STOP_PENDING, 0, WW_STOP_WAIT_HINT);
 	s.r = WW_EXIT_SOFTWARE;
-	run_with_checkpoints(stopper, &s);
+	ww_svc_run_with_checkpoints(stopper, &s, keep_pending);
 	report(SERVICE_STOPPED, s.r, 0);
 }
 
