@@ -657,7 +657,9 @@ START_TEST(probe_aborts_when_stopped)
 	t0 = ww_os_monotonic_ms();
 	ck_assert_int_eq(ww_endpoint_probe(&t, &o, stop, &r, &err), WW_EABORT);
 	elapsed = ww_os_monotonic_ms() - t0;
-	ck_assert_msg(elapsed < 1500, "took %lld ms", (long long)elapsed);
+	/* Stop at 300 ms, timeout at 20 s: 5 s proves the stop ended it and
+	 * leaves room for a loaded machine (1.6 s was seen at load 8.6). */
+	ck_assert_msg(elapsed < 5000, "took %lld ms", (long long)elapsed);
 	ww_thread_join(th);
 	ww_event_free(stop);
 	free(url);
