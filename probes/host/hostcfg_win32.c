@@ -1,6 +1,7 @@
 /*
  * hostcfg_win32.c - read the TLS and WSUS setup registry values (the
- * Setup key through config/discover_win32.c's reader).
+ * Setup key through config/discover_win32.c's reader), the OS version,
+ * the cipher suite order and w3wp.exe.config (hostcfg_w3wp.c parses it).
  *
  * Every key is opened with KEY_WOW64_64KEY so a 32-bit build sees the
  * same (64-bit) view as WSUS; the .NET WOW6432Node twin is then read by
@@ -13,9 +14,17 @@
 
 #include "discover_win32.h"
 #include "hostcfg.h"
+#include "util.h"
 
-#define KEY_TLS12_CLIENT L"SYSTEM\\CurrentControlSet\\Control\\" \
-	L"SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client"
+#define KEY_PROTOCOLS L"SYSTEM\\CurrentControlSet\\Control\\" \
+	L"SecurityProviders\\SCHANNEL\\Protocols\\"
+#define KEY_SUITES_POLICY L"SOFTWARE\\Policies\\Microsoft\\Cryptography\\" \
+	L"Configuration\\SSL\\00010002"
+#define KEY_SUITES_LOCAL L"SYSTEM\\CurrentControlSet\\Control\\Cryptography\\" \
+	L"Configuration\\Local\\SSL\\00010002"
+#define KEY_OS L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+/* Longest string value read (bytes of UTF-16). */
+#define TEXT_BYTES_MAX ((DWORD)64 * 1024)
 #define KEY_NET64 L"SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"
 #define KEY_NET32 L"SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
 
@@ -67,18 +76,139 @@ static int read_net(const wchar_t *path, struct ww_hostcfg_net *n,
 	return 0;
 }
 
-static int read_tls12(struct ww_hostcfg_values *v, struct ww_err *err)
+/*
+ * A REG_SZ, REG_EXPAND_SZ or REG_MULTI_SZ value as UTF-8, the strings of
+ * a MULTI_SZ joined with ',' (the cipher list is either).  False when
+ * absent or of another type; *cut when it did not fit.
+ */
+static bool read_text(HKEY k, const wchar_t *name, char *buf, size_t size,
+		      bool *cut)
 {
-	HKEY k;
-	int r = open_key(KEY_TLS12_CLIENT, &k, err);
+	wchar_t *w = NULL;
+	DWORD type = 0, bytes = 0;
+	char *u = NULL;
+	bool ok = false;
+	size_t i, n;
 
+	buf[0] = '\0';
+	if (!k || RegQueryValueExW(k, name, NULL, &type, NULL, &bytes) !=
+			  ERROR_SUCCESS ||
+	    (type != REG_SZ && type != REG_EXPAND_SZ && type != REG_MULTI_SZ))
+		return false;
+	if (bytes > TEXT_BYTES_MAX)
+		return false; /* no cipher list is this long */
+	w = calloc(bytes / sizeof(wchar_t) + 2, sizeof(wchar_t));
+	if (!w)
+		return false;
+	if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)w, &bytes) !=
+	    ERROR_SUCCESS)
+		goto out;
+	n = bytes / sizeof(wchar_t);
+	while (n && w[n - 1] == L'\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (w[i] == L'\0')
+			w[i] = L','; /* MULTI_SZ: one string per suite */
+	w[n] = L'\0';
+	u = ww_win_utf8(w);
+	if (u) {
+		if (ww_strlcpy(buf, u, size) >= size && cut)
+			*cut = true;
+		ok = true;
+	}
+out:
+	free(u);
+	free(w);
+	return ok;
+}
+
+static int read_protocol(size_t i, const wchar_t *proto,
+			 struct ww_hostcfg_values *v, struct ww_err *err)
+{
+	wchar_t path[160];
+	HKEY k;
+	int r;
+
+	_snwprintf(path, WW_ARRAY_SIZE(path), L"%ls%ls\\Client",
+		   KEY_PROTOCOLS, proto);
+	path[WW_ARRAY_SIZE(path) - 1] = L'\0';
+	r = open_key(path, &k, err);
 	if (r)
 		return r;
-	read_dword(k, L"Enabled", &v->tls12_enabled);
-	read_dword(k, L"DisabledByDefault", &v->tls12_disabled_by_default);
+	read_dword(k, L"Enabled", &v->client[i].enabled);
+	read_dword(k, L"DisabledByDefault", &v->client[i].disabled_by_default);
 	if (k)
 		RegCloseKey(k);
 	return 0;
+}
+
+static int read_protocols(struct ww_hostcfg_values *v, struct ww_err *err)
+{
+	static const wchar_t *const names[WW_HOSTCFG_TLS_COUNT] = {
+		L"TLS 1.0", L"TLS 1.1", L"TLS 1.2"
+	};
+	size_t i;
+	int r = 0;
+
+	for (i = 0; !r && i < WW_HOSTCFG_TLS_COUNT; i++)
+		r = read_protocol(i, names[i], v, err);
+	return r;
+}
+
+static int read_suites(const wchar_t *path, struct ww_hostcfg_suites *s,
+		       struct ww_err *err)
+{
+	HKEY k;
+	int r = open_key(path, &k, err);
+
+	if (r)
+		return r;
+	s->present = read_text(k, L"Functions", s->list, sizeof(s->list),
+			       &s->truncated);
+	if (k)
+		RegCloseKey(k);
+	return 0;
+}
+
+static int read_os(struct ww_hostcfg_os *os, struct ww_err *err)
+{
+	char build[32];
+	int64_t b;
+	HKEY k;
+	int r = open_key(KEY_OS, &k, err);
+
+	if (r)
+		return r;
+	if (read_text(k, L"CurrentBuild", build, sizeof(build), NULL) &&
+	    ww_parse_i64(build, &b) == 0 && b > 0 && b < UINT32_MAX) {
+		os->present = true;
+		os->build = (uint32_t)b;
+	}
+	read_dword(k, L"CurrentMajorVersionNumber", &os->major);
+	read_text(k, L"ProductName", os->product, sizeof(os->product), NULL);
+	if (k)
+		RegCloseKey(k);
+	return 0;
+}
+
+/* %SystemRoot%\System32\inetsrv\w3wp.exe.config (64-bit System32: the
+ * 32-bit build is redirected to SysWOW64, where IIS keeps no copy). */
+static void read_w3wp(struct ww_hostcfg_w3wp *w)
+{
+	wchar_t dir[MAX_PATH];
+	UINT n = GetSystemDirectoryW(dir, MAX_PATH);
+	char *u, path[WW_HOSTCFG_TEXT_MAX];
+
+	memset(w, 0, sizeof(*w));
+	w->dont_enable_system_default = -1;
+	if (!n || n >= MAX_PATH)
+		return;
+	u = ww_win_utf8(dir);
+	if (!u)
+		return;
+	snprintf(path, sizeof(path), "%s\\inetsrv\\w3wp.exe.config", u);
+	free(u);
+	ww_hostcfg_read_w3wp(path, w);
 }
 
 /* WSUS's Setup key through discovery's reader, the one reader of it. */
@@ -110,12 +240,20 @@ int ww_hostcfg_read(struct ww_hostcfg_values *ret, struct ww_err *err)
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	r = read_tls12(ret, err);
+	r = read_protocols(ret, err);
+	if (!r)
+		r = read_suites(KEY_SUITES_POLICY, &ret->suites_policy, err);
+	if (!r)
+		r = read_suites(KEY_SUITES_LOCAL, &ret->suites_local, err);
+	if (!r)
+		r = read_os(&ret->os, err);
 	if (!r)
 		r = read_net(KEY_NET64, &ret->net64, err);
 	if (!r)
 		r = read_net(KEY_NET32, &ret->net32, err);
 	if (!r)
 		r = read_wsus(ret, err);
+	if (!r)
+		read_w3wp(&ret->w3wp);
 	return r;
 }

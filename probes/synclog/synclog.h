@@ -161,6 +161,10 @@ enum ww_synclog_category {
 	WW_CAT_CONTENT_DOWNLOAD_FAILURE,
 	WW_CAT_SYNC_FAILED,
 	WW_CAT_HEALTH_CHECK_FAILED,
+	/* Facts, not failures (ww_synclog_category_is_fact): the engine
+	 * judges them (the sync TLS path), no face lists them as findings. */
+	WW_CAT_SCHANNEL_STARTUP,  /* "SCHANNEL Protocol ..." at WSUS start */
+	WW_CAT_SERVICE_START,     /* a WSUS start line ([UNVERIFIED] set) */
 	WW_CAT_COUNT
 };
 
@@ -187,6 +191,13 @@ ww_synclog_catset ww_synclog_classify_text(
 
 const char *ww_synclog_category_name(enum ww_synclog_category cat);
 const char *ww_synclog_category_hint(enum ww_synclog_category cat);
+/* A category that records a fact (a start, the SCHANNEL lines), never a
+ * failure: no finding, no run error. */
+bool ww_synclog_category_is_fact(enum ww_synclog_category cat);
+/* The categories above as a set. */
+#define WW_SYNCLOG_FACTS \
+	(((ww_synclog_catset)1u << WW_CAT_SCHANNEL_STARTUP) | \
+	 ((ww_synclog_catset)1u << WW_CAT_SERVICE_START))
 /* WW_CAT_COUNT when name is not a category. */
 enum ww_synclog_category ww_synclog_category_from_name(const char *name);
 /* The i-th pattern of the table, NULL past the end (bench PATTERNS). */

@@ -188,6 +188,30 @@ static const struct category {
 		"'wsusutil checkhealth' and look for events 12002-12072",
 		CAT(WW_CAT_SOAP_FAULT),
 		{ "webservice soapexception" } },
+	/*
+	 * Facts.  The SCHANNEL lines are Microsoft's (IMPORT-SYNC issues 2
+	 * and 3: "entries that start with SCHANNEL Protocol", logged at
+	 * start only when WSUS's TLS 1.2 fix is installed); their header
+	 * columns are not documented.  No public sample shows the line
+	 * WsusService writes when it starts [UNVERIFIED]; the one start line
+	 * with a public sample is the web services' (pastebin WhEg77PQ, a
+	 * third-party source: "Initializing ClientWebService ProcessID = ..,
+	 * Process Start Time = .."), which the guide's "restart WsusService,
+	 * iisreset, open the console" sequence produces.
+	 */
+	[WW_CAT_SCHANNEL_STARTUP] = {
+		"schannel_startup",
+		"Not a failure: WSUS logged its SCHANNEL protocol states at "
+		"start, which it does only with its TLS 1.2 fix for sync "
+		"installed (the Monthly Rollup on 2012 and 2012 R2)",
+		0,
+		{ "schannel protocol" } },
+	[WW_CAT_SERVICE_START] = {
+		"service_start",
+		"Not a failure: WSUS started (a start line in the log); the "
+		"SCHANNEL lines are expected around it",
+		0,
+		{ "initializing clientwebservice" } },
 };
 
 struct ww_synclog_classifier {
@@ -226,6 +250,12 @@ const char *ww_synclog_category_name(enum ww_synclog_category cat)
 const char *ww_synclog_category_hint(enum ww_synclog_category cat)
 {
 	return (unsigned)cat < WW_CAT_COUNT ? categories[cat].hint : "";
+}
+
+bool ww_synclog_category_is_fact(enum ww_synclog_category cat)
+{
+	return (unsigned)cat < WW_CAT_COUNT &&
+	       (WW_SYNCLOG_FACTS & CAT(cat)) != 0;
 }
 
 enum ww_synclog_category ww_synclog_category_from_name(const char *name)

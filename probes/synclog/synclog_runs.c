@@ -29,7 +29,8 @@
 /* Findings that do not make a metadata sync fail. */
 #define NOT_SYNC_FAILURE                                           \
 	(((ww_synclog_catset)1u << WW_CAT_CONTENT_DOWNLOAD_FAILURE) | \
-	 ((ww_synclog_catset)1u << WW_CAT_HEALTH_CHECK_FAILED))
+	 ((ww_synclog_catset)1u << WW_CAT_HEALTH_CHECK_FAILED) | \
+	 WW_SYNCLOG_FACTS)
 
 const char *ww_sync_kind_name(enum ww_sync_kind k)
 {

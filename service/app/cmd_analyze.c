@@ -209,7 +209,9 @@ static size_t finding_order(const struct analysis *a, int order[WW_CAT_COUNT])
 	size_t n = 0, i, j;
 
 	for (i = 0; i < WW_CAT_COUNT; i++) {
-		if (!a->findings[i].count)
+		/* A fact (WSUS started, its SCHANNEL lines) is no finding. */
+		if (!a->findings[i].count || ww_synclog_category_is_fact(
+			    (enum ww_synclog_category)i))
 			continue;
 		for (j = n; j > 0 && a->findings[order[j - 1]].last_seen <
 					      a->findings[i].last_seen; j--)

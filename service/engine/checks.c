@@ -910,7 +910,8 @@ static int explained_by(const struct ww_health_input *in,
 		int64_t d = sync_failed->last_seen - f->last_seen;
 
 		if (c == WW_CAT_SYNC_FAILED || c == WW_CAT_CONTENT_DOWNLOAD_FAILURE ||
-		    c == WW_CAT_HEALTH_CHECK_FAILED || !f->count)
+		    c == WW_CAT_HEALTH_CHECK_FAILED || !f->count ||
+		    ww_synclog_category_is_fact((enum ww_synclog_category)c))
 			continue;
 		if (d >= -300 && d <= 300)
 			return c;
@@ -928,8 +929,9 @@ static void measure_finding(const struct ww_health_input *in, size_t i,
 	int same;
 
 	(void)now;
-	if (in->log.avail != WW_FACT_AVAILABLE || !f->count)
-		return;
+	if (in->log.avail != WW_FACT_AVAILABLE || !f->count ||
+	    ww_synclog_category_is_fact(c))
+		return; /* facts are judged by sync_tls_fix */
 	since = !in->have_success || f->last_seen > in->last_success;
 	snprintf(m->item, sizeof(m->item), "finding:%s",
 		 ww_synclog_category_name(c));
@@ -1177,6 +1179,15 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_HOST_TLS, WW_SECTION_HOST_TLS, NULL, G_TLS,
 	  "SCHANNEL, .NET and WSUS setup values in the registry" },
+	/* The two TLS paths (issue 14, item 2): checks_tls.c. */
+	{ "sync_tls_fix", SCOPE_GLOBAL, ww_measure_sync_tls_fix, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_HOST_TLS, WW_SECTION_HOST_TLS, NULL, G_TLS,
+	  "WSUS's TLS 1.2 fix for sync: SCHANNEL lines after a WSUS start" },
+	{ "tls_failure_cause", SCOPE_GLOBAL, ww_measure_tls_failure_cause,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_HOST_TLS, WW_SECTION_HOST_TLS, NULL, G_TLS,
+	  "which TLS cause a reset or 'no common algorithm' has" },
 	/* Local services (checks_services.c, hostsvc.h). */
 	{ "service", SCOPE_SERVICE, ww_measure_service, CMP_STATE,
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,

@@ -116,6 +116,11 @@ void ww_measure_content_dir(const struct ww_health_input *in, size_t i,
 			    int64_t now, struct measure *m);
 void ww_measure_trusted_root(const struct ww_health_input *in, size_t i,
 			     int64_t now, struct measure *m);
+/* The TLS paths' rows (checks_tls.c). */
+void ww_measure_sync_tls_fix(const struct ww_health_input *in, size_t i,
+			     int64_t now, struct measure *m);
+void ww_measure_tls_failure_cause(const struct ww_health_input *in,
+				  size_t i, int64_t now, struct measure *m);
 
 /* Scope sizes and instance names that need more than the input. */
 size_t ww_checks_host_items(const struct ww_health_input *in,

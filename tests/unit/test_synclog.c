@@ -623,6 +623,9 @@ static const struct {
 	{ WW_CAT_CONNECTION_CLOSED, "failed with 0x80072EFE" },
 	{ WW_CAT_UPSTREAM_ERROR, "failed with 0x80244019" },
 	{ WW_CAT_HEALTH_CHECK_FAILED, "Reporting WebService SoapException:System.Web.Services.Protocols.SoapException: Server was unable to process request." },
+	/* Facts (issue 14, item 2): the SCHANNEL startup lines, a start. */
+	{ WW_CAT_SCHANNEL_STARTUP, "SCHANNEL Protocols subkey for 'TLS 1.2' not found. Protocol is enabled" },
+	{ WW_CAT_SERVICE_START, "Initializing ClientWebService ProcessID = 380, Process Start Time = 5/22/2020 10:44:06 AM, Product Version = 10.0.14393.2969" },
 };
 
 START_TEST(classify_each_category)
@@ -668,8 +671,13 @@ START_TEST(classify_suppression_and_quiet_lines)
 	ck_assert_uint_eq(ww_synclog_classify_text(c, t, strlen(t)), 0);
 	t = "EventId=384,Type=Information,Category=Synchronization,Message=Synchronization completed successfully.";
 	ck_assert_uint_eq(ww_synclog_classify_text(c, t, strlen(t)), 0);
+	/* The SCHANNEL startup line is a fact, never a failure. */
 	t = "SCHANNEL Protocol 'TLS 1.0' disabled";
-	ck_assert_uint_eq(ww_synclog_classify_text(c, t, strlen(t)), 0);
+	ck_assert_uint_eq(ww_synclog_classify_text(c, t, strlen(t)),
+			  1u << WW_CAT_SCHANNEL_STARTUP);
+	ck_assert(ww_synclog_category_is_fact(WW_CAT_SCHANNEL_STARTUP));
+	ck_assert(ww_synclog_category_is_fact(WW_CAT_SERVICE_START));
+	ck_assert(!ww_synclog_category_is_fact(WW_CAT_TLS12_FIX_MISSING));
 	/* Patterns are not matched across the component/message boundary. */
 	t = "retry limit";
 	ck_assert_uint_eq(ww_synclog_classify_text(c, t, strlen(t)), 0);
