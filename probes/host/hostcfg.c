@@ -257,14 +257,11 @@ ww_hostcfg_suites_in_force(const struct ww_hostcfg_values *v,
 			   const char **ret_where)
 {
 	if (v->suites_policy.present) {
-		*ret_where = "Group Policy (SOFTWARE\\Policies\\Microsoft\\"
-			     "Cryptography\\Configuration\\SSL\\00010002 "
-			     "Functions)";
+		*ret_where = "Group Policy";
 		return &v->suites_policy;
 	}
 	if (v->suites_local.present) {
-		*ret_where = "the local setting (Control\\Cryptography\\"
-			     "Configuration\\Local\\SSL\\00010002 Functions)";
+		*ret_where = "the local setting";
 		return &v->suites_local;
 	}
 	*ret_where = "";
@@ -287,7 +284,7 @@ static void suites_evidence(const struct ww_hostcfg_values *v, char *buf,
 	char os[WW_HOSTCFG_TEXT_MAX];
 
 	ww_hostcfg_os_text(&v->os, os, sizeof(os));
-	snprintf(buf, size, "policy Functions: %.180s%s; local Functions: "
+	snprintf(buf, size, "SSL\\00010002 Functions: policy %.180s%s; local "
 		 "%.120s%s; %s", v->suites_policy.present ?
 		 v->suites_policy.list : "absent",
 		 strlen(v->suites_policy.list) > 180 ? "..." : "",
@@ -321,7 +318,7 @@ static void judge_suites(const struct ww_hostcfg_values *v,
 		return;
 	}
 	if (ww_hostcfg_suites_usable(in_force->list, need, &found)) {
-		text(it->summary, "the cipher suite order of %.40s includes %s, "
+		text(it->summary, "the cipher suite order of %s includes %s, "
 			      "which Microsoft Update accepts", where, found);
 		return;
 	}
@@ -329,7 +326,7 @@ static void judge_suites(const struct ww_hostcfg_values *v,
 					    WW_HOSTCFG_CRITICAL;
 	it->finding = "cipher_policy";
 	join_suites(need, list, sizeof(list));
-	text(it->summary, "the cipher suite order (%.40s) has no suite "
+	text(it->summary, "the cipher suite order (%s) has no suite "
 		      "sws.update.microsoft.com accepts on %s%s", where, os_name,
 	     e && e->from_upstream ? " (this server syncs from an upstream "
 	     "WSUS server)" : "");

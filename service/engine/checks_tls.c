@@ -77,14 +77,20 @@ probe_no_common(const struct ww_health_input *in)
 }
 
 /* The part of a logged exception that says what happened: after
- * "WebException: " when there is one (the prefix is the same on every
- * line of this kind). */
+ * "WebException: " (the prefix is the same on every line of this kind)
+ * or a 386's "Reason: ". */
 static const char *gist(const char *example)
 {
-	static const char mark[] = "WebException: ";
-	const char *p = strstr(example, mark);
+	static const char *const marks[] = { "WebException: ", "Reason: " };
+	size_t k;
 
-	return p && p[sizeof(mark) - 1] ? p + sizeof(mark) - 1 : example;
+	for (k = 0; k < WW_ARRAY_SIZE(marks); k++) {
+		const char *p = strstr(example, marks[k]);
+
+		if (p && p[strlen(marks[k])])
+			return p + strlen(marks[k]);
+	}
+	return example;
 }
 
 static bool host_known(const struct ww_health_input *in)
@@ -286,7 +292,7 @@ static void failure_evidence(const struct ww_health_input *in,
 	if (in->have_success)
 		iso(in->last_success, ok);
 	if (t->f)
-		snprintf(seen, sizeof(seen), "log %s x%" PRIu64 ": \"%.110s\"",
+		snprintf(seen, sizeof(seen), "log %s x%" PRIu64 ": \"%.140s\"",
 			 ww_synclog_category_name(t->cat), t->f->count,
 			 gist(t->f->example));
 	else
@@ -325,9 +331,11 @@ static void cipher_cause(const struct ww_health_input *in,
 
 	s = ww_hostcfg_suites_in_force(&in->host, &where);
 	if (c && c->state != WW_HOSTCFG_OK) {
+		char both[WW_HEALTH_LONG_MAX];
+
+		snprintf(both, sizeof(both), "%s: %s", c->summary, c->evidence);
 		name_cause(in, t, WW_STATE_CRITICAL, "the cipher suite order has "
-			   "no suite Microsoft Update accepts", c->summary,
-			   c->hint, m);
+			   "no suite Microsoft Update accepts", both, c->hint, m);
 		return;
 	}
 	if (s)
@@ -399,9 +407,13 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 	if (in->log.avail == WW_FACT_AVAILABLE && !in->from_upstream &&
 	    !in->log.findings[WW_CAT_SCHANNEL_STARTUP].count &&
 	    in->log.findings[WW_CAT_SERVICE_START].count) {
+		char start[WW_ISO_TIME_LEN], why[WW_HEALTH_TEXT_MAX];
+
+		iso(in->log.findings[WW_CAT_SERVICE_START].last_seen, start);
+		snprintf(why, sizeof(why), "no 'SCHANNEL Protocol' startup line "
+			 "since WSUS started at %s (sync_tls_fix)", start);
 		name_cause(in, t, WW_STATE_CRITICAL, "WSUS's TLS 1.2 fix for "
-			   "sync is missing", "no SCHANNEL startup lines since "
-			   "WSUS started (sync_tls_fix)", "", m);
+			   "sync is missing", why, "", m);
 		sync_fix(in, m);
 		goto out;
 	}
