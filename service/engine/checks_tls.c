@@ -369,12 +369,7 @@ static void import_cause(const struct ww_health_input *in,
 					    d : NULL;
 
 	if (!host_known(in)) {
-		name_cause(in, t, WW_STATE_WARNING, "synchronization succeeds "
-			   "meanwhile: the manual import path (.NET), whose "
-			   "settings cannot be read here", "run diagnose on the "
-			   "WSUS server to read them", "Check .NET's "
-			   "SchUseStrongCrypto in both registry views and "
-			   "w3wp.exe.config on the WSUS server", m);
+		m->kind = M_NA; /* the import settings are not readable here */
 		return;
 	}
 	if (!bad) {
@@ -401,7 +396,12 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 	m->rank = -10; /* it tells the TLS causes apart: named first */
 	ww_strlcpy(m->stage, "tls", sizeof(m->stage));
 	if (!t->sync_failing) {
-		import_cause(in, t, m);
+		/* Only the log can show an import failing; a probe is no
+		 * .NET import. */
+		if (t->f)
+			import_cause(in, t, m);
+		else
+			m->kind = M_NA;
 		goto out;
 	}
 	if (in->log.avail == WW_FACT_AVAILABLE && !in->from_upstream &&
@@ -418,10 +418,9 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 		goto out;
 	}
 	if (!host_known(in)) {
-		name_cause(in, t, WW_STATE_WARNING, "the host's TLS settings "
-			   "cannot be read here", in->host_error, "Run diagnose "
-			   "on the WSUS server: SCHANNEL, the cipher suite order "
-			   "and the sync fix decide", m);
+		/* Nothing here tells the causes apart: the network and log
+		 * rows speak (diagnose away from the server, POSIX). */
+		m->kind = M_NA;
 		goto out;
 	}
 	p = host_item(t, "schannel_tls12_client");
@@ -435,13 +434,16 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 		cipher_cause(in, t, m);
 		goto out;
 	}
-	if (t->no_common) {
+	if (t->no_common && t->f) {
 		/* ConfigMgr's sync imports through .NET (issue 4). */
 		import_cause(in, t, m);
 		goto out;
 	}
-	name_cause(in, t, WW_STATE_WARNING, "the path (proxy or firewall TLS "
-		   "inspection)", in->log.findings[WW_CAT_SCHANNEL_STARTUP].count ?
+	/* Not this host's settings: said, but no host cause is claimed, so
+	 * the path's own rows (probe stage, log finding) are named. */
+	name_cause(in, t, WW_STATE_OK, "not this host's TLS settings; "
+		   "suspect the path (proxy or firewall TLS inspection)",
+		   in->log.findings[WW_CAT_SCHANNEL_STARTUP].count ?
 		   "SCHANNEL startup lines present, TLS 1.2 on, a usable cipher "
 		   "suite" : "TLS 1.2 on, a usable cipher suite", FIX_INSPECTION,
 		   m);

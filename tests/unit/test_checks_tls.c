@@ -196,8 +196,19 @@ START_TEST(cipher_policy_without_usable_suite_is_the_cause)
 	ck_assert_int_eq(get(&rep, "host_tls:cipher_suite_order")->state,
 			 WW_STATE_OK);
 	c = get(&rep, "tls_failure_cause");
-	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	ck_assert_int_eq(c->state, WW_STATE_OK);
 	ck_assert_ptr_nonnull(strstr(c->reason, "TLS inspection"));
+	/* The path's own row is named, not a host cause. */
+	ck_assert_str_eq(cause(&rep)->key, "finding:tls12_fix_missing");
+	/* Host settings unreadable (diagnose away from the server): only
+	 * what the log alone decides is claimed. */
+	in.host_avail = WW_FACT_NOT_HERE;
+	ww_health_evaluate(&in, NOW, &rep);
+	ck_assert_ptr_null(ww_health_find(&rep, "tls_failure_cause"));
+	in.log.findings[WW_CAT_SCHANNEL_STARTUP].count = 0;
+	ww_health_evaluate(&in, NOW, &rep);
+	ck_assert_int_eq(get(&rep, "tls_failure_cause")->state,
+			 WW_STATE_CRITICAL);
 }
 END_TEST
 
@@ -234,6 +245,38 @@ START_TEST(no_common_algorithm_with_tls12_and_strong_crypto_is_ciphers)
 	ck_assert_ptr_nonnull(strstr(c->reason, "import path"));
 	ck_assert_ptr_nonnull(strstr(c->fix, "WOW6432Node"));
 	ck_assert_ptr_null(strstr(c->fix, "SOFTWARE\\Microsoft\\.NET"));
+}
+END_TEST
+
+/* The decision rule from a probe: the sync source's handshake failed. */
+START_TEST(probe_without_common_algorithm_is_ciphers)
+{
+	struct ww_health_input in;
+	struct ww_health_report rep;
+	struct ww_health_target *t;
+	const struct ww_check_result *c;
+
+	base(&in);
+	schannel(&in, NOW - 5 * H);
+	t = &in.targets[in.ntargets++];
+	ww_strlcpy(t->name, "microsoft_update", sizeof(t->name));
+	ww_strlcpy(t->url, "https://sws.update.microsoft.com", sizeof(t->url));
+	ww_strlcpy(t->stage, "tls", sizeof(t->stage));
+	ww_strlcpy(t->result, "tls_handshake_failed", sizeof(t->result));
+	t->at = NOW - 60;
+	t->consecutive_failures = 3;
+	t->elapsed_ms = -1;
+	ww_health_evaluate(&in, NOW, &rep);
+	c = get(&rep, "tls_failure_cause");
+	ck_assert_int_eq(c->state, WW_STATE_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(c->reason, "the cipher suites"));
+	ck_assert_ptr_nonnull(strstr(c->evidence, "probe of "
+					     "https://sws.update.microsoft.com"));
+	/* Strong crypto off: a probe is no .NET import, no import cause. */
+	in.host.net32.strong_crypto.value = 0;
+	ww_health_evaluate(&in, NOW, &rep);
+	c = ww_health_find(&rep, "tls_failure_cause");
+	ck_assert(c == NULL || strstr(c->reason, "import") == NULL);
 }
 END_TEST
 
@@ -277,6 +320,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, schannel_lines_after_the_start_are_the_fix);
 	tcase_add_test(tc, cipher_policy_without_usable_suite_is_the_cause);
 	tcase_add_test(tc, no_common_algorithm_with_tls12_and_strong_crypto_is_ciphers);
+	tcase_add_test(tc, probe_without_common_algorithm_is_ciphers);
 	tcase_add_test(tc, send_error_while_sync_succeeds_is_the_import_path);
 	suite_add_tcase(s, tc);
 	return s;
