@@ -28,7 +28,8 @@ struct w3wp_parse {
 	XML_Parser p;
 	struct ww_hostcfg_w3wp *ret;
 	unsigned depth;
-	bool in_runtime;       /* depth of <runtime> under <configuration> */
+	bool root_ok;          /* the root element is <configuration> */
+	bool in_runtime;       /* inside <configuration><runtime> */
 	unsigned runtime_depth;
 	bool dtd;
 };
@@ -87,7 +88,9 @@ static void XMLCALL on_start(void *ctx, const XML_Char *name,
 	size_t i;
 
 	w->depth++;
-	if (w->depth == 2 && strcmp(name, "runtime") == 0) {
+	if (w->depth == 1)
+		w->root_ok = strcmp(name, "configuration") == 0;
+	if (w->depth == 2 && w->root_ok && strcmp(name, "runtime") == 0) {
 		w->in_runtime = true;
 		w->runtime_depth = w->depth;
 		return;

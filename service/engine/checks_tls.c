@@ -98,6 +98,18 @@ static bool host_known(const struct ww_health_input *in)
 	return in->host_avail == WW_FACT_AVAILABLE;
 }
 
+/*
+ * Windows Server 2016 and later: the guides name the rollup for 2012 and
+ * 2012 R2 only (IMPORT-SYNC issue 3), so missing SCHANNEL lines there are
+ * told, not claimed as the cause (the start line is the web service's,
+ * and a log that rotated may have lost WsusService's start).
+ */
+static bool os_2016_or_later(const struct ww_health_input *in)
+{
+	return host_known(in) && in->host.os.present &&
+	       in->host.os.build >= 10240;
+}
+
 /* The Monthly Rollup for this OS, as the guide names it. */
 static void sync_fix(const struct ww_health_input *in, struct measure *m)
 {
@@ -201,7 +213,7 @@ void ww_measure_sync_tls_fix(const struct ww_health_input *in, size_t i,
 	}
 	iso(st->last_seen, start);
 	sync_fix(in, m);
-	if (f && f->last_seen >= st->first_seen) {
+	if (f && f->last_seen >= st->first_seen && !os_2016_or_later(in)) {
 		ww_m_state(m, WW_STATE_CRITICAL);
 		iso(f->last_seen, at);
 		ww_m_text(m, "no SCHANNEL startup lines since WSUS started (%s) "
@@ -221,8 +233,9 @@ void ww_measure_sync_tls_fix(const struct ww_health_input *in, size_t i,
 	}
 	ww_m_state(m, WW_STATE_WARNING);
 	ww_m_text(m, "no SCHANNEL startup lines since WSUS started (%s): "
-		  "WSUS's TLS 1.2 fix for sync is probably not installed (no "
-		  "TLS failure logged since)", start);
+		  "WSUS's TLS 1.2 fix for sync is probably not installed (%s)",
+		  start, f ? "the guides name the rollup for 2012 and 2012 R2 "
+		  "only" : "no TLS failure logged since");
 	ww_m_evidence(m, "start line at %s: \"%.200s\"; no line starting "
 		      "'SCHANNEL Protocol' in the log read", start, st->example);
 }
@@ -406,7 +419,8 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 	}
 	if (in->log.avail == WW_FACT_AVAILABLE && !in->from_upstream &&
 	    !in->log.findings[WW_CAT_SCHANNEL_STARTUP].count &&
-	    in->log.findings[WW_CAT_SERVICE_START].count) {
+	    in->log.findings[WW_CAT_SERVICE_START].count &&
+	    !os_2016_or_later(in)) {
 		char start[WW_ISO_TIME_LEN], why[WW_HEALTH_TEXT_MAX];
 
 		iso(in->log.findings[WW_CAT_SERVICE_START].last_seen, start);

@@ -244,6 +244,13 @@ static const char W3WP_TRUE[] =
 	"true; switch.system.net.dontenablesystemdefaulttlsversions = true\"/>"
 	"</runtime></configuration>";
 
+static const char W3WP_OTHER_ROOT[] =
+	"<other><runtime><AppContextSwitchOverrides value=\"Switch.System.Net."
+	"DontEnableSystemDefaultTlsVersions=true\"/></runtime></other>";
+static const char W3WP_NO_RUNTIME[] =
+	"<configuration><AppContextSwitchOverrides value=\"Switch.System.Net."
+	"DontEnableSystemDefaultTlsVersions=true\"/></configuration>";
+
 START_TEST(w3wp_parse)
 {
 	struct ww_hostcfg_w3wp w;
@@ -258,10 +265,12 @@ START_TEST(w3wp_parse)
 	ww_hostcfg_parse_w3wp("x", "<configuration/>", 16, &w);
 	ck_assert_int_eq(w.state, WW_HOSTCFG_FILE_READ);
 	ck_assert_int_eq(w.dont_enable_system_default, -1);
-	/* Not under <runtime>: not the switch .NET reads. */
-	ww_hostcfg_parse_w3wp("x", "<configuration><AppContextSwitchOverrides "
-			      "value=\"Switch.System.Net.DontEnableSystemDefault"
-			      "TlsVersions=true\"/></configuration>", 117, &w);
+	/* Not under <configuration><runtime>: not the switch .NET reads. */
+	ww_hostcfg_parse_w3wp("x", W3WP_OTHER_ROOT, strlen(W3WP_OTHER_ROOT), &w);
+	ck_assert_int_eq(w.state, WW_HOSTCFG_FILE_READ);
+	ck_assert_int_eq(w.dont_enable_system_default, -1);
+	ww_hostcfg_parse_w3wp("x", W3WP_NO_RUNTIME, strlen(W3WP_NO_RUNTIME), &w);
+	ck_assert_int_eq(w.state, WW_HOSTCFG_FILE_READ);
 	ck_assert_int_eq(w.dont_enable_system_default, -1);
 }
 END_TEST
