@@ -107,6 +107,9 @@ else:
           f"{t(2)}\tError\tWsusService.20\tWebServiceCommunicationHelper.ProcessWebServiceProxyException\t{send}",
           "   at System.Net.Sockets.NetworkStream.Read(Byte[] buffer, Int32 offset, Int32 size)",
           f"{t(1.9)}\tError\tWsusService.15\t{ev}\tEventId=386,Type=Error,Category=Synchronization,Message=Synchronization failed. Reason: The underlying connection was closed: An unexpected error occurred on a send."]
+# A later record, so the tailer knows the one before it is complete (it
+# holds the last record of a file until the next header or quiet time).
+L.append(f"{t(0.5)}\tInfo\tWsusService.9\tSusService.ValidateServerCertificate\tCheckValidationResult Succeeds: CertOK")
 open(path, "w", newline="").write("\r\n".join(L) + "\r\n")
 EOF
 }
