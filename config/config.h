@@ -28,6 +28,27 @@ enum ww_config_origin {
 /* Rows of the key table; config_keys.c asserts the table fits. */
 #define WW_CONFIG_MAX_KEYS 64
 
+/* A yes/no fact that may not be known (zero: unknown). */
+enum ww_fact3 { WW_FACT3_UNKNOWN = 0, WW_FACT3_NO, WW_FACT3_YES };
+
+/*
+ * WSUS settings discovery read that are facts for the checks, not keys
+ * an administrator sets here (docs/discovery.md says which SUSDB columns
+ * are confirmed).  All zero: nothing known.
+ */
+struct ww_wsus_facts {
+	enum ww_fact3 replica;            /* IsReplicaServer (ReplicaMode) */
+	enum ww_fact3 has_proxy_password; /* HasProxyPassword */
+	enum ww_fact3 allow_basic;        /* AllowProxyCredentialsOverNonSsl */
+	enum ww_fact3 separate_ssl_proxy; /* UseSeparateProxyForSsl */
+	enum ww_fact3 host_on_mu;         /* files not stored locally */
+	enum ww_fact3 content_from_mu;    /* files from MU, not the upstream */
+	bool have_redirector;
+	int64_t redirector;               /* RedirectorChangeNumber */
+	char version[64];                 /* Setup VersionString, "" unknown */
+	char not_read[WW_ERR_MSG_MAX];    /* optional columns not read, why */
+};
+
 /*
  * The outcome of the last discovery (config/discover.h), kept with the
  * configuration it changed so that "config show", diagnose and the
@@ -43,6 +64,7 @@ struct ww_config_discovery {
 	char server[160];               /* this WSUS: "port 8530, SSL off, ..." */
 	char rejected[WW_ERR_MSG_MAX];  /* discovered values not taken, why */
 	size_t applied;                 /* keys filled from discovery */
+	struct ww_wsus_facts wsus;      /* facts beyond the keys */
 };
 
 struct ww_strlist {

@@ -24,20 +24,56 @@ static const char *const cols_b[] = { "MUUrl", "LogPath" };
 static const char *const cols_c[] = { "LogRolloverFileSizeInBytes",
 				      "ProxyUserDomain" };
 
-/* ProxyPassword is deliberately absent: it is never read. */
+static const char *const cols_pw[] = { "HasProxyPassword" };
+static const char *const cols_hostmu[] = { "HostOnMu" };
+static const char *const cols_redir[] = { "RedirectorChangeNumber" };
+static const char *const cols_replica[] = { "ReplicaMode" };
+static const char *const cols_basic[] = { "AllowProxyCredentialsOverNonSsl" };
+static const char *const cols_sslproxy[] = { "UseSeparateProxyForSsl",
+					     "SslProxyName",
+					     "SslProxyServerPort" };
+static const char *const cols_cfmu[] = { "GetContentFromMU" };
+
+/*
+ * Plain SQL that any engine runs: the tables are dbo's and SQL Server
+ * resolves an unqualified name in the login's default schema, then dbo;
+ * they hold one row and only the first is fetched (no TOP).  That lets
+ * the Wine test serve them from SQLite through a real ODBC driver.
+ * ProxyPassword's value is never selected: only whether there is one.
+ */
 const struct ww_disc_query ww_disc_queries[WW_DISC_TABLES] = {
 	{ "tbConfigurationA",
-	  "SELECT TOP 1 SyncToMU, UpstreamServerName, ServerPortNumber, "
+	  "SELECT SyncToMU, UpstreamServerName, ServerPortNumber, "
 	  "UpstreamServerUseSSL, UseProxy, ProxyName, ProxyServerPort, "
-	  "AnonymousProxyAccess, ProxyUserName FROM dbo.tbConfigurationA",
-	  WW_ARRAY_SIZE(cols_a), cols_a },
+	  "AnonymousProxyAccess, ProxyUserName FROM tbConfigurationA",
+	  WW_ARRAY_SIZE(cols_a), cols_a, false },
 	{ "tbConfigurationB",
-	  "SELECT TOP 1 MUUrl, LogPath FROM dbo.tbConfigurationB",
-	  WW_ARRAY_SIZE(cols_b), cols_b },
+	  "SELECT MUUrl, LogPath FROM tbConfigurationB",
+	  WW_ARRAY_SIZE(cols_b), cols_b, false },
 	{ "tbConfigurationC",
-	  "SELECT TOP 1 LogRolloverFileSizeInBytes, ProxyUserDomain "
-	  "FROM dbo.tbConfigurationC",
-	  WW_ARRAY_SIZE(cols_c), cols_c },
+	  "SELECT LogRolloverFileSizeInBytes, ProxyUserDomain "
+	  "FROM tbConfigurationC",
+	  WW_ARRAY_SIZE(cols_c), cols_c, false },
+	{ "tbConfigurationA",
+	  "SELECT CASE WHEN ProxyPassword IS NULL THEN 0 ELSE 1 END "
+	  "FROM tbConfigurationA",
+	  WW_ARRAY_SIZE(cols_pw), cols_pw, true },
+	{ "tbConfigurationA", "SELECT HostOnMu FROM tbConfigurationA",
+	  WW_ARRAY_SIZE(cols_hostmu), cols_hostmu, true },
+	{ "tbConfigurationB",
+	  "SELECT RedirectorChangeNumber FROM tbConfigurationB",
+	  WW_ARRAY_SIZE(cols_redir), cols_redir, true },
+	{ "tbConfigurationC", "SELECT ReplicaMode FROM tbConfigurationC",
+	  WW_ARRAY_SIZE(cols_replica), cols_replica, true },
+	{ "tbConfigurationC",
+	  "SELECT AllowProxyCredentialsOverNonSsl FROM tbConfigurationC",
+	  WW_ARRAY_SIZE(cols_basic), cols_basic, true },
+	{ "tbConfigurationC",
+	  "SELECT UseSeparateProxyForSsl, SslProxyName, SslProxyServerPort "
+	  "FROM tbConfigurationC",
+	  WW_ARRAY_SIZE(cols_sslproxy), cols_sslproxy, true },
+	{ "tbConfigurationC", "SELECT GetContentFromMU FROM tbConfigurationC",
+	  WW_ARRAY_SIZE(cols_cfmu), cols_cfmu, true },
 };
 
 const char *const ww_disc_drivers[] = {
@@ -161,6 +197,47 @@ static void take_a(struct ww_discovered *d, const char *const *v)
 	take_text(&d->proxy_user, v[8], SRC_A("ProxyUserName"));
 }
 
+static void take_optional(struct ww_discovered *d, enum ww_disc_table t,
+			  const char *const *v)
+{
+	switch (t) {
+	case WW_DISC_PROXY_PASSWORD:
+		take_bool(d, &d->has_proxy_password, v[0], "HasProxyPassword",
+			  SRC_A("ProxyPassword (whether set)"));
+		break;
+	case WW_DISC_HOST_ON_MU:
+		take_bool(d, &d->host_on_mu, v[0], "HostOnMu", SRC_A("HostOnMu"));
+		break;
+	case WW_DISC_REDIRECTOR:
+		take_int(d, &d->redirector, v[0], "RedirectorChangeNumber",
+			 SRC_B("RedirectorChangeNumber"));
+		break;
+	case WW_DISC_REPLICA:
+		take_bool(d, &d->replica, v[0], "ReplicaMode",
+			  SRC_C("ReplicaMode"));
+		break;
+	case WW_DISC_BASIC:
+		take_bool(d, &d->allow_basic, v[0],
+			  "AllowProxyCredentialsOverNonSsl",
+			  SRC_C("AllowProxyCredentialsOverNonSsl"));
+		break;
+	case WW_DISC_SSL_PROXY:
+		take_bool(d, &d->separate_ssl_proxy, v[0],
+			  "UseSeparateProxyForSsl",
+			  SRC_C("UseSeparateProxyForSsl"));
+		take_text(&d->ssl_proxy_name, v[1], SRC_C("SslProxyName"));
+		take_int(d, &d->ssl_proxy_port, v[2], "SslProxyServerPort",
+			 SRC_C("SslProxyServerPort"));
+		break;
+	case WW_DISC_CONTENT_FROM_MU:
+		take_bool(d, &d->content_from_mu, v[0], "GetContentFromMU",
+			  SRC_C("GetContentFromMU"));
+		break;
+	default:
+		break;
+	}
+}
+
 void ww_discovered_take_row(struct ww_discovered *d, enum ww_disc_table t,
 			    const char *const *vals)
 {
@@ -178,9 +255,20 @@ void ww_discovered_take_row(struct ww_discovered *d, enum ww_disc_table t,
 			 SRC_C("LogRolloverFileSizeInBytes"));
 		take_text(&d->proxy_domain, vals[1], SRC_C("ProxyUserDomain"));
 		break;
-	case WW_DISC_TABLES:
+	default:
+		take_optional(d, t, vals);
 		break;
 	}
+}
+
+void ww_discovered_not_read(struct ww_discovered *d, enum ww_disc_table t,
+			    const char *why)
+{
+	const struct ww_disc_query *q = &ww_disc_queries[t];
+	size_t n = strlen(d->not_read);
+
+	snprintf(d->not_read + n, sizeof(d->not_read) - n, "%s%s.%s (%.120s)",
+		 n ? "; " : "", q->table, q->cols[0], why);
 }
 
 /* ---- connecting ---- */
@@ -392,6 +480,58 @@ static int apply_proxy(struct ww_config *cfg, const struct ww_discovered *d)
 	return r < 0 ? r : 0;
 }
 
+/*
+ * The separate HTTPS proxy belongs to the proxy: taken only with a
+ * discovered proxy.url, so the probes of https targets use it as WSUS
+ * does (endpoint.c picks proxy.ssl_url for https).
+ */
+static int apply_ssl_proxy(struct ww_config *cfg,
+			   const struct ww_discovered *d)
+{
+	char url[WW_DISC_TEXT_MAX + 40];
+
+	if (!d->separate_ssl_proxy.known || !d->separate_ssl_proxy.value ||
+	    !d->use_proxy.known || !d->use_proxy.value ||
+	    explicit_key(cfg, "proxy.url") || explicit_key(cfg, "proxy.ssl_url"))
+		return 0;
+	if (!d->ssl_proxy_name.known || !proxy_host_ok(d->ssl_proxy_name.value)) {
+		note_rejected(cfg, d->separate_ssl_proxy.source,
+			      "UseSeparateProxyForSsl is 1 but SslProxyName is "
+			      "empty or not a host name");
+		return 0;
+	}
+	snprintf(url, sizeof(url), "http://%s:%" PRId64,
+		 d->ssl_proxy_name.value, d->ssl_proxy_port.known ?
+		 d->ssl_proxy_port.value : 443);
+	return fill(cfg, "proxy.ssl_url", url, d->ssl_proxy_name.source) < 0 ?
+		WW_ENOMEM : 0;
+}
+
+static enum ww_fact3 fact3(const struct ww_disc_bool *b)
+{
+	return !b->known ? WW_FACT3_UNKNOWN : b->value ? WW_FACT3_YES :
+							  WW_FACT3_NO;
+}
+
+/* What the checks judge beyond the keys (config.h). */
+static void apply_facts(struct ww_config *cfg, const struct ww_discovered *d)
+{
+	struct ww_wsus_facts *f = &cfg->discovery.wsus;
+
+	memset(f, 0, sizeof(*f));
+	f->replica = fact3(&d->replica);
+	f->has_proxy_password = fact3(&d->has_proxy_password);
+	f->allow_basic = fact3(&d->allow_basic);
+	f->separate_ssl_proxy = fact3(&d->separate_ssl_proxy);
+	f->host_on_mu = fact3(&d->host_on_mu);
+	f->content_from_mu = fact3(&d->content_from_mu);
+	f->have_redirector = d->redirector.known;
+	f->redirector = d->redirector.value;
+	if (d->version.known)
+		ww_strlcpy(f->version, d->version.value, sizeof(f->version));
+	ww_strlcpy(f->not_read, d->not_read, sizeof(f->not_read));
+}
+
 /* The rollover size bounds the tailer's first read (tail.h). */
 static int apply_rollover(struct ww_config *cfg, const struct ww_discovered *d)
 {
@@ -450,6 +590,7 @@ int ww_config_apply_discovered(struct ww_config *cfg,
 {
 	int r;
 
+	cfg->discovery.code = 0; /* what was read is being applied */
 	cfg->discovery.applied = 0;
 	cfg->discovery.rejected[0] = '\0';
 	describe_server(cfg, d);
@@ -458,9 +599,12 @@ int ww_config_apply_discovered(struct ww_config *cfg,
 		   sizeof(cfg->discovery.susdb_msg));
 	if (d->bad[0])
 		note_rejected(cfg, "SUSDB", d->bad);
+	apply_facts(cfg, d);
 	r = apply_sync(cfg, d);
 	if (!r)
 		r = apply_proxy(cfg, d);
+	if (!r)
+		r = apply_ssl_proxy(cfg, d);
 	if (!r)
 		r = apply_log(cfg, d);
 	if (!r)

@@ -52,6 +52,10 @@ struct ww_discovered {
 	struct ww_disc_text content_dir; /* ContentDir */
 	struct ww_disc_text sql_server;  /* SQLServerName */
 	struct ww_disc_text target_dir;  /* TargetDir [UNVERIFIED name] */
+	struct ww_disc_text version;     /* VersionString [UNVERIFIED name] */
+	/* ConfigMgr: WsyncMgr.log where a software update point is
+	 * installed (HKLM\SOFTWARE\Microsoft\SMS, docs/discovery.md). */
+	struct ww_disc_text wsyncmgr_log;
 
 	/* SUSDB tbConfigurationA. */
 	struct ww_disc_bool sync_to_mu;
@@ -70,6 +74,20 @@ struct ww_discovered {
 	struct ww_disc_int log_rollover;
 	struct ww_disc_text proxy_domain;
 
+	/* The optional queries (one each: a column a server lacks loses only
+	 * itself; docs/discovery.md marks which are not confirmed). */
+	struct ww_disc_bool has_proxy_password; /* ProxyPassword IS NOT NULL */
+	struct ww_disc_bool host_on_mu;         /* A.HostOnMu */
+	struct ww_disc_int redirector;          /* B.RedirectorChangeNumber */
+	struct ww_disc_bool replica;            /* C.ReplicaMode */
+	struct ww_disc_bool allow_basic;        /* C.AllowProxyCredentialsOverNonSsl */
+	struct ww_disc_bool separate_ssl_proxy; /* C.UseSeparateProxyForSsl */
+	struct ww_disc_text ssl_proxy_name;     /* C.SslProxyName */
+	struct ww_disc_int ssl_proxy_port;      /* C.SslProxyServerPort */
+	struct ww_disc_bool content_from_mu;    /* C.GetContentFromMU */
+	/* Optional queries that failed, and why ("tbConfigurationC.X: ..."). */
+	char not_read[WW_ERR_MSG_MAX];
+
 	/* SUSDB outcome: 0 read, else why not (susdb_error). */
 	int susdb_code;
 	char susdb_error[WW_ERR_MSG_MAX];
@@ -78,8 +96,17 @@ struct ww_discovered {
 	char bad[WW_ERR_MSG_MAX];
 };
 
-/* The SUSDB queries, in order; columns are read as text. */
+/*
+ * The SUSDB queries, in order; columns are read as text.  The first three
+ * must succeed (SUSDB is "not readable" otherwise); the others are
+ * optional, one column (or one group) each, so that a column a WSUS
+ * version lacks, or a name not confirmed on a real server, loses only
+ * itself (named in not_read).
+ */
 enum ww_disc_table { WW_DISC_TABLE_A = 0, WW_DISC_TABLE_B, WW_DISC_TABLE_C,
+		     WW_DISC_PROXY_PASSWORD, WW_DISC_HOST_ON_MU,
+		     WW_DISC_REDIRECTOR, WW_DISC_REPLICA, WW_DISC_BASIC,
+		     WW_DISC_SSL_PROXY, WW_DISC_CONTENT_FROM_MU,
 		     WW_DISC_TABLES };
 
 struct ww_disc_query {
@@ -87,7 +114,12 @@ struct ww_disc_query {
 	const char *sql;
 	size_t ncols;
 	const char *const *cols;
+	bool optional;     /* a failure is a note in not_read, not fatal */
 };
+
+/* Record that optional query t failed, and why. */
+void ww_discovered_not_read(struct ww_discovered *d, enum ww_disc_table t,
+			    const char *why);
 
 extern const struct ww_disc_query ww_disc_queries[WW_DISC_TABLES];
 

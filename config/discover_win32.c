@@ -95,6 +95,8 @@ int ww_disc_read_setup_key(struct ww_disc_setup_key *ret, struct ww_err *err)
 					sizeof(ret->sql_server));
 	ret->have_target_dir = reg_text(k, L"TargetDir", ret->target_dir,
 					sizeof(ret->target_dir));
+	ret->have_version = reg_text(k, L"VersionString", ret->version,
+				     sizeof(ret->version));
 	ww_disc_api.reg_close(k);
 	return 0;
 }
@@ -161,6 +163,8 @@ static int read_registry(struct ww_discovered *d, struct ww_err *err)
 		   SRC_REG("SQLServerName"));
 	setup_text(key->have_target_dir, key->target_dir, &d->target_dir,
 		   SRC_REG("TargetDir"));
+	setup_text(key->have_version, key->version, &d->version,
+		   SRC_REG("VersionString"));
 out:
 	free(key);
 	return r;
@@ -350,8 +354,15 @@ static void read_susdb(struct ww_discovered *d)
 	ww_disc_api.set_env_attr(env, SQL_ATTR_ODBC_VERSION,
 				 (SQLPOINTER)(uintptr_t)SQL_OV_ODBC3, 0);
 	r = connect_any(env, d->susdb_server, &dbc, why, sizeof(why));
-	for (t = 0; !r && t < WW_DISC_TABLES; t++)
+	for (t = 0; !r && t < WW_DISC_TABLES; t++) {
 		r = run_query(d, dbc, (enum ww_disc_table)t, why, sizeof(why));
+		/* An optional column the server lacks loses only itself. */
+		if (r && r != WW_ENOMEM && ww_disc_queries[t].optional) {
+			ww_discovered_not_read(d, (enum ww_disc_table)t, why);
+			why[0] = '\0';
+			r = 0;
+		}
+	}
 	if (dbc) {
 		ww_disc_api.disconnect(dbc);
 		ww_disc_api.free_handle(SQL_HANDLE_DBC, dbc);

@@ -69,10 +69,11 @@ struct ww_disc_setup_key {
 	bool have_port, have_ssl;     /* REG_DWORD PortNumber, UsingSSL */
 	DWORD port, ssl;
 	/* REG_SZ / REG_EXPAND_SZ, UTF-8, unexpanded, possibly "" */
-	bool have_content_dir, have_sql_server, have_target_dir;
+	bool have_content_dir, have_sql_server, have_target_dir, have_version;
 	char content_dir[WW_DISC_TEXT_MAX];
 	char sql_server[WW_DISC_TEXT_MAX];
 	char target_dir[WW_DISC_TEXT_MAX];
+	char version[64];             /* VersionString [UNVERIFIED name] */
 };
 
 /*

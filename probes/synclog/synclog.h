@@ -161,6 +161,8 @@ enum ww_synclog_category {
 	WW_CAT_CONTENT_DOWNLOAD_FAILURE,
 	WW_CAT_SYNC_FAILED,
 	WW_CAT_HEALTH_CHECK_FAILED,
+	WW_CAT_UPSTREAM_UNEXPECTED,   /* the upstream's own failure */
+	WW_CAT_INCOMPATIBLE_PROTOCOL, /* version order in a hierarchy */
 	/* Facts, not failures (ww_synclog_category_is_fact): the engine
 	 * judges them (the sync TLS path), no face lists them as findings. */
 	WW_CAT_SCHANNEL_STARTUP,  /* "SCHANNEL Protocol ..." at WSUS start */

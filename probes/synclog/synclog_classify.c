@@ -212,6 +212,22 @@ static const struct category {
 		"SCHANNEL lines are expected around it",
 		0,
 		{ "initializing clientwebservice" } },
+	[WW_CAT_UPSTREAM_UNEXPECTED] = {
+		"upstream_unexpected_error",
+		"The upstream server failed on its side: this message alone does "
+		"not say why. On the upstream, check IIS (the WSUS "
+		"Administration site), WsusService and the WsusPool application "
+		"pool (state, recycling, Private Memory Limit), and read its "
+		"SoftwareDistribution.log and Application log",
+		CAT(WW_CAT_SOAP_FAULT) | CAT(WW_CAT_UPSTREAM_ERROR),
+		{ "the upstream server experienced an unexpected error" } },
+	[WW_CAT_INCOMPATIBLE_PROTOCOL] = {
+		"incompatible_protocol",
+		"IncompatibleProtocolVersion: this server runs a newer WSUS than "
+		"its upstream. A downstream must run the same WSUS version as "
+		"its upstream or an earlier one: update the upstream first",
+		CAT(WW_CAT_SOAP_FAULT),
+		{ "incompatibleprotocolversion" } },
 };
 
 struct ww_synclog_classifier {

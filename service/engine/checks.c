@@ -290,6 +290,9 @@ static void measure_muurl(const struct ww_health_input *in, size_t i,
 		m->kind = M_SKIPPED;
 		ww_m_text(m, "not used: the server %s", in->disconnected ?
 			  "is disconnected (export/import)" :
+			  in->wsus.replica == WW_FACT3_YES ?
+			  "is a replica: it syncs from its upstream only; never "
+			  "set MUUrl here" :
 			  "syncs from an upstream WSUS server");
 		return;
 	}
@@ -301,6 +304,12 @@ static void measure_muurl(const struct ww_health_input *in, size_t i,
 	if (in->cfg) {
 		origin_text(in->cfg, "wsus.muurl", from, sizeof(from));
 		ww_m_evidence(m, "wsus.muurl: %s (%s)", in->muurl, from);
+		if (in->wsus.have_redirector)
+			snprintf(m->evidence + strlen(m->evidence),
+				 sizeof(m->evidence) - strlen(m->evidence),
+				 "; RedirectorChangeNumber %" PRId64 " (SUSDB "
+				 "tbConfigurationB; 4002 goes with sws)",
+				 in->wsus.redirector);
 	}
 	/* One home for the policy: endpoint_targets.c. */
 	p = ww_endpoint_policy_of(in->muurl);
@@ -411,7 +420,13 @@ static void measure_proxy(const struct ww_health_input *in, size_t i,
 	url_site(cfg->proxy.url ? cfg->proxy.url : cfg->proxy.ssl_url, site,
 		 sizeof(site));
 	proxy_evidence(in, m);
-	if (cfg->proxy.user && !in->secret.configured) {
+	if (cfg->proxy.user && !in->secret.configured &&
+	    ww_config_origin_of(cfg, "proxy.user") == WW_ORIGIN_DISCOVERED) {
+		/* WSUS has the password; proxy_credentials says so once. */
+		ww_m_text(m, "proxy %s, user %s from WSUS: credentials not "
+			  "tested (see proxy_credentials)", site,
+			  cfg->proxy.user);
+	} else if (cfg->proxy.user && !in->secret.configured) {
 		ww_m_state(m, WW_STATE_WARNING);
 		ww_m_text(m, "proxy user %s has no password source",
 			  cfg->proxy.user);
@@ -600,6 +615,23 @@ static bool is_sync_source(const struct ww_health_input *in,
 			       "microsoft_update") == 0;
 }
 
+/*
+ * The guide's common source of a name mismatch: WSUS set up with the
+ * upstream's NetBIOS name (no dot) while its certificate names the FQDN.
+ */
+static void netbios_fix(const struct ww_health_input *in,
+			const struct ww_health_target *t, struct measure *m)
+{
+	if (!in->from_upstream || strcmp(t->result, "tls_name_mismatch") != 0 ||
+	    strncmp(t->name, "upstream", 8) != 0 || strchr(in->upstream, '.'))
+		return;
+	snprintf(m->fix, sizeof(m->fix), "WSUS names the upstream by its "
+		 "NetBIOS name '%s' while its certificate names the FQDN: set "
+		 "the upstream server to the FQDN the certificate's Subject or "
+		 "SAN holds (Options > Update Source and Proxy Server)",
+		 in->upstream);
+}
+
 static void measure_endpoint(const struct ww_health_input *in, size_t i,
 			     int64_t now, struct measure *m)
 {
@@ -629,6 +661,7 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 		ww_m_evidence(m, "%s", t->detail[0] ? t->detail :
 			      "no HTTP response");
 	ww_m_fix(m, t->hint);
+	netbios_fix(in, t, m);
 	if (is_sync_source(in, t) && !in->source_known) {
 		/* A guess about the path is no verdict: say what to do. */
 		m->state = WW_STATE_UNKNOWN;
@@ -1171,6 +1204,25 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_CONFIG, WW_SECTION_CONFIGURATION, NULL, G_PROXY,
 	  "proxy settings and the password's source" },
+	/* WSUS's own settings beyond the keys (checks_wsus.c).  A cleartext
+	 * password is a warning of its own, never the cause of a failed
+	 * sync: class none, named only when nothing else is wrong. */
+	{ "proxy_basic", SCOPE_GLOBAL, ww_measure_proxy_basic, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_NONE, WW_SECTION_CONFIGURATION, NULL, G_PROXY,
+	  "Basic proxy authentication allowed: the password in cleartext" },
+	{ "proxy_credentials", SCOPE_GLOBAL, ww_measure_proxy_credentials,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_INFO,
+	  WW_CLASS_NONE, WW_SECTION_CONFIGURATION, NULL, G_PROXY,
+	  "WSUS's proxy password, which wsuswatch has no copy of, is not tested" },
+	{ "hierarchy", SCOPE_GLOBAL, ww_measure_hierarchy, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_CONFIG, WW_SECTION_CONFIGURATION, NULL, G_UPSTREAM,
+	  "replica mode and version order in a WSUS hierarchy" },
+	{ "content_source", SCOPE_GLOBAL, ww_measure_content_source, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_INFO,
+	  WW_CLASS_NONE, WW_SECTION_CONFIGURATION, NULL, G_UPSTREAM,
+	  "where update files come from: locally, the upstream, Microsoft Update" },
 	{ "tls_minimum", SCOPE_GLOBAL, measure_tls_minimum, CMP_STATE,
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_CONFIG, WW_SECTION_CONFIGURATION, NULL, G_TLS,

@@ -121,6 +121,15 @@ void ww_measure_sync_tls_fix(const struct ww_health_input *in, size_t i,
 			     int64_t now, struct measure *m);
 void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 				  size_t i, int64_t now, struct measure *m);
+/* The checks on WSUS's own settings (checks_wsus.c). */
+void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
+			    int64_t now, struct measure *m);
+void ww_measure_proxy_credentials(const struct ww_health_input *in, size_t i,
+				  int64_t now, struct measure *m);
+void ww_measure_hierarchy(const struct ww_health_input *in, size_t i,
+			  int64_t now, struct measure *m);
+void ww_measure_content_source(const struct ww_health_input *in, size_t i,
+			       int64_t now, struct measure *m);
 
 /* Scope sizes and instance names that need more than the input. */
 size_t ww_checks_host_items(const struct ww_health_input *in,

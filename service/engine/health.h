@@ -14,6 +14,7 @@
 #define WW_HEALTH_H
 
 #include "compat.h"
+#include "config.h"
 #include "err.h"
 #include "hostcfg.h"
 #include "hostsvc.h"
@@ -261,6 +262,13 @@ struct ww_health_input {
 
 	struct ww_health_log log;
 	struct ww_health_events events;
+
+	/*
+	 * WSUS's own settings beyond the keys (config.h, from discovery):
+	 * replica mode, proxy password and Basic, content source, version.
+	 * All zero when WSUS's settings were not read.
+	 */
+	struct ww_wsus_facts wsus;
 };
 
 /* Static name of a source: "log", "eventlog", "database". */

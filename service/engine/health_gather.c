@@ -200,6 +200,7 @@ static void gather_config(const struct ww_config *cfg,
 	in->secret.configured = cfg->proxy.password_env ||
 				cfg->proxy.password_credential;
 	in->disconnected = cfg->wsus.disconnected;
+	in->wsus = cfg->discovery.wsus;
 }
 
 /*

@@ -626,6 +626,10 @@ static const struct {
 	/* Facts (issue 14, item 2): the SCHANNEL startup lines, a start. */
 	{ WW_CAT_SCHANNEL_STARTUP, "SCHANNEL Protocols subkey for 'TLS 1.2' not found. Protocol is enabled" },
 	{ WW_CAT_SERVICE_START, "Initializing ClientWebService ProcessID = 380, Process Start Time = 5/22/2020 10:44:06 AM, Product Version = 10.0.14393.2969" },
+	/* The hierarchy (issue 14, item 4); the exact texts are the guide's
+	 * and the API's enum name, not seen in a real log (docs/synclog.md). */
+	{ WW_CAT_UPSTREAM_UNEXPECTED, "SoapException: The upstream server experienced an unexpected error. ErrorCode=InternalServerError" },
+	{ WW_CAT_INCOMPATIBLE_PROTOCOL, "USS ThrowException: ErrorCode=IncompatibleProtocolVersion, Message=" },
 };
 
 START_TEST(classify_each_category)

@@ -1,0 +1,243 @@
+/*
+ * checks_wsus.c - the checks on WSUS's own settings beyond the keys
+ * (issue 14, items 3 and 4): the proxy as WSUS has it (Basic over
+ * cleartext, a password wsuswatch has no copy of) and the hierarchy
+ * (replica mode, content source, version order).  The facts come from
+ * discovery (struct ww_wsus_facts, in->wsus); the rows are in checks.c's
+ * table, one block.
+ */
+#include "compat.h"
+
+#include "checks.h"
+#include "config.h"
+#include "util.h"
+
+#define FIX_BASIC \
+	"Basic sends the proxy password in cleartext: use it only on a " \
+	"trusted internal network or over an encrypted channel to the " \
+	"proxy. Prefer NTLM/Negotiate on the proxy and clear 'Allow basic " \
+	"authentication' in Options > Update Source and Proxy Server > " \
+	"Proxy Server ($c=(Get-WsusServer).GetConfiguration(); " \
+	"$c.AllowProxyCredentialsOverNonSsl=$false; $c.Save())"
+#define FIX_CREDENTIALS \
+	"To have the probes authenticate as WSUS does, store the same " \
+	"password for wsuswatch: proxy.password_credential (Credential " \
+	"Manager, as LocalSystem) or proxy.password_env"
+#define FIX_REPLICA_MU \
+	"Options > Update Source and Proxy Server: a replica synchronizes " \
+	"from its upstream WSUS server only; either name the upstream " \
+	"server or clear 'This server is a replica of the upstream server'"
+#define FIX_VERSION \
+	"A downstream must run the same WSUS version as its upstream or an " \
+	"earlier one: update the upstream server first, then this one"
+
+static const char *yes_no(enum ww_fact3 f)
+{
+	return f == WW_FACT3_YES ? "yes" : f == WW_FACT3_NO ? "no" :
+							      "not known";
+}
+
+/* Whether discovery read SUSDB: otherwise these facts cannot exist. */
+static bool susdb_read(const struct ww_health_input *in)
+{
+	/* server is described whenever discovery's result was applied. */
+	return in->cfg && in->cfg->discovery.code == 0 &&
+	       in->cfg->discovery.susdb_code == 0 &&
+	       in->cfg->discovery.server[0] != '\0';
+}
+
+/* "proxy.corp:3128" of a proxy URL, without scheme or userinfo. */
+static void host_port(const char *url, char *buf, size_t size)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	const char *h = p ? p + 3 : url ? url : "", *at;
+	size_t n = strcspn(h, "/?#");
+
+	at = memchr(h, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	snprintf(buf, size, "%.*s", (int)n, h);
+}
+
+void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
+			    int64_t now, struct measure *m)
+{
+	const struct ww_config *cfg = in->cfg;
+	char proxy[WW_HEALTH_TEXT_MAX / 2];
+
+	(void)i;
+	(void)now;
+	if (!cfg || !susdb_read(in)) {
+		m->kind = M_NA;
+		return;
+	}
+	if (in->wsus.allow_basic == WW_FACT3_UNKNOWN) {
+		m->kind = M_SKIPPED;
+		ww_m_text(m, "AllowProxyCredentialsOverNonSsl was not read "
+			  "from SUSDB");
+		return;
+	}
+	ww_m_state(m, WW_STATE_OK);
+	ww_m_evidence(m, "SUSDB tbConfigurationC.AllowProxyCredentialsOver"
+		      "NonSsl = %s (the console's 'Allow basic authentication "
+		      "(password is sent in cleartext)'); proxy %s; user %s",
+		      in->wsus.allow_basic == WW_FACT3_YES ? "1" : "0",
+		      cfg->proxy.url ? cfg->proxy.url : "(none)",
+		      cfg->proxy.user ? cfg->proxy.user : "(none)");
+	if (in->wsus.allow_basic == WW_FACT3_NO) {
+		ww_m_text(m, "WSUS does not allow Basic proxy authentication");
+		return;
+	}
+	if (!cfg->proxy.url || !cfg->proxy.user) {
+		ww_m_text(m, "Basic proxy authentication is allowed but unused: "
+			  "no proxy user");
+		return;
+	}
+	host_port(cfg->proxy.url, proxy, sizeof(proxy));
+	ww_m_state(m, WW_STATE_WARNING);
+	ww_m_text(m, "WSUS allows Basic proxy authentication: the password "
+		  "of %s is sent in cleartext to the proxy %s", cfg->proxy.user,
+		  proxy);
+	snprintf(m->cause_text, sizeof(m->cause_text), "Basic proxy "
+		 "authentication allowed: the password of %s goes in cleartext "
+		 "to %s", cfg->proxy.user, proxy);
+	ww_m_fix(m, FIX_BASIC);
+}
+
+void ww_measure_proxy_credentials(const struct ww_health_input *in, size_t i,
+				  int64_t now, struct measure *m)
+{
+	const struct ww_config *cfg = in->cfg;
+	bool wsus_pw = in->wsus.has_proxy_password == WW_FACT3_YES;
+
+	(void)i;
+	(void)now;
+	/* Said once, as information: never a warning every cycle. */
+	if (!cfg || !cfg->proxy.url || in->secret.configured ||
+	    (!wsus_pw && !(cfg->proxy.user &&
+			   ww_config_origin_of(cfg, "proxy.user") ==
+				   WW_ORIGIN_DISCOVERED))) {
+		m->kind = M_NA;
+		return;
+	}
+	ww_m_state(m, WW_STATE_OK);
+	ww_m_text(m, "WSUS has %s for %s that wsuswatch has no copy of: the "
+		  "proxy credentials are not tested (the probes go without "
+		  "them)", wsus_pw ? "a proxy password" : "proxy credentials",
+		  cfg->proxy.user ? cfg->proxy.user : "its proxy user");
+	ww_m_evidence(m, "HasProxyPassword: %s (SUSDB, whether "
+		      "tbConfigurationA.ProxyPassword is set; its value is "
+		      "never read); proxy.password_env and "
+		      "proxy.password_credential are not set",
+		      yes_no(in->wsus.has_proxy_password));
+	ww_m_fix(m, FIX_CREDENTIALS);
+}
+
+/* "this server's WSUS 10.0.17763.1; upstream's not known". */
+static void version_evidence(const struct ww_health_input *in, char *buf,
+			     size_t size)
+{
+	const struct ww_finding_summary *f =
+		&in->log.findings[WW_CAT_INCOMPATIBLE_PROTOCOL];
+
+	snprintf(buf, size, "this server's WSUS version %s (registry "
+		 "Setup\\VersionString); the upstream's: %s",
+		 in->wsus.version[0] ? in->wsus.version : "not known",
+		 f->count ? "older (IncompatibleProtocolVersion in the log)" :
+		 "not known (WSUS names it only as IncompatibleProtocolVersion)");
+}
+
+/* The upstream is older than this server: the log says so. */
+static bool version_order_broken(const struct ww_health_input *in)
+{
+	const struct ww_finding_summary *f =
+		&in->log.findings[WW_CAT_INCOMPATIBLE_PROTOCOL];
+
+	return in->log.avail == WW_FACT_AVAILABLE && f->count &&
+	       (!in->have_success || f->last_seen > in->last_success);
+}
+
+void ww_measure_hierarchy(const struct ww_health_input *in, size_t i,
+			  int64_t now, struct measure *m)
+{
+	bool replica = in->wsus.replica == WW_FACT3_YES;
+	char ver[WW_HEALTH_TEXT_MAX];
+
+	(void)i;
+	(void)now;
+	if (!in->cfg || in->disconnected) {
+		m->kind = M_NA;
+		return;
+	}
+	version_evidence(in, ver, sizeof(ver));
+	if (!in->from_upstream && !replica) {
+		m->kind = M_SKIPPED;
+		ww_m_text(m, "no hierarchy: the server syncs from Microsoft "
+			  "Update");
+		return;
+	}
+	ww_m_evidence(m, "IsReplicaServer: %s (SUSDB tbConfigurationC."
+		      "ReplicaMode); %s", yes_no(in->wsus.replica), ver);
+	if (replica && !in->from_upstream) {
+		ww_m_state(m, WW_STATE_WARNING);
+		ww_m_text(m, "the server is a replica but syncs from Microsoft "
+			  "Update: a replica syncs from its upstream only");
+		ww_m_fix(m, FIX_REPLICA_MU);
+		return;
+	}
+	if (version_order_broken(in)) {
+		ww_m_state(m, WW_STATE_WARNING);
+		ww_m_text(m, "this server runs a newer WSUS than its upstream "
+			  "%s (IncompatibleProtocolVersion)", in->upstream);
+		snprintf(m->cause_text, sizeof(m->cause_text), "version order: "
+			 "this server is newer than its upstream %s",
+			 in->upstream);
+		ww_m_fix(m, FIX_VERSION);
+		return;
+	}
+	ww_m_state(m, WW_STATE_OK);
+	if (replica)
+		ww_m_text(m, "replica of %s: approvals and computer groups come "
+			  "from the upstream, which it syncs from only; MUUrl "
+			  "is never set here", in->upstream);
+	else
+		ww_m_text(m, "autonomous downstream of %s%s", in->upstream,
+			  in->wsus.replica == WW_FACT3_UNKNOWN ?
+			  " (replica mode not known)" : "");
+}
+
+void ww_measure_content_source(const struct ww_health_input *in, size_t i,
+			       int64_t now, struct measure *m)
+{
+	const struct ww_wsus_facts *f = &in->wsus;
+
+	(void)i;
+	(void)now;
+	if (!in->cfg || in->disconnected || !susdb_read(in) ||
+	    (f->host_on_mu == WW_FACT3_UNKNOWN &&
+	     f->content_from_mu == WW_FACT3_UNKNOWN)) {
+		m->kind = M_NA;
+		return;
+	}
+	ww_m_state(m, WW_STATE_OK);
+	ww_m_evidence(m, "HostBinariesOnMicrosoftUpdate: %s (SUSDB "
+		      "tbConfigurationA.HostOnMu); GetContentFromMU: %s (SUSDB "
+		      "tbConfigurationC.GetContentFromMU); a storage choice, "
+		      "not a metadata-sync failure", yes_no(f->host_on_mu),
+		      yes_no(f->content_from_mu));
+	if (f->host_on_mu == WW_FACT3_YES)
+		ww_m_text(m, "update files are not stored locally: clients "
+			  "download them from Microsoft Update");
+	else if (!in->from_upstream)
+		ww_m_text(m, "update files are stored locally, downloaded from "
+			  "Microsoft Update (the Microsoft domains)");
+	else if (f->content_from_mu == WW_FACT3_YES)
+		ww_m_text(m, "update files are stored locally, downloaded from "
+			  "Microsoft Update, not from the upstream %s: this "
+			  "server needs the Microsoft domains", in->upstream);
+	else
+		ww_m_text(m, "update files are stored locally, downloaded from "
+			  "the upstream %s", in->upstream);
+}
