@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "discover.h"
 #include "health_cycle.h"
 #include "os.h"
 #include "store.h"
@@ -94,9 +95,19 @@ int ww_cmd_check(struct ww_cli *cli, int argc, char **argv)
 	r = ww_config_init(&cfg, &err);
 	if (!r && cli->config_path)
 		r = ww_config_load_file(&cfg, cli->config_path, &err);
+	/*
+	 * The configuration the service judges with: WSUS's own settings
+	 * fill what the file left out, or check and the service disagree
+	 * on what only SUSDB knows (an fe2 MUUrl, a replica, Basic over
+	 * cleartext).  Never fatal; bounded by discovery's 5 s login
+	 * timeout; its note is the service's to log, not the plugin's.
+	 */
+	if (!r)
+		r = ww_config_discover(&cfg);
 	if (r) {
 		ww_config_release(&cfg);
-		return unknown(cli, "configuration: %s", err.msg);
+		return unknown(cli, "configuration: %s", r == WW_ENOMEM ?
+			       "out of memory" : err.msg);
 	}
 	r = check_store(cli, &cfg);
 	ww_config_release(&cfg);

@@ -241,9 +241,10 @@ static void measure_discovery(const struct ww_health_input *in, size_t i,
 			  st->applied, st->applied == 1 ? "" : "s");
 	}
 	if (!st->code)
-		ww_m_evidence(m, "this WSUS server: %s%s%s", st->server,
+		ww_m_evidence(m, "this WSUS server: %s%s%s%s%s", st->server,
 			      st->rejected[0] ? "; not taken: " : "",
-			      st->rejected);
+			      st->rejected, st->wsus.not_read[0] ?
+			      "; not read: " : "", st->wsus.not_read);
 }
 
 static void measure_value_sources(const struct ww_health_input *in, size_t i,
