@@ -83,6 +83,7 @@ struct ww_config {
 		char *import_log;  /* wsusutil import's log, NULL: none */
 		char *log;      /* SoftwareDistribution.log */
 		int64_t log_rollover; /* WSUS's rollover size, bytes; 0: unknown */
+		char *wsyncmgr_log; /* ConfigMgr's WsyncMgr.log, NULL: none */
 		char *muurl;    /* Microsoft Update sync endpoint */
 		struct {
 			char *host; /* NULL: syncing from Microsoft Update */
@@ -94,6 +95,7 @@ struct ww_config {
 	struct {
 		enum ww_tristate microsoft_update;
 		enum ww_tristate upstream;
+		enum ww_tristate domains; /* the Microsoft domains probe set */
 		struct ww_strlist extra_urls;
 		int64_t timeout; /* seconds, hard total per probe */
 	} probes;

@@ -61,6 +61,10 @@ const struct ww_config_key ww_config_keys[] = {
 	  0, (int64_t)1 << 40, 0, NULL,
 	  "WSUS's log rollover size in bytes; bounds a first start's read "
 	  "(+25%, 1 MiB to 1 GiB); 0: unknown, 32 MiB" },
+	{ "wsus.wsyncmgr_log", WW_CFG_STRING, NULL, NULL,
+	  OFF(wsus.wsyncmgr_log), 0, 0, WW_CFG_NULLABLE, NULL,
+	  "ConfigMgr's WsyncMgr.log where a software update point is "
+	  "installed; null: from the SMS registry keys, else none" },
 	{ "wsus.muurl", WW_CFG_URL, "https://sws.update.microsoft.com", NULL,
 	  OFF(wsus.muurl), 0, 0, 0, NULL,
 	  "Microsoft Update synchronization endpoint" },
@@ -84,6 +88,11 @@ const struct ww_config_key ww_config_keys[] = {
 	{ "probes.upstream", WW_CFG_TRISTATE, "auto", NULL,
 	  OFF(probes.upstream), 0, 0, 0, NULL,
 	  "probe the upstream server; auto: when one is configured or discovered" },
+	{ "probes.domains", WW_CFG_TRISTATE, "auto", NULL,
+	  OFF(probes.domains), 0, 0, 0, NULL,
+	  "probe the Microsoft domains WSUS needs (the guide's list, HTTP and "
+	  "HTTPS, through the proxy), one check; auto: on a WSUS server "
+	  "that syncs or downloads files from Microsoft Update, not a replica" },
 	{ "probes.extra_urls", WW_CFG_STRLIST, "[]", NULL,
 	  OFF(probes.extra_urls), 0, 0, WW_CFG_LIST_URLS, NULL,
 	  "more URLs to probe, e.g. the required Microsoft Update domains" },

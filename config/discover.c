@@ -564,6 +564,15 @@ static int apply_log(struct ww_config *cfg, const struct ww_discovered *d)
 		WW_ENOMEM : 0;
 }
 
+/* ConfigMgr's log where its registry names it (discover.h). */
+static int apply_wsyncmgr(struct ww_config *cfg, const struct ww_discovered *d)
+{
+	if (!d->wsyncmgr_log.known)
+		return 0;
+	return fill(cfg, "wsus.wsyncmgr_log", d->wsyncmgr_log.value,
+		    d->wsyncmgr_log.source) < 0 ? WW_ENOMEM : 0;
+}
+
 /* "port 8531, SSL on, SUSDB on MICROSOFT##WID, content D:\WSUS". */
 static void describe_server(struct ww_config *cfg, const struct ww_discovered *d)
 {
@@ -609,6 +618,8 @@ int ww_config_apply_discovered(struct ww_config *cfg,
 		r = apply_log(cfg, d);
 	if (!r)
 		r = apply_rollover(cfg, d);
+	if (!r)
+		r = apply_wsyncmgr(cfg, d);
 	if (r)
 		return ww_err_set(err, r, "discovery: out of memory");
 	return 0;

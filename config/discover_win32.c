@@ -22,6 +22,8 @@
 #include "util.h"
 
 #define KEY_SETUP L"SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"
+#define KEY_SMS_SYNC \
+	L"SOFTWARE\\Microsoft\\SMS\\Tracing\\SMS_WSUS_SYNC_MANAGER"
 #define KEY_SETUP_TEXT "HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"
 #define SRC_REG(v) "registry Setup\\" v
 #define LOGIN_TIMEOUT_S 5
@@ -377,6 +379,28 @@ out:
 	expand(&d->log_path);
 }
 
+/*
+ * ConfigMgr's WsyncMgr.log, where a site's software update point syncs:
+ * the SMS tracing key of the WSUS sync manager names the file
+ * (TraceFilename, [UNVERIFIED] on a real site, docs/discovery.md).
+ * Absent: no ConfigMgr here, nothing happens.
+ */
+static void read_sms(struct ww_discovered *d)
+{
+	char path[WW_DISC_TEXT_MAX];
+	HKEY k;
+
+	if (ww_disc_api.reg_open(HKEY_LOCAL_MACHINE, KEY_SMS_SYNC, 0,
+				 KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k) !=
+	    ERROR_SUCCESS)
+		return;
+	if (reg_text(k, L"TraceFilename", path, sizeof(path)))
+		setup_text(true, path, &d->wsyncmgr_log,
+			   "registry SMS\\Tracing\\SMS_WSUS_SYNC_MANAGER"
+			   "\\TraceFilename");
+	ww_disc_api.reg_close(k);
+}
+
 int ww_discover_read(struct ww_discovered *d, struct ww_err *err)
 {
 	int r;
@@ -385,6 +409,7 @@ int ww_discover_read(struct ww_discovered *d, struct ww_err *err)
 	r = read_registry(d, err);
 	if (r)
 		return r;
+	read_sms(d);
 	read_susdb(d);
 	return 0;
 }

@@ -75,8 +75,12 @@ enum ww_target_kind {
 	WW_TARGET_MICROSOFT_UPDATE, /* MUUrl + the ServerSyncWebService path */
 	WW_TARGET_UPSTREAM_SYNC,    /* upstream WSUS ServerSyncWebService */
 	WW_TARGET_UPSTREAM_SELFUPDATE, /* upstream /selfupdate/iuident.cab */
-	WW_TARGET_EXTRA             /* probes.extra_urls */
+	WW_TARGET_EXTRA,            /* probes.extra_urls */
+	WW_TARGET_DOMAIN            /* probes.domains: "domain:<url>" */
 };
+
+/* Name prefix of the Microsoft domains' targets (probes.domains). */
+#define WW_DOMAIN_TARGET_PREFIX "domain:"
 
 /* Endpoint policy finding for the Microsoft Update sync target. */
 enum ww_endpoint_policy {
@@ -198,6 +202,22 @@ int ww_endpoint_targets_add(struct ww_endpoint_targets *t, const char *name,
 			    struct ww_err *err);
 
 void ww_endpoint_targets_release(struct ww_endpoint_targets *t);
+
+/*
+ * The guide's required Microsoft URLs without wildcards (its section 4,
+ * from Microsoft's "Step 2: Configure WSUS"), HTTP and HTTPS as listed:
+ * the probe set of probes.domains.  NULL after the last.
+ */
+extern const char *const ww_endpoint_domain_urls[];
+
+/*
+ * Whether the Microsoft domains are probed: probes.domains on, or auto
+ * on a WSUS server whose settings discovery read (cfg->discovery.code 0)
+ * that gets anything from Microsoft Update itself (syncs from it and is
+ * not a replica, or downloads update files from it); never when
+ * disconnected.
+ */
+bool ww_endpoint_domains_wanted(const struct ww_config *cfg);
 
 /* Policy of a Microsoft Update endpoint URL (by host). */
 enum ww_endpoint_policy ww_endpoint_policy_of(const char *muurl);

@@ -236,6 +236,51 @@ static bool wanted(enum ww_tristate mode, bool automatic)
 	return mode == WW_ON || (mode == WW_AUTO && automatic);
 }
 
+const char *const ww_endpoint_domain_urls[] = {
+	"http://windowsupdate.microsoft.com/",
+	"http://download.windowsupdate.com/",
+	"https://download.microsoft.com/",
+	"http://wustat.windows.com/",
+	"http://ntservicepack.microsoft.com/",
+	"http://go.microsoft.com/",
+	"http://dl.delivery.mp.microsoft.com/",
+	"https://dl.delivery.mp.microsoft.com/",
+	NULL
+};
+
+/*
+ * auto: on a WSUS server (its settings were read: a workstation running
+ * `wsuswatch probe` does not probe Microsoft's CDN) that gets anything
+ * from Microsoft Update itself.
+ */
+bool ww_endpoint_domains_wanted(const struct ww_config *cfg)
+{
+	const struct ww_wsus_facts *f = &cfg->discovery.wsus;
+	bool has_upstream = cfg->wsus.upstream.host && *cfg->wsus.upstream.host;
+	bool from_mu = (!has_upstream && f->replica != WW_FACT3_YES) ||
+		       f->content_from_mu == WW_FACT3_YES;
+
+	return !cfg->wsus.disconnected &&
+	       wanted(cfg->probes.domains, from_mu && cfg->discovery.code == 0);
+}
+
+/* "domain:http://go.microsoft.com": one target per URL of the list. */
+static int add_domains(struct ww_endpoint_targets *t, struct ww_err *err)
+{
+	char name[WW_PROBE_NAME_MAX];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; !r && ww_endpoint_domain_urls[i]; i++) {
+		const char *u = ww_endpoint_domain_urls[i];
+
+		snprintf(name, sizeof(name), "%s%.*s", WW_DOMAIN_TARGET_PREFIX,
+			 (int)(strlen(u) - 1), u);
+		r = ww_endpoint_targets_add(t, name, u, WW_TARGET_DOMAIN, err);
+	}
+	return r;
+}
+
 static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 		 struct ww_err *err)
 {
@@ -254,6 +299,8 @@ static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 		r = ww_endpoint_targets_add(t, "extra",
 					    cfg->probes.extra_urls.items[i],
 					    WW_TARGET_EXTRA, err);
+	if (!r && ww_endpoint_domains_wanted(cfg))
+		r = add_domains(t, err);
 	return r;
 }
 

@@ -403,6 +403,19 @@ static void proxy_evidence(const struct ww_health_input *in,
 		      cfg->proxy.password_credential : "");
 }
 
+/* The guide: netsh winhttp show proxy is context, never proof of the
+ * path WSUS takes; shown after WSUS's own settings, never judged. */
+static void winhttp_context(const struct ww_health_input *in,
+			    struct measure *m)
+{
+	size_t n = strlen(m->evidence);
+
+	if (in->winhttp_proxy[0])
+		snprintf(m->evidence + n, sizeof(m->evidence) - n, "%sWinHTTP "
+			 "default proxy (context only, not WSUS's setting): %s",
+			 n ? "; " : "", in->winhttp_proxy);
+}
+
 static void measure_proxy(const struct ww_health_input *in, size_t i,
 			  int64_t now, struct measure *m)
 {
@@ -416,11 +429,13 @@ static void measure_proxy(const struct ww_health_input *in, size_t i,
 	ww_m_state(m, WW_STATE_OK);
 	if (!cfg->proxy.url && !cfg->proxy.ssl_url) {
 		ww_m_text(m, "no proxy configured: direct connections");
+		winhttp_context(in, m);
 		return;
 	}
 	url_site(cfg->proxy.url ? cfg->proxy.url : cfg->proxy.ssl_url, site,
 		 sizeof(site));
 	proxy_evidence(in, m);
+	winhttp_context(in, m);
 	if (cfg->proxy.user && !in->secret.configured &&
 	    ww_config_origin_of(cfg, "proxy.user") == WW_ORIGIN_DISCOVERED) {
 		/* WSUS has the password; proxy_credentials says so once. */
@@ -639,6 +654,10 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 	const struct ww_health_target *t = &in->targets[i];
 
 	(void)now;
+	if (ww_is_domain_target(t)) {
+		m->kind = M_NA; /* one check for all of them: domains */
+		return;
+	}
 	ww_strlcpy(m->item, t->name, sizeof(m->item));
 	ww_m_value(m, t->consecutive_failures);
 	if (t->ok) {
@@ -680,7 +699,7 @@ static void measure_cert_expiry(const struct ww_health_input *in, size_t i,
 	const struct ww_health_target *t = &in->targets[i];
 	char span[32], iso[WW_ISO_TIME_LEN];
 
-	if (!t->have_cert) {
+	if (!t->have_cert || ww_is_domain_target(t)) {
 		m->kind = M_NA; /* plain HTTP, or TLS never got that far */
 		return;
 	}
@@ -1266,6 +1285,10 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_PROBE_FAILURES, UNIT_COUNT, 3000, false, WW_KIND_CAUSE,
 	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, NULL, G_NETWORK,
 	  "consecutive failed probes of one endpoint" },
+	{ "domains", SCOPE_GLOBAL, ww_measure_domains, CMP_STATE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, NULL, G_NETWORK,
+	  "the Microsoft domains WSUS needs, as one check naming those that fail" },
 	{ "cert_expiry", SCOPE_TARGET, measure_cert_expiry, CMP_AT_MOST,
 	  TH_CERT_WARNING, TH_ZERO, UNIT_DURATION, 3100, false, WW_KIND_CAUSE,
 	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, "", G_CERT,
@@ -1295,6 +1318,13 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_LOG, WW_SECTION_LOG, "", G_CODES,
 	  "errors WSUS logged, by the guide's categories" },
+	/* ConfigMgr's WsyncMgr.log (checks_wsus.c): catalog import failures
+	 * point at the import TLS path, never at sync's: class none, never
+	 * the cause of a failed sync. */
+	{ "catalog_import", SCOPE_GLOBAL, ww_measure_catalog_import,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  WW_CLASS_NONE, WW_SECTION_LOG, NULL, G_TLS,
+	  "ConfigMgr's WsyncMgr.log: ImportUpdateFromCatalogSite failures" },
 	{ "eventlog", SCOPE_GLOBAL, measure_eventlog, CMP_STATE,
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_INFO,
 	  WW_CLASS_NONE, WW_SECTION_EVENTLOG, NULL, G_WSUS30,

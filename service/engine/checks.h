@@ -130,6 +130,12 @@ void ww_measure_hierarchy(const struct ww_health_input *in, size_t i,
 			  int64_t now, struct measure *m);
 void ww_measure_content_source(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m);
+void ww_measure_domains(const struct ww_health_input *in, size_t i,
+			int64_t now, struct measure *m);
+/* Whether t is one of the Microsoft domains (probes.domains). */
+bool ww_is_domain_target(const struct ww_health_target *t);
+void ww_measure_catalog_import(const struct ww_health_input *in, size_t i,
+			       int64_t now, struct measure *m);
 
 /* Scope sizes and instance names that need more than the input. */
 size_t ww_checks_host_items(const struct ww_health_input *in,

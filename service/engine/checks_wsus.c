@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "config.h"
+#include "endpoint.h"
 #include "util.h"
 
 #define FIX_BASIC \
@@ -240,4 +241,150 @@ void ww_measure_content_source(const struct ww_health_input *in, size_t i,
 	else
 		ww_m_text(m, "update files are stored locally, downloaded from "
 			  "the upstream %s", in->upstream);
+}
+
+/* ---- ConfigMgr's WsyncMgr.log (issue 14, item 7) ---- */
+
+#define FIX_CATALOG_IMPORT \
+	"ConfigMgr could not import updates from the Microsoft Update " \
+	"Catalog: that is the manual-import TLS path, not sync's. See the " \
+	"host check import_tls_path: .NET SchUseStrongCrypto and " \
+	"SystemDefaultTlsVersions (both registry views) and w3wp.exe.config's " \
+	"AppContextSwitchOverrides; then Restart-Service WsusService, w3svc"
+
+void ww_measure_catalog_import(const struct ww_health_input *in, size_t i,
+			       int64_t now, struct measure *m)
+{
+	const struct ww_wsyncmgr_facts *f = &in->wsyncmgr;
+
+	(void)i;
+	(void)now;
+	switch (in->wsyncmgr_avail) {
+	case WW_FACT_NOT_RUN:
+		m->kind = M_NA;
+		return;
+	case WW_FACT_NOT_HERE:
+		m->kind = M_SKIPPED;
+		ww_m_text(m, "no WsyncMgr.log at %s", in->wsyncmgr_path);
+		return;
+	case WW_FACT_UNAVAILABLE:
+		m->kind = M_NODATA;
+		ww_m_text(m, "WsyncMgr.log cannot be read: %s",
+			  in->wsyncmgr_error);
+		return;
+	case WW_FACT_AVAILABLE:
+		break;
+	}
+	ww_m_state(m, f->import_failed ? WW_STATE_WARNING : WW_STATE_OK);
+	if (!f->import_failed) {
+		ww_m_text(m, "no ImportUpdateFromCatalogSite failure in the last "
+			  "%" PRIu64 " bytes of %s", f->bytes, in->wsyncmgr_path);
+		return;
+	}
+	ww_m_text(m, "ConfigMgr's catalog import failed %" PRIu64 " time(s), "
+		  "last at %s: the import TLS path (import_tls_path)",
+		  f->import_failed, f->last_time[0] ? f->last_time : "?");
+	ww_m_evidence(m, "%s (its last %" PRIu64 " bytes): %s", in->wsyncmgr_path,
+		      f->bytes, f->last);
+	snprintf(m->cause_text, sizeof(m->cause_text), "ConfigMgr's catalog "
+		 "import fails (ImportUpdateFromCatalogSite): the import TLS "
+		 "path");
+	ww_m_fix(m, FIX_CATALOG_IMPORT);
+}
+
+/* ---- the Microsoft domains (issue 14, item 8) ---- */
+
+#define FIX_DOMAINS \
+	"Allow these URLs (any URL within each domain) for the WSUS server " \
+	"at the firewall and the proxy WSUS uses; Microsoft does not support " \
+	"IP-based rules for them (CDN-backed). The list is the guide's, from " \
+	"Microsoft's 'Step 2: Configure WSUS', which Microsoft can revise"
+
+bool ww_is_domain_target(const struct ww_health_target *t)
+{
+	return strncmp(t->name, WW_DOMAIN_TARGET_PREFIX,
+		       strlen(WW_DOMAIN_TARGET_PREFIX)) == 0;
+}
+
+/*
+ * The path to a domain works when the probe passed every stage before
+ * HTTP and got an answer: a host root may well say 404 or 401.  A 403
+ * is counted as blocked (a proxy's deny over plain HTTP looks so), and
+ * 407 and 5xx are the proxy's or the path's failure.
+ */
+static bool domain_reached(const struct ww_health_target *t)
+{
+	int64_t s = t->http_status;
+
+	if (t->ok)
+		return true;
+	return strcmp(t->stage, "http") == 0 && s >= 400 && s < 500 &&
+	       s != 403 && s != 407;
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+	WW_PRINTF(3, 4);
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n >= size - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+void ww_measure_domains(const struct ww_health_input *in, size_t i,
+			int64_t now, struct measure *m)
+{
+	char failed[WW_HEALTH_LONG_MAX] = "", passed[WW_HEALTH_LONG_MAX] = "";
+	size_t k, n = 0, nfail = 0;
+
+	(void)i;
+	(void)now;
+	if (!in->cfg || !ww_endpoint_domains_wanted(in->cfg)) {
+		m->kind = M_NA;
+		return;
+	}
+	for (k = 0; k < in->ntargets; k++) {
+		const struct ww_health_target *t = &in->targets[k];
+		const char *u = t->name + strlen(WW_DOMAIN_TARGET_PREFIX);
+
+		if (!ww_is_domain_target(t))
+			continue;
+		n++;
+		if (domain_reached(t)) {
+			append(passed, sizeof(passed), "%s%s", passed[0] ? ", " :
+			       "", u);
+			continue;
+		}
+		nfail++;
+		if (t->http_status > 0)
+			append(failed, sizeof(failed), "%s%s (%s, HTTP %" PRId64
+			       ")", failed[0] ? ", " : "", u, t->result,
+			       t->http_status);
+		else
+			append(failed, sizeof(failed), "%s%s (%s)", failed[0] ?
+			       ", " : "", u, t->result[0] ? t->result : "failed");
+	}
+	if (!n) {
+		m->kind = M_NODATA;
+		ww_m_text(m, "the Microsoft domains have not been probed yet");
+		return;
+	}
+	ww_m_state(m, nfail ? WW_STATE_WARNING : WW_STATE_OK);
+	ww_m_evidence(m, "through the proxy WSUS uses; reached: %s",
+		      passed[0] ? passed : "none");
+	if (!nfail) {
+		ww_m_text(m, "all %zu Microsoft domain URLs are reachable", n);
+		return;
+	}
+	ww_m_text(m, "%zu of %zu Microsoft domain URLs fail: %s", nfail, n,
+		  failed);
+	snprintf(m->cause_text, sizeof(m->cause_text), "%zu Microsoft domain "
+		 "URL%s blocked or unreachable", nfail, nfail == 1 ? "" : "s");
+	ww_m_fix(m, FIX_DOMAINS);
 }

@@ -19,6 +19,7 @@
 #include "hostcfg.h"
 #include "hostsvc.h"
 #include "synclog.h"
+#include "wsyncmgr.h"
 
 struct ww_config;
 struct ww_store;
@@ -41,7 +42,8 @@ int ww_state_parse(const char *name, enum ww_state *ret);
  */
 int ww_state_rank(enum ww_state s);
 
-#define WW_HEALTH_MAX_TARGETS 16
+/* The sync path's targets, extra URLs and the Microsoft domains (8). */
+#define WW_HEALTH_MAX_TARGETS 32
 #define WW_HEALTH_NAME_MAX 64
 #define WW_HEALTH_TEXT_MAX 256
 /* Evidence and fix of a check: a few sentences. */
@@ -269,6 +271,16 @@ struct ww_health_input {
 	 * All zero when WSUS's settings were not read.
 	 */
 	struct ww_wsus_facts wsus;
+	/* The WinHTTP default proxy, context only (winhttp_proxy.h); "":
+	 * not known here. */
+	char winhttp_proxy[WW_HEALTH_TEXT_MAX];
+
+	/* ConfigMgr's WsyncMgr.log (wsus.wsyncmgr_log): NOT_RUN when no
+	 * path is configured or discovered, NOT_HERE when there is no file. */
+	enum ww_fact_avail wsyncmgr_avail;
+	char wsyncmgr_path[WW_HEALTH_TEXT_MAX];
+	char wsyncmgr_error[WW_HEALTH_TEXT_MAX];
+	struct ww_wsyncmgr_facts wsyncmgr;
 };
 
 /* Static name of a source: "log", "eventlog", "database". */

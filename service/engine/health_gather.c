@@ -14,6 +14,7 @@
 #include "runs_store.h"
 #include "tail.h"
 #include "util.h"
+#include "winhttp_proxy.h"
 #include "wsus_event.h"
 
 /* The latest time not taken for a clock error: now + tolerance. */
@@ -285,10 +286,36 @@ static void seed_local(struct ww_health_input *in, bool network_paths)
 	ww_strlcpy(in->local_error, r ? e.msg : "", sizeof(in->local_error));
 }
 
+/* ConfigMgr's WsyncMgr.log, its bounded tail (wsyncmgr.h). */
+static void seed_wsyncmgr(const struct ww_config *cfg,
+			  struct ww_health_input *in)
+{
+	struct ww_err e;
+	int r;
+
+	in->wsyncmgr_avail = WW_FACT_NOT_RUN;
+	in->wsyncmgr_error[0] = '\0';
+	if (!cfg->wsus.wsyncmgr_log)
+		return;
+	ww_strlcpy(in->wsyncmgr_path, cfg->wsus.wsyncmgr_log,
+		   sizeof(in->wsyncmgr_path));
+	ww_err_clear(&e);
+	r = ww_wsyncmgr_read(cfg->wsus.wsyncmgr_log, &in->wsyncmgr, &e);
+	in->wsyncmgr_avail = !r ? WW_FACT_AVAILABLE : r == WW_ENOENT ?
+			     WW_FACT_NOT_HERE : WW_FACT_UNAVAILABLE;
+	if (r)
+		ww_strlcpy(in->wsyncmgr_error, e.msg, sizeof(in->wsyncmgr_error));
+}
+
 void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what)
 {
 	gather_config(cfg, in);
+	seed_wsyncmgr(cfg, in);
+	/* Context for the proxy check: one cheap call, never authority. */
+	if (ww_winhttp_default_proxy(in->winhttp_proxy,
+				     sizeof(in->winhttp_proxy), NULL))
+		in->winhttp_proxy[0] = '\0';
 	seed_import(cfg, in);
 	if (what & WW_SEED_SECRET)
 		seed_secret(cfg, in);

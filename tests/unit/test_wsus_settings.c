@@ -10,6 +10,8 @@
 
 #include "config.h"
 #include "discover.h"
+#include "endpoint.h"
+#include "os.h"
 #include "health.h"
 #include "util.h"
 #include "ww_test.h"
@@ -366,6 +368,160 @@ START_TEST(netbios_upstream_name_mismatch)
 }
 END_TEST
 
+static struct ww_health_target *domain(struct fx *f, const char *url, bool ok,
+				       const char *stage, const char *result,
+				       int64_t status)
+{
+	struct ww_health_target *t = &f->in.targets[f->in.ntargets++];
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "domain:%s", url);
+	snprintf(t->url, sizeof(t->url), "%s/", url);
+	t->ok = ok;
+	t->at = NOW - 60;
+	t->consecutive_failures = ok ? 0 : 1;
+	ww_strlcpy(t->stage, stage, sizeof(t->stage));
+	ww_strlcpy(t->result, result, sizeof(t->result));
+	t->http_status = status;
+	return t;
+}
+
+/* The guide's list as one probe set, auto on a server syncing from MU. */
+START_TEST(domains_probe_set_follows_the_source)
+{
+	struct ww_endpoint_targets t = { NULL, 0 };
+	struct fx *f = fx_new();
+	struct ww_err err;
+	size_t i, n = 0;
+
+	row_a(f, NULL, "proxy.corp.example", NULL);
+	judge(f);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	for (i = 0; i < t.n; i++)
+		if (t.items[i].kind == WW_TARGET_DOMAIN) {
+			ck_assert(!strchr(t.items[i].url, '*'));
+			n++;
+		}
+	ck_assert_uint_eq(n, 8);
+	ck_assert_str_eq(t.items[t.n - 1].name,
+			 "domain:https://dl.delivery.mp.microsoft.com");
+	ww_endpoint_targets_release(&t);
+	fx_free(f);
+
+	/* A replica gets nothing from Microsoft: auto is off; on is on. */
+	f = fx_new();
+	row_a(f, "wsus-up.corp.example", NULL, NULL);
+	row(f, WW_DISC_REPLICA, "1", NULL, NULL);
+	judge(f);
+	ck_assert(!ww_endpoint_domains_wanted(&f->cfg));
+	ck_assert_int_eq(ww_config_set(&f->cfg, "probes.domains", "on",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert(ww_endpoint_domains_wanted(&f->cfg));
+	fx_free(f);
+
+	/* Not a WSUS server (nothing discovered): auto stays off. */
+	f = fx_new();
+	ck_assert(!ww_endpoint_domains_wanted(&f->cfg));
+	fx_free(f);
+}
+END_TEST
+
+/* One check names the URLs that fail; no row per domain. */
+START_TEST(domains_one_check_names_failures)
+{
+	struct fx *f = fx_new();
+	const struct ww_check_result *c;
+	size_t i;
+
+	row_a(f, NULL, NULL, NULL);
+	judge(f);
+	domain(f, "http://windowsupdate.microsoft.com", true, "", "ok", 302);
+	domain(f, "http://download.windowsupdate.com", false, "dns",
+	       "dns_failure", 0);
+	domain(f, "https://download.microsoft.com", false, "http",
+	       "http_not_found", 404); /* the host answered: reached */
+	domain(f, "http://go.microsoft.com", false, "http", "http_error", 403);
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	c = get(f, "domains");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	HAS(c->reason, "2 of 4 Microsoft domain URLs fail: "
+		       "http://download.windowsupdate.com (dns_failure), "
+		       "http://go.microsoft.com (http_error, HTTP 403)");
+	HAS(c->evidence, "reached: http://windowsupdate.microsoft.com, "
+			 "https://download.microsoft.com");
+	HAS(c->fix, "IP-based rules");
+	for (i = 0; i < f->rep.n; i++)
+		ck_assert_msg(!strstr(f->rep.checks[i].key, "domain:"), "%s",
+			      f->rep.checks[i].key);
+	fx_free(f);
+}
+END_TEST
+
+#define WSYNC_LINE "Generic exception : ImportUpdateFromCatalogSite failed. " \
+	"Arg = 001d4517-c586-4bb1-9e66-ed6ff8e8d34f. Error =The underlying " \
+	"connection was closed: An unexpected error occurred on a receive."
+
+/* ConfigMgr's catalog import failures point at the import TLS path. */
+START_TEST(wsyncmgr_import_failures)
+{
+	char *dir = ww_test_tmpdir("wsyncmgr"), *path;
+	const char *text =
+		"Calling ImportUpdateFromCatalogSite for driver update GUIDs  "
+		"$$<SMS_WSUS_SYNC_MANAGER><12-03-2026 09:59:58.100+000>"
+		"<thread=4242 (0x1092)>\r\n"
+		WSYNC_LINE "  $$<SMS_WSUS_SYNC_MANAGER><12-03-2026 10:00:01.123"
+		"+000><thread=4242 (0x1092)>\r\n";
+	struct fx *f = fx_new();
+	const struct ww_check_result *c;
+
+	path = ww_os_path_join(dir, "wsyncmgr.log");
+	ww_test_write_file(path, text, strlen(text));
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.wsyncmgr_log", path,
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	row_a(f, NULL, NULL, NULL);
+	judge(f);
+	c = get(f, "catalog_import");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	HAS(c->reason, "failed 1 time(s), last at 12-03-2026 10:00:01.123+000");
+	HAS(c->evidence, WSYNC_LINE);
+	ck_assert_ptr_null(strstr(c->evidence, "$$<"));
+	HAS(c->fix, "import_tls_path");
+	fx_free(f);
+
+	/* No such line: ok; no file: skipped. */
+	f = fx_new();
+	ww_test_write_file(path, "Sync succeeded\r\n", 16);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.wsyncmgr_log", path,
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	row_a(f, NULL, NULL, NULL);
+	judge(f);
+	ck_assert_int_eq(get(f, "catalog_import")->state, WW_STATE_OK);
+	ck_assert_int_eq(ww_os_remove(path), 0);
+	judge(f);
+	ck_assert(get(f, "catalog_import")->skipped);
+	fx_free(f);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/* A partial first line (the tail of a big log) is not counted. */
+START_TEST(wsyncmgr_scan_bounds)
+{
+	struct ww_wsyncmgr_facts r;
+	const char *t = "teSite failed. Arg = x\nok\n" WSYNC_LINE "\n";
+
+	ww_wsyncmgr_scan(t, strlen(t), true, &r);
+	ck_assert_uint_eq(r.import_failed, 1);
+	ww_wsyncmgr_scan(t, strlen(t), false, &r);
+	ck_assert_uint_eq(r.import_failed, 1); /* the fragment never matched */
+	t = "ImportUpdateFromCatalogSite failed. A\nImportUpdateFromCatalogSite failed. B";
+	ww_wsyncmgr_scan(t, strlen(t), false, &r);
+	ck_assert_uint_eq(r.import_failed, 2);
+	ck_assert_str_eq(r.last, "ImportUpdateFromCatalogSite failed. B");
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("wsus_settings");
@@ -380,6 +536,10 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, content_source_in_words);
 	tcase_add_test(tc, optional_columns_not_read);
 	tcase_add_test(tc, netbios_upstream_name_mismatch);
+	tcase_add_test(tc, domains_probe_set_follows_the_source);
+	tcase_add_test(tc, domains_one_check_names_failures);
+	tcase_add_test(tc, wsyncmgr_import_failures);
+	tcase_add_test(tc, wsyncmgr_scan_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
