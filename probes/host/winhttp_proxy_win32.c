@@ -4,9 +4,10 @@
  */
 #include "compat.h"
 
+#include "os_win32.h"
+
 #include <winhttp.h>
 
-#include "os_win32.h"
 #include "util.h"
 #include "winhttp_proxy.h"
 

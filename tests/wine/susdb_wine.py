@@ -163,6 +163,9 @@ try:
           "diagnose: WSUS's proxy password is not tested, said as information", pc)
     check(item(diag, "proxy").get("state") == "ok", "the proxy row does not warn about it",
           item(diag, "proxy"))
+    check("WinHTTP default proxy (context only, not WSUS's setting): direct access"
+          in (item(diag, "proxy").get("evidence") or ""),
+          "the WinHTTP proxy is shown as context beside WSUS's own", item(diag, "proxy"))
     d = item(diag, "discovery")
     check("not read: tbConfigurationC.GetContentFromMU" in (d.get("evidence") or ""),
           "a column the server lacks is named, and loses only itself", d)
