@@ -337,10 +337,17 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "go.microsoft.com" for http, the whole URL for https: short names. */
+static const char *short_url(const char *u)
+{
+	return strncmp(u, "http://", 7) == 0 ? u + 7 : u;
+}
+
 void ww_measure_domains(const struct ww_health_input *in, size_t i,
 			int64_t now, struct measure *m)
 {
-	char failed[WW_HEALTH_LONG_MAX] = "", passed[WW_HEALTH_LONG_MAX] = "";
+	char names[WW_HEALTH_TEXT_MAX] = "", failed[WW_HEALTH_LONG_MAX] = "";
+	char passed[WW_HEALTH_LONG_MAX] = "";
 	size_t k, n = 0, nfail = 0;
 
 	(void)i;
@@ -362,6 +369,8 @@ void ww_measure_domains(const struct ww_health_input *in, size_t i,
 			continue;
 		}
 		nfail++;
+		append(names, sizeof(names), "%s%s", names[0] ? ", " : "",
+		       short_url(u));
 		if (t->http_status > 0)
 			append(failed, sizeof(failed), "%s%s (%s, HTTP %" PRId64
 			       ")", failed[0] ? ", " : "", u, t->result,
@@ -376,14 +385,15 @@ void ww_measure_domains(const struct ww_health_input *in, size_t i,
 		return;
 	}
 	ww_m_state(m, nfail ? WW_STATE_WARNING : WW_STATE_OK);
-	ww_m_evidence(m, "through the proxy WSUS uses; reached: %s",
-		      passed[0] ? passed : "none");
 	if (!nfail) {
 		ww_m_text(m, "all %zu Microsoft domain URLs are reachable", n);
+		ww_m_evidence(m, "through the proxy WSUS uses: %s", passed);
 		return;
 	}
-	ww_m_text(m, "%zu of %zu Microsoft domain URLs fail: %s", nfail, n,
-		  failed);
+	ww_m_text(m, "%zu of %zu Microsoft URLs fail: %s", nfail, n,
+		  names);
+	ww_m_evidence(m, "through the proxy WSUS uses; failed: %s; reached: %s",
+		      failed, passed[0] ? passed : "none");
 	snprintf(m->cause_text, sizeof(m->cause_text), "%zu Microsoft domain "
 		 "URL%s blocked or unreachable", nfail, nfail == 1 ? "" : "s");
 	ww_m_fix(m, FIX_DOMAINS);
