@@ -119,6 +119,16 @@ NETFX_VALUES = ("SchUseStrongCrypto", "SystemDefaultTlsVersions")
 for k in NETFX:
     for v in NETFX_VALUES:
         reg("add", k, "/v", v, "/t", "REG_DWORD", "/d", "1", "/f")
+# ConfigMgr's software update point: its tracing key names WsyncMgr.log,
+# which holds the guide's catalog import failure.
+SMS = r"HKLM\SOFTWARE\Microsoft\SMS\Tracing\SMS_WSUS_SYNC_MANAGER"
+with open(os.path.join(work, "wsyncmgr.log"), "w", newline="") as f:
+    f.write("Generic exception : ImportUpdateFromCatalogSite failed. Arg = "
+            "001d4517-c586-4bb1-9e66-ed6ff8e8d34f. Error =The underlying connection was "
+            "closed: An unexpected error occurred on a receive.  $$<SMS_WSUS_SYNC_MANAGER>"
+            "<12-03-2026 10:00:01.123+000><thread=4242 (0x1092)>\r\n")
+reg("add", SMS, "/v", "TraceFilename", "/t", "REG_SZ", "/d",
+    winwork + "\\wsyncmgr.log", "/f")
 reg("delete", SETUP, "/f")
 reg("add", SETUP, "/v", "PortNumber", "/t", "REG_DWORD", "/d", "8530", "/f")
 reg("add", SETUP, "/v", "VersionString", "/t", "REG_SZ", "/d", "10.0.17763.1", "/f")
@@ -166,6 +176,11 @@ try:
     check("WinHTTP default proxy (context only, not WSUS's setting): direct access"
           in (item(diag, "proxy").get("evidence") or ""),
           "the WinHTTP proxy is shown as context beside WSUS's own", item(diag, "proxy"))
+    ci = item(diag, "catalog_import")
+    check(ci.get("state") == "warning" and "import_tls_path" in (ci.get("hint") or "")
+          and "ImportUpdateFromCatalogSite failed" in (ci.get("evidence") or ""),
+          "WsyncMgr.log, found through the SMS key: the catalog import points at "
+          "import_tls_path", ci)
     d = item(diag, "discovery")
     check("not read: tbConfigurationC.GetContentFromMU" in (d.get("evidence") or ""),
           "a column the server lacks is named, and loses only itself", d)
@@ -203,6 +218,7 @@ try:
           r.stdout)
 finally:
     reg("delete", SETUP, "/f")
+    reg("delete", SMS, "/f")
     for k in NETFX:
         for v in NETFX_VALUES:
             reg("delete", k, "/v", v, "/f")
