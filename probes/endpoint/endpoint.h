@@ -212,7 +212,7 @@ extern const char *const ww_endpoint_domain_urls[];
 
 /*
  * Whether the Microsoft domains are probed: probes.domains on, or auto
- * on a WSUS server whose settings discovery read (cfg->discovery.code 0)
+ * on a WSUS server whose settings discovery read, SUSDB included
  * that gets anything from Microsoft Update itself (syncs from it and is
  * not a replica, or downloads update files from it); never when
  * disconnected.

@@ -259,7 +259,10 @@ bool ww_endpoint_domains_wanted(const struct ww_config *cfg)
 	bool has_upstream = cfg->wsus.upstream.host && *cfg->wsus.upstream.host;
 	bool from_mu = (!has_upstream && f->replica != WW_FACT3_YES) ||
 		       f->content_from_mu == WW_FACT3_YES;
-	bool wsus_here = cfg->discovery.code == 0 && cfg->discovery.server[0];
+	/* The source is known only when SUSDB was read: never a guess. */
+	bool wsus_here = cfg->discovery.code == 0 &&
+			 cfg->discovery.susdb_code == 0 &&
+			 cfg->discovery.server[0];
 
 	return !cfg->wsus.disconnected &&
 	       wanted(cfg->probes.domains, from_mu && wsus_here);
