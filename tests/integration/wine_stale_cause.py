@@ -18,6 +18,9 @@ Asserted:
     evidence is what the transfer said, the fix names the proxy password;
   - `check` on the database that run left names the same cause in its
     first line;
+  - the same for a second scene without probes, where the guide's error
+    code in the log (0x80072EE2 after the last success) is the cause
+    (issue 14's "the guide's error codes in the log" under Wine);
   - `diagnose --json` on the same evidence and the monitor's cycle judge
     every common check alike, the event log's included: Wine's wevtapi is
     a stub, so this is the unreadable event log judged the same by both
@@ -88,7 +91,8 @@ def main():
         tls_port, proxy_port, log = lab.stale_behind_407(tmp)
         with open(f"{tmp}/w.yaml", "w") as f:
             f.write(config_text(tmp, log, tls_port, proxy_port))
-        run(exe, emulator, native(f"{tmp}/w.yaml"))
+        run(exe, emulator, native(f"{tmp}/w.yaml"), SCENE_407)
+        codes_scene(exe, emulator, tmp)
     finally:
         probe_rig.stop_all()
     sys.exit(wwtest.verdict())
@@ -98,7 +102,7 @@ def states(doc):
     return {c["name"]: c["state"] for c in doc.get("checks") or []}
 
 
-def same_verdict(exe, emulator, cfg, env, once_out):
+def same_verdict(exe, emulator, cfg, env, once_out, cause):
     """Wine's wevtapi is a stub: the event log is unreadable for both
     faces.  diagnose and the monitor's cycle (run --once prints the status
     document) must judge every common check alike, the event checks
@@ -125,39 +129,59 @@ def same_verdict(exe, emulator, cfg, env, once_out):
     events = [n for n in common if n.startswith(("wsus_events", "catalog", "sources:eventlog"))]
     check(events, "the event log's checks are among them", common)
     check((diag.get("cause") or {}).get("check") == (mon.get("cause") or {}).get("check")
-          == "endpoint:microsoft_update", "both name the same cause",
+          == cause, f"both name the same cause, {cause}",
           (diag.get("cause"), mon.get("cause")))
 
 
-def run(exe, emulator, cfg):
+# What each scene's faces must say: the cause's check, then text that
+# strings 7, 8 and 9 of the stale-sync event and `check`'s first line hold.
+SCENE_407 = ("endpoint:microsoft_update",
+             "proxy requires authentication (407, 0x8024401B) at 127.0.0.1:",
+             "CONNECT tunnel failed", "proxy user and password", "(407, 0x8024401B)")
+SCENE_CODES = ("finding:timeout", "the WSUS log shows timeout",
+               "0x80072EE2", "do not assume IIS", "the WSUS log shows timeout")
+
+
+def run(exe, emulator, cfg, scene):
+    cause, text, evidence, fix, head_text = scene
     env = dict(os.environ, WW_TEST_PROXY_PW="expired-password", WINEDEBUG="+eventlog")
     r = subprocess.run([emulator, exe, "--config", cfg, "run", "--once"],
                        capture_output=True, text=True, timeout=150, env=env,
                        stdin=subprocess.DEVNULL)
-    check(r.returncode == 0, "run --once under Wine exits 0", r.stderr[-2000:])
-    same_verdict(exe, emulator, cfg, env, r.stdout)
+    check(r.returncode == 0, f"{cause}: run --once under Wine exits 0", r.stderr[-2000:])
+    same_verdict(exe, emulator, cfg, env, r.stdout, cause)
     stale = [e for e in reported_strings(r.stderr) if e[0] == "sync_staleness"]
-    check(len(stale) == 1, "one stale-sync event was reported",
+    check(len(stale) == 1, f"{cause}: one stale-sync event was reported",
           [ln for ln in r.stderr.splitlines() if "eventlog" in ln][:40])
     if not stale:
         return
     e = stale[0]
     check(e[1] == "critical" and e[2].startswith("last successful sync 60h ago"),
           "strings 1-3: check, level, reason", e[:3])
-    check(e[5] == "endpoint:microsoft_update", "string 6: the cause's check", e[5])
-    check("proxy requires authentication (407, 0x8024401B) at 127.0.0.1:" in e[6],
-          "string 7: the cause names the 407 and its code", e[6])
-    check("CONNECT tunnel failed" in e[7], "string 8: the evidence is what the transfer said",
-          e[7])
-    check("proxy user and password" in e[8], "string 9: the fix names the proxy password",
-          e[8])
+    check(e[5] == cause, "string 6: the cause's check", e[5])
+    check(text in e[6], "string 7: the cause", e[6])
+    check(evidence in e[7], "string 8: its evidence", e[7])
+    check(fix in e[8], "string 9: its fix", e[8])
     env["WINEDEBUG"] = "-all"
     r = subprocess.run([emulator, exe, "--config", cfg, "check"], capture_output=True,
                        text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
     head = r.stdout.split("\n")[0].split(" | ")[0]
     check(r.returncode == 2 and head.startswith("WSUSWATCH CRITICAL - last successful sync 60h ago")
-          and "(407, 0x8024401B)" in head,
-          "check on what the service stored names the same cause", r.stdout + r.stderr)
+          and head_text in head,
+          f"{cause}: check on what the service stored names the same cause", r.stdout + r.stderr)
+
+
+def codes_scene(exe, emulator, tmp):
+    """The guide's error code in the log, no probe: the log is the cause."""
+    os.makedirs(f"{tmp}/codes/data")
+    log = f"{tmp}/codes/SoftwareDistribution.log"
+    lab.write_log(log, lab.now(), ok_hours=60, fail_hours=2,
+                  reason="System.Net.WebException: The operation has timed out (0x80072EE2)")
+    with open(f"{tmp}/codes/w.yaml", "w") as f:
+        f.write(f"wsus: {{log: '{native(log)}', discover: false}}\n"
+                "probes: {microsoft_update: \"off\", upstream: \"off\"}\n"
+                f"database: '{native(tmp + '/codes/data/wsuswatch.db')}'\n")
+    run(exe, emulator, native(f"{tmp}/codes/w.yaml"), SCENE_CODES)
 
 
 if __name__ == "__main__":
