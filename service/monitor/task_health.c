@@ -28,7 +28,7 @@
 /* Local services, WsusPool, ContentDir's DACL and the Trusted Root store
  * change by an administrator's hand: read at most this often, not on
  * every kick (a busy log kicks health every few seconds). */
-#define WW_LOCAL_TTL 60 /* seconds */
+#define WW_HOST_TTL 60 /* seconds */
 
 /* When each check entered its current state, for checks whose alert row
  * does not say (non-primary UNKNOWN is not alerted). */
@@ -43,10 +43,16 @@ struct health_state {
 	struct ww_health_snapshot snap;
 	struct since_entry since[WW_HEALTH_MAX_CHECKS];
 	size_t nsince;
-	/* The local facts last read (hostsvc.h) and when; 0: never. */
-	int64_t local_at;
-	enum ww_fact_avail local_avail;
+	/* The host's facts last read (hostcfg.h: TLS registry, cipher
+	 * policy, w3wp.exe.config; hostsvc.h: services, WsusPool, ContentDir,
+	 * Trusted Root) and when; 0: never.  They change by an
+	 * administrator's hand, not per log poll: read at most every
+	 * WW_HOST_TTL seconds, whatever triggers the health task. */
+	int64_t host_at;
+	enum ww_fact_avail host_avail, local_avail;
+	char host_error[WW_HEALTH_TEXT_MAX];
 	char local_error[WW_HEALTH_TEXT_MAX];
+	struct ww_hostcfg_values host;
 	struct ww_hostsvc_values local;
 };
 
@@ -119,19 +125,27 @@ static void seed_facts(struct health_state *h, const struct ww_config *cfg,
 	struct ww_health_input *in = &h->seed;
 	const struct ww_health_source *log = &src[WW_SOURCE_LOG];
 	const struct ww_health_source *ev = &src[WW_SOURCE_EVENTLOG];
-	bool fresh = !h->local_at || now < h->local_at ||
-		     now - h->local_at >= WW_LOCAL_TTL;
+	bool fresh = !h->host_at || now < h->host_at ||
+		     now - h->host_at >= WW_HOST_TTL;
 
 	ww_health_input_init(in);
-	ww_health_seed(in, cfg, WW_SEED_SECRET | WW_SEED_HOST |
-		       (fresh ? WW_SEED_LOCAL : 0));
+	ww_health_seed(in, cfg, WW_SEED_SECRET |
+		       (fresh ? WW_SEED_HOST | WW_SEED_LOCAL : 0));
 	if (fresh) {
-		h->local_at = now;
+		h->host_at = now;
+		h->host_avail = in->host_avail;
+		ww_strlcpy(h->host_error, in->host_error,
+			   sizeof(h->host_error));
+		h->host = in->host;
 		h->local_avail = in->local_avail;
 		ww_strlcpy(h->local_error, in->local_error,
 			   sizeof(h->local_error));
 		h->local = in->local;
 	} else {
+		in->host_avail = h->host_avail;
+		ww_strlcpy(in->host_error, h->host_error,
+			   sizeof(in->host_error));
+		in->host = h->host;
 		in->local_avail = h->local_avail;
 		ww_strlcpy(in->local_error, h->local_error,
 			   sizeof(in->local_error));
