@@ -37,6 +37,10 @@ TLS = (r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
        r"\Protocols\TLS 1.2\Client")
 NET = [r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319",
        r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319"]
+# What every host test starts from (a test that stopped half-way leaves
+# nothing to the next one).
+BASELINE = "Z:" + os.path.join(os.path.dirname(os.path.realpath(__file__)),
+                               "host_baseline.reg").replace("/", "\\")
 ROOTS = r"HKEY_LOCAL_MACHINE\Software\Microsoft\SystemCertificates\Root\Certificates"
 failures = []
 
@@ -110,6 +114,7 @@ def apphost_path():
 
 def set_up(work):
     """A WSUS server as far as Wine can hold one, healthy."""
+    wine("reg", "import", BASELINE)
     for name in ("WsusService", "W3SVC"):
         wine(SETUP, "svc", name, "auto")
         start(name)
@@ -144,6 +149,7 @@ def tear_down(work):
         wine(SETUP, "svc", name, "delete", check=False)
     wine(SETUP, "svc", "BITS", "demand", check=False)
     regedit(work, reg_values(False))
+    wine("reg", "import", BASELINE, check=False)
     if os.path.exists(apphost_path()):
         os.remove(apphost_path())
     shutil.rmtree(os.path.join(PREFIX, "drive_c", "wsuswatch-content"),

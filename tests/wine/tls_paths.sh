@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The two TLS paths of the guides under Wine (issue 14, item 2), with the
-# real wsuswatch.exe: host states set with `wine reg add`, w3wp.exe.config
+# real wsuswatch.exe: host states set with `wine reg add` (after
+# host_baseline.reg), w3wp.exe.config
 # placed in the prefix's system32\inetsrv, a SoftwareDistribution.log in
 # the real format (TAB columns, CRLF, a stack line), and for each state
 # both faces: `diagnose --json` (its cause: check, summary, evidence, fix)
@@ -33,13 +34,20 @@ sys32=$(winepath -u 'C:\windows\system32' 2>/dev/null | tr -d '\r')
 w3wp="$sys32/inetsrv/w3wp.exe.config"
 
 reg() { wine reg "$@" >/dev/null 2>&1 || true; }
+# `wine reg ARGS`, retried once (said so) if it fails, fatal the second time.
+must() {
+	local out
+	out=$(wine reg "$@" 2>&1) && return 0
+	sleep 1
+	wine reg "$@" >/dev/null 2>&1 || fail "reg $*: $out"
+	echo "WARNING: reg $* succeeded only on attempt 2 (first: $out)"
+}
+baseline=$(winepath -w "$(realpath "$(dirname "$0")")/host_baseline.reg" 2>/dev/null | tr -d '\r')
 # The prefix's own OS values, put back at the end.
 old_build=$(wine reg query "$OS" /v CurrentBuild 2>/dev/null | tr -d '\r' | awk '/CurrentBuild/ {print $3}')
 old_product=$(wine reg query "$OS" /v ProductName 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_SZ *//p')
 cleanup() {
-	reg delete "$TLS" /f; reg delete "$POLICY" /f; reg delete "$SETUP" /f
-	reg delete "$NET64" /v SchUseStrongCrypto /f
-	reg delete "$NET32" /v SchUseStrongCrypto /f
+	reg import "$baseline"
 	if [ -n "$old_build" ]; then reg add "$OS" /v CurrentBuild /t REG_SZ /d "$old_build" /f; fi
 	if [ -n "$old_product" ]; then reg add "$OS" /v ProductName /t REG_SZ /d "$old_product" /f; fi
 	rm -f "$w3wp"
@@ -47,8 +55,9 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+# Whatever an earlier test left behind (host_baseline.reg), for sure.
+must import "$baseline"
 
-must() { wine reg "$@" >/dev/null 2>&1 || fail "reg $*"; }
 # A 2012 R2 WSUS server set up the way the guides say.
 must add "$TLS" /v Enabled /t REG_DWORD /d 1 /f
 must add "$TLS" /v DisabledByDefault /t REG_DWORD /d 0 /f
