@@ -37,6 +37,13 @@ char *ww_os_default_data_dir(void);
 char *ww_os_default_wsus_log(void);
 char *ww_os_default_control_endpoint(void);
 
+/*
+ * This computer's fully qualified DNS name (Windows: GetComputerNameEx
+ * ComputerNameDnsFullyQualified; POSIX: gethostname, no DNS lookup, so
+ * it never blocks) into buf.  0, or WW_EIO / WW_ERANGE with buf "".
+ */
+int ww_os_fqdn(char *buf, size_t size);
+
 /* Path join with the native separator. Caller frees. */
 char *ww_os_path_join(const char *dir, const char *name);
 

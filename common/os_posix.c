@@ -63,6 +63,19 @@ void ww_os_secure_zero(void *p, size_t n)
 		*v++ = 0;
 }
 
+int ww_os_fqdn(char *buf, size_t size)
+{
+	if (!size)
+		return WW_ERANGE;
+	buf[0] = '\0';
+	if (gethostname(buf, size) != 0) {
+		buf[0] = '\0';
+		return errno == ENAMETOOLONG ? WW_ERANGE : WW_EIO;
+	}
+	buf[size - 1] = '\0';
+	return buf[0] ? 0 : WW_EIO;
+}
+
 char *ww_os_default_data_dir(void)
 {
 	const char *state = getenv("XDG_STATE_HOME");

@@ -185,6 +185,29 @@ static char *known_folder(REFKNOWNFOLDERID id, const char *fallback,
 	return out;
 }
 
+int ww_os_fqdn(char *buf, size_t size)
+{
+	wchar_t w[256];
+	DWORD n = (DWORD)WW_ARRAY_SIZE(w);
+	char *u;
+	int r = 0;
+
+	if (!size)
+		return WW_ERANGE;
+	buf[0] = '\0';
+	if (!GetComputerNameExW(ComputerNameDnsFullyQualified, w, &n))
+		return WW_EIO;
+	u = ww_win_utf8(w);
+	if (!u)
+		return WW_ENOMEM;
+	if (strlen(u) >= size)
+		r = WW_ERANGE;
+	else
+		ww_strlcpy(buf, u, size);
+	free(u);
+	return r;
+}
+
 char *ww_os_default_data_dir(void)
 {
 	return known_folder(&FOLDERID_ProgramData, "C:\\ProgramData", "wsuswatch");

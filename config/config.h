@@ -91,11 +91,17 @@ struct ww_config {
 			bool ssl;
 			int64_t http_port; /* SelfUpdate's; 0: the pair */
 		} upstream;
+		struct {
+			char *host;   /* NULL: the computer's FQDN */
+			int64_t port; /* HTTP port; 0: unknown */
+			bool ssl;     /* UsingSSL */
+		} server;             /* this WSUS server itself */
 	} wsus;
 	struct {
 		enum ww_tristate microsoft_update;
 		enum ww_tristate upstream;
 		enum ww_tristate domains; /* the Microsoft domains probe set */
+		enum ww_tristate local;   /* this server's own endpoints */
 		struct ww_strlist extra_urls;
 		int64_t timeout; /* seconds, hard total per probe */
 	} probes;

@@ -81,6 +81,19 @@ const struct ww_config_key ww_config_keys[] = {
 	  OFF(wsus.upstream.http_port), 0, 65535, 0, NULL,
 	  "the upstream's HTTP port for SelfUpdate when ssl is true; 0: the "
 	  "documented pair (8531: 8530, 443: 80), other ports are not probed" },
+	{ "wsus.server.host", WW_CFG_STRING, NULL, NULL, OFF(wsus.server.host),
+	  0, 0, WW_CFG_NULLABLE, NULL,
+	  "this WSUS server's name as its clients and downstream servers use "
+	  "it (its HTTPS certificate must name it); null: the computer's "
+	  "fully qualified name" },
+	{ "wsus.server.port", WW_CFG_INT, "0", NULL, OFF(wsus.server.port),
+	  0, 65535, 0, NULL,
+	  "this WSUS server's HTTP port (SelfUpdate, Content); discovered "
+	  "from PortNumber; 0: unknown (its own endpoints are not probed)" },
+	{ "wsus.server.ssl", WW_CFG_BOOL, "false", NULL, OFF(wsus.server.ssl),
+	  0, 0, 0, NULL,
+	  "this WSUS server uses SSL (UsingSSL): its HTTPS binding is "
+	  "probed on the SSL port (8531 for 8530, 443 for 80, else port+1)" },
 
 	{ "probes.microsoft_update", WW_CFG_TRISTATE, "auto", NULL,
 	  OFF(probes.microsoft_update), 0, 0, 0, NULL,
@@ -93,6 +106,11 @@ const struct ww_config_key ww_config_keys[] = {
 	  "probe the Microsoft domains WSUS needs (the guide's list, HTTP and "
 	  "HTTPS, through the proxy), one check; auto: on a WSUS server "
 	  "that syncs or downloads files from Microsoft Update, not a replica" },
+	{ "probes.local", WW_CFG_TRISTATE, "auto", NULL,
+	  OFF(probes.local), 0, 0, 0, NULL,
+	  "probe this server's own endpoints: SelfUpdate and Content over "
+	  "HTTP, the HTTPS binding's certificate when wsus.server.ssl; auto: "
+	  "when wsus.server.port is known" },
 	{ "probes.extra_urls", WW_CFG_STRLIST, "[]", NULL,
 	  OFF(probes.extra_urls), 0, 0, WW_CFG_LIST_URLS, NULL,
 	  "more URLs to probe, e.g. the required Microsoft Update domains" },

@@ -573,6 +573,23 @@ static int apply_wsyncmgr(struct ww_config *cfg, const struct ww_discovered *d)
 		    d->wsyncmgr_log.source) < 0 ? WW_ENOMEM : 0;
 }
 
+/* This server's own port and SSL (its Setup key), for probes.local. */
+static int apply_server(struct ww_config *cfg, const struct ww_discovered *d)
+{
+	char n[24];
+
+	if (d->port.known && d->port.value > 0 && d->port.value <= 65535) {
+		snprintf(n, sizeof(n), "%" PRId64, d->port.value);
+		if (fill(cfg, "wsus.server.port", n, d->port.source) < 0)
+			return WW_ENOMEM;
+	}
+	if (d->using_ssl.known &&
+	    fill(cfg, "wsus.server.ssl", d->using_ssl.value ? "true" : "false",
+		 d->using_ssl.source) < 0)
+		return WW_ENOMEM;
+	return 0;
+}
+
 /* "port 8531, SSL on, SUSDB on MICROSOFT##WID, content D:\WSUS". */
 static void describe_server(struct ww_config *cfg, const struct ww_discovered *d)
 {
@@ -620,6 +637,8 @@ int ww_config_apply_discovered(struct ww_config *cfg,
 		r = apply_rollover(cfg, d);
 	if (!r)
 		r = apply_wsyncmgr(cfg, d);
+	if (!r)
+		r = apply_server(cfg, d);
 	if (r)
 		return ww_err_set(err, r, "discovery: out of memory");
 	return 0;

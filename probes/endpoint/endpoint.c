@@ -43,6 +43,7 @@ struct probe_state {
 struct url_facts {
 	bool https;
 	bool soap; /* path ends in .asmx */
+	bool dir;  /* path ends in / */
 	char host[256];
 };
 
@@ -153,6 +154,7 @@ static int check_url(const char *url, const char *what, bool proxy,
 	if (ret) {
 		ret->https = ww_strcasecmp(scheme, "https") == 0;
 		ret->soap = path && ends_with_ci(path, ".asmx");
+		ret->dir = path && ends_with_ci(path, "/");
 		ww_strlcpy(ret->host, host, sizeof(ret->host));
 	}
 out:
@@ -560,7 +562,10 @@ static int probe_with(CURL *h, const struct ww_endpoint_target *t,
 		      struct ww_err *err)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	const char *proxy = proxy_for(o, uf->https);
+	/* This server's own endpoints are reached as its clients reach
+	 * them: directly, never through WSUS's upstream proxy. */
+	const char *proxy = t->kind == WW_TARGET_LOCAL ? NULL :
+			    proxy_for(o, uf->https);
 	int64_t start = ww_os_monotonic_ms();
 	struct ww_probe_facts f;
 	struct ww_probe_class c;
@@ -576,6 +581,7 @@ static int probe_with(CURL *h, const struct ww_endpoint_target *t,
 		      &f);
 	f.errtext = errbuf;
 	f.now = ret->at;
+	f.own_directory = t->kind == WW_TARGET_LOCAL && uf->dir;
 	if (code == CURLE_WRITE_ERROR && st->body_capped)
 		f.curl_code = CURLE_OK;
 	copy_detail(ret->detail, sizeof(ret->detail), errbuf, code);

@@ -76,11 +76,15 @@ enum ww_target_kind {
 	WW_TARGET_UPSTREAM_SYNC,    /* upstream WSUS ServerSyncWebService */
 	WW_TARGET_UPSTREAM_SELFUPDATE, /* upstream /selfupdate/iuident.cab */
 	WW_TARGET_EXTRA,            /* probes.extra_urls */
-	WW_TARGET_DOMAIN            /* probes.domains: "domain:<url>" */
+	WW_TARGET_DOMAIN,           /* probes.domains: "domain:<url>" */
+	WW_TARGET_LOCAL             /* probes.local: "local:<what>", direct */
 };
 
 /* Name prefix of the Microsoft domains' targets (probes.domains). */
 #define WW_DOMAIN_TARGET_PREFIX "domain:"
+/* Name prefix of this server's own endpoints (probes.local):
+ * local:selfupdate, local:content, local:https. */
+#define WW_LOCAL_TARGET_PREFIX "local:"
 
 /* Endpoint policy finding for the Microsoft Update sync target. */
 enum ww_endpoint_policy {
@@ -204,6 +208,15 @@ int ww_endpoint_targets_add(struct ww_endpoint_targets *t, const char *name,
 void ww_endpoint_targets_release(struct ww_endpoint_targets *t);
 
 /*
+ * This server's own ports (probes.local): wsus.server.port is the HTTP
+ * port; the SSL one is 8531 for 8530, 443 for 80, else port + 1.  A
+ * port of 8531 or 443 with SSL on is taken as the SSL port (HTTP 8530,
+ * 80).  0 and 0 when the port is unknown.
+ */
+void ww_endpoint_local_ports(const struct ww_config *cfg, int64_t *http,
+			     int64_t *https);
+
+/*
  * The guide's required Microsoft URLs without wildcards (its section 4,
  * from Microsoft's "Step 2: Configure WSUS"), HTTP and HTTPS as listed:
  * the probe set of probes.domains.  NULL after the last.
@@ -241,6 +254,9 @@ struct ww_probe_facts {
 	bool tcp_done;         /* TCP connected (to the proxy when one is set) */
 	bool tls_done;         /* TLS handshake completed */
 	bool soap_endpoint;    /* an .asmx: 405 and 500 prove the path */
+	bool own_directory;    /* a directory of this server's own site
+				* (probes.local): 403, its listing turned
+				* off as WSUS sets it, proves the path */
 	int64_t now;           /* for cert dates */
 	int64_t cert_not_before; /* WW_PROBE_UNKNOWN unless inspected */
 	int64_t cert_not_after;

@@ -395,7 +395,8 @@ static void classify_status(const struct ww_probe_facts *f,
 		set(c, WW_PROBE_HTTP_NOT_FOUND, WW_STAGE_HTTP);
 	else if (s == 503)
 		set(c, WW_PROBE_HTTP_UNAVAILABLE, WW_STAGE_HTTP);
-	else if (s < 400 || (f->soap_endpoint && (s == 405 || s == 500)))
+	else if (s < 400 || (f->soap_endpoint && (s == 405 || s == 500)) ||
+		 (f->own_directory && s == 403))
 		set(c, WW_PROBE_OK, WW_STAGE_NONE);
 	else {
 		set(c, WW_PROBE_HTTP_ERROR, WW_STAGE_HTTP);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "endpoint.h"
+#include "os.h"
 #include "util.h"
 
 #define SYNC_PATH "/ServerSyncWebService/ServerSyncWebService.asmx"
@@ -285,6 +286,70 @@ static int add_domains(struct ww_endpoint_targets *t, struct ww_err *err)
 	return r;
 }
 
+void ww_endpoint_local_ports(const struct ww_config *cfg, int64_t *http,
+			     int64_t *https)
+{
+	int64_t p = cfg->wsus.server.port;
+
+	*http = p;
+	*https = p == 80 ? 443 : p > 0 && p < 65535 ? p + 1 : 0;
+	if (cfg->wsus.server.ssl && (p == 8531 || p == 443)) {
+		*http = p == 8531 ? 8530 : 80;
+		*https = p;
+	}
+	if (p <= 0)
+		*http = *https = 0;
+}
+
+/*
+ * This server as its clients see it (docs/probes.md, "This server's own
+ * endpoints"): SelfUpdate and the Content virtual root over plain HTTP,
+ * which must never require SSL, and with SSL on the HTTPS binding, whose
+ * certificate must name the host clients use.  Never through the proxy
+ * (ww_endpoint_probe: WW_TARGET_LOCAL goes direct).
+ */
+static int add_local(struct ww_endpoint_targets *t, const struct ww_config *cfg,
+		     struct ww_err *err)
+{
+	static const struct {
+		const char *name, *path;
+		bool https;
+	} paths[] = {
+		{ WW_LOCAL_TARGET_PREFIX "selfupdate", SELFUPDATE_PATH, false },
+		{ WW_LOCAL_TARGET_PREFIX "content", "/Content/", false },
+		{ WW_LOCAL_TARGET_PREFIX "https",
+		  "/ClientWebService/client.asmx", true },
+	};
+	char fqdn[256], hb[300], url[WW_PROBE_URL_MAX];
+	const char *host = cfg->wsus.server.host;
+	int64_t http, https;
+	size_t i;
+	int r = 0;
+
+	ww_endpoint_local_ports(cfg, &http, &https);
+	if (!http)
+		return ww_err_set(err, WW_ECONFIG, "probes.local is on but "
+				  "wsus.server.port is not set");
+	if (!host || !*host) {
+		if (ww_os_fqdn(fqdn, sizeof(fqdn)))
+			ww_strlcpy(fqdn, "localhost", sizeof(fqdn));
+		host = fqdn;
+	}
+	if (strlen(host) > 255)
+		return ww_err_set(err, WW_ECONFIG, "wsus.server.host: too long");
+	for (i = 0; !r && i < WW_ARRAY_SIZE(paths); i++) {
+		if (paths[i].https && !cfg->wsus.server.ssl)
+			continue;
+		snprintf(url, sizeof(url), "%s://%s:%" PRId64 "%s",
+			 paths[i].https ? "https" : "http",
+			 bracket(host, hb, sizeof(hb)),
+			 paths[i].https ? https : http, paths[i].path);
+		r = ww_endpoint_targets_add(t, paths[i].name, url,
+					    WW_TARGET_LOCAL, err);
+	}
+	return r;
+}
+
 static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 		 struct ww_err *err)
 {
@@ -305,6 +370,8 @@ static int build(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 					    WW_TARGET_EXTRA, err);
 	if (!r && ww_endpoint_domains_wanted(cfg))
 		r = add_domains(t, err);
+	if (!r && wanted(cfg->probes.local, cfg->wsus.server.port > 0))
+		r = add_local(t, cfg, err);
 	return r;
 }
 

@@ -34,6 +34,9 @@
 	"service"
 #define G_CONTENT_ACL "Issues with Synchronization (WSUS 3.0): Read " \
 	"permissions to the local update storage directory"
+#define G_LOCAL "6. Diagnose upstream and downstream synchronization: " \
+	"SelfUpdate and Content must not require SSL; 5. Certificate name " \
+	"mismatch"
 #define G_POOL "Error and symptom reference: 0x80244022 (HTTP 503, " \
 	"IIS/WsusPool load)"
 
@@ -654,8 +657,8 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 	const struct ww_health_target *t = &in->targets[i];
 
 	(void)now;
-	if (ww_is_domain_target(t)) {
-		m->kind = M_NA; /* one check for all of them: domains */
+	if (ww_is_domain_target(t) || ww_is_local_target(t)) {
+		m->kind = M_NA; /* their own checks: domains, local_endpoint */
 		return;
 	}
 	ww_strlcpy(m->item, t->name, sizeof(m->item));
@@ -699,8 +702,10 @@ static void measure_cert_expiry(const struct ww_health_input *in, size_t i,
 	const struct ww_health_target *t = &in->targets[i];
 	char span[32], iso[WW_ISO_TIME_LEN];
 
-	if (!t->have_cert || ww_is_domain_target(t)) {
-		m->kind = M_NA; /* plain HTTP, or TLS never got that far */
+	if (!t->have_cert || ww_is_domain_target(t) || ww_is_local_target(t)) {
+		/* Plain HTTP, TLS never got that far, or judged elsewhere
+		 * (this server's own binding: local_endpoint). */
+		m->kind = M_NA;
 		return;
 	}
 	ww_m_value(m, t->cert_not_after - now);
@@ -1289,6 +1294,14 @@ const struct rule ww_rules[] = {
 	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
 	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, NULL, G_NETWORK,
 	  "the Microsoft domains WSUS needs, as one check naming those that fail" },
+	/* This server's own endpoints (checks_local.c): findings, judged
+	 * on their own and never named as the cause of a stale or failed
+	 * sync; what clients meet here never stops this server's sync. */
+	{ "local_endpoint", SCOPE_TARGET, ww_measure_local_endpoint,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_FINDING,
+	  WW_CLASS_NONE, WW_SECTION_SERVICES, NULL, G_LOCAL,
+	  "this server's SelfUpdate, Content and HTTPS binding, as clients "
+	  "reach them" },
 	{ "cert_expiry", SCOPE_TARGET, measure_cert_expiry, CMP_AT_MOST,
 	  TH_CERT_WARNING, TH_ZERO, UNIT_DURATION, 3100, false, WW_KIND_CAUSE,
 	  WW_CLASS_NETWORK, WW_SECTION_NETWORK, "", G_CERT,

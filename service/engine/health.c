@@ -340,7 +340,8 @@ ww_health_cause_of(const struct ww_health_report *rep,
 {
 	if (!c)
 		return NULL;
-	if (c->kind == WW_KIND_CAUSE && is_bad(c->state))
+	if ((c->kind == WW_KIND_CAUSE || c->kind == WW_KIND_FINDING) &&
+	    is_bad(c->state))
 		return c;
 	if (c->cause >= 0 && (size_t)c->cause < rep->n)
 		return &rep->checks[c->cause];
@@ -354,7 +355,8 @@ static int fix_level(const struct ww_health_report *rep,
 	if (c->skipped || c->kind == WW_KIND_INFO)
 		return 0;
 	if (is_bad(c->state) && c->counts)
-		return c->kind == WW_KIND_CAUSE ? 1 :
+		return c->kind == WW_KIND_CAUSE ||
+		       c->kind == WW_KIND_FINDING ? 1 :
 		       c->kind == WW_KIND_SYMPTOM ? 2 : 3;
 	if (c->state == WW_STATE_UNKNOWN && c->fix[0] &&
 	    (c->primary || rep->overall == WW_STATE_UNKNOWN))
@@ -427,6 +429,7 @@ const char *ww_check_kind_name(enum ww_check_kind k)
 	case WW_KIND_CAUSE: return "cause";
 	case WW_KIND_SYMPTOM: return "symptom";
 	case WW_KIND_MONITOR: return "monitor";
+	case WW_KIND_FINDING: return "finding";
 	case WW_KIND_INFO: break;
 	}
 	return "info";

@@ -60,7 +60,11 @@ enum ww_check_kind {
 	WW_KIND_CAUSE = 0,
 	WW_KIND_SYMPTOM,
 	WW_KIND_MONITOR,
-	WW_KIND_INFO
+	WW_KIND_INFO,
+	/* A problem of its own (this server's SelfUpdate, say): counts
+	 * toward the overall state and names its own fix, but is never
+	 * named as the cause of a stale or failed sync. */
+	WW_KIND_FINDING
 };
 
 /*

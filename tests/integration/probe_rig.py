@@ -156,16 +156,11 @@ NGINX_TLS_SERVER = """
 """
 
 
-def start_nginx(tmp, ports):
-    """One TLS server for each certificate that `ports` names a port for
-    (good, expired, notyet, self) and the plain-HTTP one on ports['http']."""
-    certs = [c for c in ("good", "expired", "notyet", "self", "crl") if c in ports]
-    servers = "".join(NGINX_TLS_SERVER.format(port=ports[c], tmp=tmp, cert=c,
-                                              asmx=ASMX) for c in certs)
-    os.makedirs(os.path.join(tmp, "www/selfupdate"))
-    with open(os.path.join(tmp, "www/selfupdate/iuident.cab"), "wb") as f:
-        f.write(b"MSCF" + b"\0" * 4092)
-    conf = f"""
+def write_nginx_conf(tmp, servers):
+    """tmp/nginx.conf: one foreground nginx process, everything it writes
+    in tmp, the given server blocks."""
+    with open(os.path.join(tmp, "nginx.conf"), "w") as f:
+        f.write(f"""
 daemon off;
 master_process off;
 worker_processes 1;
@@ -180,15 +175,25 @@ http {{
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
     {servers}
+}}
+""")
+
+
+def start_nginx(tmp, ports):
+    """One TLS server for each certificate that `ports` names a port for
+    (good, expired, notyet, self) and the plain-HTTP one on ports['http']."""
+    certs = [c for c in ("good", "expired", "notyet", "self", "crl") if c in ports]
+    servers = "".join(NGINX_TLS_SERVER.format(port=ports[c], tmp=tmp, cert=c,
+                                              asmx=ASMX) for c in certs)
+    os.makedirs(os.path.join(tmp, "www/selfupdate"))
+    with open(os.path.join(tmp, "www/selfupdate/iuident.cab"), "wb") as f:
+        f.write(b"MSCF" + b"\0" * 4092)
+    write_nginx_conf(tmp, servers + f"""
     server {{
         listen 127.0.0.1:{ports['http']};
         root {tmp}/www;
         location = {ASMX} {{ return 403; }}
-    }}
-}}
-"""
-    with open(os.path.join(tmp, "nginx.conf"), "w") as f:
-        f.write(conf)
+    }}""")
     p = subprocess.Popen(["nginx", "-p", tmp, "-c", f"{tmp}/nginx.conf"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)

@@ -280,6 +280,17 @@ START_TEST(classify_http)
 			     strcmp(cases[i].result, "ok") ? "http" : NULL,
 			     cases[i].code);
 	}
+	/* This server's own Content root answers 403 with its listing off:
+	 * the path is proven; a 404 there is not, nor a 403 elsewhere. */
+	{
+		struct ww_probe_facts f = facts(CURLE_OK);
+
+		f.http_status = 403;
+		f.own_directory = true;
+		assert_class(&f, "ok", NULL, 0);
+		f.http_status = 404;
+		assert_class(&f, "http_not_found", "http", 0x80244019);
+	}
 }
 END_TEST
 

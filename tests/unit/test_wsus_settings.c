@@ -458,6 +458,127 @@ START_TEST(domains_one_check_names_failures)
 }
 END_TEST
 
+/* The local targets of t, in order, into out; how many. */
+static size_t locals(const struct ww_endpoint_targets *t,
+		     const struct ww_endpoint_target **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (t->items[i].kind == WW_TARGET_LOCAL && n < 3)
+			out[n++] = &t->items[i];
+	return n;
+}
+
+/* probes.local: this server's own targets follow wsus.server. */
+START_TEST(local_targets_follow_the_server)
+{
+	struct ww_endpoint_targets t = { NULL, 0 };
+	const struct ww_endpoint_target *l[3];
+	struct fx *f = fx_new();
+	struct ww_err err;
+	int64_t http, https;
+
+	judge(f);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 0); /* no port known */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.host",
+				       "wsus01.corp.example", WW_ORIGIN_FILE,
+				       NULL, NULL), 0);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.port", "8530",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.ssl", "true",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 3);
+	ck_assert_str_eq(l[0]->url, "http://wsus01.corp.example:8530"
+			 "/selfupdate/iuident.cab");
+	ck_assert_str_eq(l[1]->name, "local:content");
+	ck_assert_str_eq(l[2]->url, "https://wsus01.corp.example:8531"
+			 "/ClientWebService/client.asmx");
+	/* The SSL port beside each HTTP port; 8531 with SSL is the SSL one. */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.port", "80",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ww_endpoint_local_ports(&f->cfg, &http, &https);
+	ck_assert(http == 80 && https == 443);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.port", "8531",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ww_endpoint_local_ports(&f->cfg, &http, &https);
+	ck_assert(http == 8530 && https == 8531);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.port", "9000",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ww_endpoint_local_ports(&f->cfg, &http, &https);
+	ck_assert(http == 9000 && https == 9001);
+	/* SSL off: no HTTPS probe; off is off. */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.ssl", "false",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 2);
+	ck_assert_int_eq(ww_config_set(&f->cfg, "probes.local", "off",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 0);
+	ww_endpoint_targets_release(&t);
+	fx_free(f);
+}
+END_TEST
+
+static struct ww_health_target *local(struct fx *f, const char *what,
+				      bool ok, const char *result,
+				      int64_t status)
+{
+	struct ww_health_target *t = &f->in.targets[f->in.ntargets++];
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "local:%s", what);
+	snprintf(t->url, sizeof(t->url), "http://wsus01:8530/%s", what);
+	t->ok = ok;
+	t->at = NOW - 60;
+	ww_strlcpy(t->result, result, sizeof(t->result));
+	ww_strlcpy(t->stage, ok ? "" : "http", sizeof(t->stage));
+	t->http_status = status;
+	return t;
+}
+
+/* Each local answer judged for what it is; never a sync's cause. */
+START_TEST(local_endpoint_findings)
+{
+	struct fx *f = fx_new();
+	struct ww_health_target *t;
+	const struct ww_check_result *c;
+
+	judge(f);
+	local(f, "selfupdate", false, "http_error", 403);
+	local(f, "content", true, "ok", 403);
+	t = local(f, "https", true, "ok", 200);
+	t->have_cert = true;
+	t->cert_not_after = NOW + 5 * 24 * H;
+	f->in.last_success = NOW - 60 * H; /* stale */
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	c = get(f, "local_endpoint:local:selfupdate");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	HAS(c->reason, "Require SSL is set on SelfUpdate");
+	HAS(c->fix, "clear 'Require SSL'");
+	c = get(f, "local_endpoint:local:content");
+	ck_assert_int_eq(c->state, WW_STATE_OK);
+	HAS(c->reason, "directory listing off");
+	c = get(f, "local_endpoint:local:https");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	HAS(c->reason, "expires in");
+	c = get(f, "sync_staleness");
+	ck_assert_int_eq(c->state, WW_STATE_CRITICAL);
+	ck_assert_msg(c->cause < 0 || strncmp(f->rep.checks[c->cause].key,
+					      "local_endpoint", 14) != 0,
+		      "a stale sync blamed on %s", f->rep.checks[c->cause].key);
+	/* Expired: critical, observed. */
+	t->cert_not_after = NOW - H;
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	ck_assert_int_eq(get(f, "local_endpoint:local:https")->state,
+			 WW_STATE_CRITICAL);
+	fx_free(f);
+}
+END_TEST
+
 #define WSYNC_LINE "Generic exception : ImportUpdateFromCatalogSite failed. " \
 	"Arg = 001d4517-c586-4bb1-9e66-ed6ff8e8d34f. Error =The underlying " \
 	"connection was closed: An unexpected error occurred on a receive."
@@ -539,6 +660,8 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, netbios_upstream_name_mismatch);
 	tcase_add_test(tc, domains_probe_set_follows_the_source);
 	tcase_add_test(tc, domains_one_check_names_failures);
+	tcase_add_test(tc, local_targets_follow_the_server);
+	tcase_add_test(tc, local_endpoint_findings);
 	tcase_add_test(tc, wsyncmgr_import_failures);
 	tcase_add_test(tc, wsyncmgr_scan_bounds);
 	suite_add_tcase(s, tc);

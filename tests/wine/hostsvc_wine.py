@@ -138,7 +138,7 @@ def set_up(work):
     with open(config, "w", encoding="utf-8") as f:
         f.write(f"database: '{winpath(os.path.join(work, 'wsuswatch.db'))}'\n"
                 f"wsus: {{log: '{winpath(log)}', discover: false}}\n"
-                "probes: {microsoft_update: \"off\", upstream: \"off\"}\n"
+                "probes: {microsoft_update: \"off\", upstream: \"off\", local: \"off\"}\n"
                 "alerts: {eventlog: false}\n")
     return winpath(config), content
 

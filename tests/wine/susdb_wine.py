@@ -118,7 +118,7 @@ if r.returncode:
 winwork = "Z:" + work.replace("/", "\\")
 with open(os.path.join(work, "wsuswatch.yaml"), "w") as f:
     f.write(f"database: '{winwork}\\wsuswatch.db'\n"
-            "probes: {microsoft_update: \"off\", upstream: \"off\"}\n"
+            "probes: {microsoft_update: \"off\", upstream: \"off\", local: \"off\"}\n"
             "alerts: {eventlog: false}\ncontrol: {pipe: wsuswatch-susdb-test}\n")
 # The import TLS path set as the guide says, so that nothing but the
 # settings under test is wrong on this server.

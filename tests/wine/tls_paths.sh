@@ -76,6 +76,7 @@ wsus:
 probes:
   microsoft_update: off
   upstream: off
+  local: off
 alerts:
   eventlog: false
 control:
