@@ -66,8 +66,11 @@ expect_in("diagnose discovery" "${d_summary}" "SUSDB not readable: np:\\\\.\\pip
 expect_in("diagnose hint" "${d_hint}" "LocalSystem")
 expect_in("diagnose evidence" "${d_evidence}" "port 8531, SSL on")
 diag_item("${out}" "Configuration" "value_sources" v)
-expect_in("diagnose sources" "${v_summary}" "0 from the file, 1 discovered from WSUS")
+expect_in("diagnose sources" "${v_summary}" "0 from the file, 3 discovered from WSUS")
 expect_in("diagnose sources" "${v_evidence}" "wsus.log (registry Setup\\TargetDir)")
+# This server's own port and SSL, for probes.local (docs/probes.md).
+expect_in("diagnose sources" "${v_evidence}" "wsus.server.port (registry Setup\\PortNumber)")
+expect_in("diagnose sources" "${v_evidence}" "wsus.server.ssl (registry Setup\\UsingSSL)")
 message(STATUS "discovery: ${d_state} - ${d_summary}")
 
 # 5. wsus.discover: false switches it off.
