@@ -15,23 +15,30 @@ and two configurations that must probe less: SSL off (no HTTPS probe),
 and no port known (probes.local auto: nothing).  `diagnose --json`, the
 monitor (`run --once`) and `check` must say the same.
 
-usage: local_endpoints.py WSUSWATCH
+With an emulator (wine, the Windows build) the same scenes run through
+Schannel, and one more: no wsus.server.host, so the name is the computer's
+FQDN from GetComputerNameExW (only its use is checked, no connection).
+
+usage: local_endpoints.py WSUSWATCH [EMULATOR]
 """
 import json
 import os
+import socket
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import probe_rig  # noqa: E402
-from wwtest import check, require, verdict, skip, ww, find, openssl, sync_lines  # noqa: E402
+from wwtest import check, require, verdict, skip, find, openssl, sync_lines  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 
 HOST = "wsus01.lab.test"
 exe = os.path.abspath(sys.argv[1])
+emulator = sys.argv[2:3]  # [] native, ["wine"] for the Windows build
 if not shutil.which("nginx"):
     skip("nginx is not installed (.ci/setup installs it)")
 tmp = tempfile.mkdtemp(prefix="wsuswatch-local.")
@@ -89,7 +96,12 @@ def nginx(ports):
         probe_rig.wait_port(https, p)
 
 
-def config(name, http, ssl=True, port=None, age=1):
+def native(path):
+    """A path as the binary sees it (Wine's Z: drive for the Windows build)."""
+    return "Z:" + path.replace("/", "\\") if emulator else path
+
+
+def config(name, http, ssl=True, port=None, age=1, host=HOST):
     """A configuration for this server on port http, with a log whose
     last successful sync is age hours old."""
     d = os.path.join(tmp, name)
@@ -99,20 +111,29 @@ def config(name, http, ssl=True, port=None, age=1):
         f.write(sync_lines(FIXTURES, int(time.time()) - age * 3600 - 71)[0])
     cfg = os.path.join(d, "wsuswatch.yaml")
     with open(cfg, "w") as f:
-        f.write(f"database: {d}/data/wsuswatch.db\ncontrol: {{socket: {d}/run/ww.sock}}\n"
-                f"wsus: {{discover: false, log: {d}/SoftwareDistribution.log,\n"
-                f"  server: {{host: {HOST}, port: {http if port is None else port}, "
+        control = (f"control: {{pipe: wsuswatch-local-{name}}}\n" if emulator else
+                   f"control: {{socket: {d}/run/ww.sock}}\n")
+        f.write(f"database: '{native(d + '/data/wsuswatch.db')}'\n{control}"
+                f"wsus: {{discover: false, log: '{native(d + '/SoftwareDistribution.log')}',\n"
+                f"  server: {{host: {host}, port: {http if port is None else port}, "
                 f"ssl: {'true' if ssl else 'false'}}}}}\n"
                 "probes: {microsoft_update: \"off\", upstream: \"off\", domains: \"off\", "
                 "timeout: 10s}\n"
-                f"tls: {{cacert: {tmp}/ca.pem}}\n"
+                f"tls: {{cacert: '{native(tmp + '/ca.pem')}'}}\n"
                 f"resolve: ['{HOST}:{http}:127.0.0.1', '{HOST}:{http + 1}:127.0.0.1']\n"
-                "alerts: {syslog: false}\n")
+                "alerts: {syslog: false, eventlog: false}\n")
     return cfg
 
 
+def ww(*args, config=None, timeout=60):
+    """wsuswatch [--config config] args, under the emulator if any."""
+    cmd = emulator + [exe] + (["--config", native(config)] if config else []) + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
 def items(cfg):
-    r = ww(exe, "diagnose", "--json", config=cfg, timeout=120)
+    r = ww("diagnose", "--json", config=cfg, timeout=120)
     diag = json.loads(r.stdout)
     return ([it for g in diag["groups"] for it in g["items"]],
             [p.get("target") for p in diag.get("probes", [])])
@@ -123,7 +144,7 @@ def item(its, name):
 
 
 def monitor(cfg):
-    r = ww(exe, "run", "--once", config=cfg, timeout=120)
+    r = ww("run", "--once", config=cfg, timeout=120)
     require(r.returncode == 0, f"run --once: {r.stderr}")
     st = json.loads(r.stdout)
     return [c for c in st.get("checks", []) if c.get("check") == "local_endpoint"]
@@ -149,7 +170,7 @@ try:
     rows = monitor(cfg)
     check(len(rows) == 3 and all(c.get("state") == "ok" for c in rows),
           "healthy: the monitor's three local_endpoint rows are ok", rows)
-    r = ww(exe, "check", config=cfg)
+    r = ww("check", config=cfg)
     check(r.returncode == 0, "healthy: check OK", r.stdout)
 
     # misset: Require SSL on SelfUpdate, no Content root, another name.
@@ -168,13 +189,13 @@ try:
     rows = monitor(cfg)
     check(sorted(c.get("state") for c in rows) == ["warning"] * 3,
           "misset: the monitor warns three times", rows)
-    r = ww(exe, "check", config=cfg)
+    r = ww("check", config=cfg)
     check(r.returncode == 1 and "Require SSL is set on SelfUpdate" in r.stdout,
           "misset: check WARNING names Require SSL", r.stdout)
     # The same server, its sync stale: what clients meet here is never
     # the cause of this server's own stale sync.
     cfg = config("misset-stale", ports["misset"][0], age=60)
-    r = ww(exe, "run", "--once", config=cfg, timeout=120)
+    r = ww("run", "--once", config=cfg, timeout=120)
     st = json.loads(r.stdout)
     cause = (st.get("cause") or {}).get("check") or ""
     check(st.get("health") == "critical" and not cause.startswith("local_endpoint"),
@@ -196,6 +217,15 @@ try:
     _, probed = items(config("noport", ports["healthy"][0], port=0))
     check(not [p for p in probed if p.startswith("local:")],
           "no port known: probes.local auto probes nothing", probed)
+
+    if emulator:
+        # No host configured: the computer's name (GetComputerNameExW),
+        # the same one `hostname` gives Wine, whatever it resolves to.
+        its, _ = items(config("fqdn", ports["healthy"][0], host="null"))
+        ev = item(its, "local:selfupdate").get("evidence") or ""
+        name = socket.gethostname().split(".")[0].lower()
+        check(ev.lower().startswith(f"http://{name}"),
+              "no host: the computer's name is used", ev)
 finally:
     probe_rig.stop_all()
     shutil.rmtree(tmp, ignore_errors=True)
