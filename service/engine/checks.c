@@ -1298,7 +1298,7 @@ const struct rule ww_rules[] = {
 	 * on their own and never named as the cause of a stale or failed
 	 * sync; what clients meet here never stops this server's sync. */
 	{ "local_endpoint", SCOPE_TARGET, ww_measure_local_endpoint,
-	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_FINDING,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 3300, false, WW_KIND_FINDING,
 	  WW_CLASS_NONE, WW_SECTION_SERVICES, NULL, G_LOCAL,
 	  "this server's SelfUpdate, Content and HTTPS binding, as clients "
 	  "reach them" },

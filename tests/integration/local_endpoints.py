@@ -192,6 +192,13 @@ try:
     r = ww("check", config=cfg)
     check(r.returncode == 1 and "Require SSL is set on SelfUpdate" in r.stdout,
           "misset: check WARNING names Require SSL", r.stdout)
+    # Alerted (3301: SCOM's LocalEndpoint monitors), one per target.
+    r = ww("history", "--json", "--limit", "50", config=cfg)
+    raised = sorted(t.get("name") for t in json.loads(r.stdout).get("alert_transitions", [])
+                    if t.get("transition") == "raise" and t.get("state") == "warning")
+    check(raised == ["local_endpoint:local:content", "local_endpoint:local:https",
+                     "local_endpoint:local:selfupdate"],
+          "misset: each local endpoint raised its warning alert", raised)
     # The same server, its sync stale: what clients meet here is never
     # the cause of this server's own stale sync.
     cfg = config("misset-stale", ports["misset"][0], age=60)

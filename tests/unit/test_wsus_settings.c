@@ -509,6 +509,18 @@ START_TEST(local_targets_follow_the_server)
 				       WW_ORIGIN_FILE, NULL, NULL), 0);
 	ww_endpoint_local_ports(&f->cfg, &http, &https);
 	ck_assert(http == 9000 && https == 9001);
+	/* A host that would change the URL is refused, naming the key. */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.host",
+				       "evil.example/x?@", WW_ORIGIN_FILE,
+				       NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err),
+			 WW_ECONFIG);
+	HAS(err.msg, "wsus.server.host");
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.host", "::1",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 3);
+	ck_assert_str_eq(l[0]->url, "http://[::1]:9000/selfupdate/iuident.cab");
 	/* SSL off: no HTTPS probe; off is off. */
 	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.ssl", "false",
 				       WW_ORIGIN_FILE, NULL, NULL), 0);
