@@ -175,7 +175,9 @@ void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 	ww_strlcpy(m->stage, t->stage, sizeof(m->stage));
 	ww_strlcpy(m->code, t->wu_code, sizeof(m->code));
 	evidence(t, m);
-	if (judge_status(t, m) || judge_cert(in, t, now, m))
+	/* A status is judged only when the probe failed on it: an .asmx
+	 * answering 500 with its help page off has proven its path. */
+	if ((!t->ok && judge_status(t, m)) || judge_cert(in, t, now, m))
 		return;
 	if (t->ok) {
 		ww_m_state(m, WW_STATE_OK);

@@ -582,6 +582,13 @@ START_TEST(local_endpoint_findings)
 	ck_assert_msg(c->cause < 0 || strncmp(f->rep.checks[c->cause].key,
 					      "local_endpoint", 14) != 0,
 		      "a stale sync blamed on %s", f->rep.checks[c->cause].key);
+	/* The binding's .asmx answering 500 (help page off) proved its
+	 * path: ok, not "WsusPool fails". */
+	t->cert_not_after = NOW + 300 * 24 * H;
+	t->http_status = 500;
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	ck_assert_int_eq(get(f, "local_endpoint:local:https")->state,
+			 WW_STATE_OK);
 	/* Expired: critical, observed. */
 	t->cert_not_after = NOW - H;
 	ww_health_evaluate(&f->in, NOW, &f->rep);
