@@ -195,7 +195,8 @@ try:
     # Alerted (3301: SCOM's LocalEndpoint monitors), one per target.
     r = ww("history", "--json", "--limit", "50", config=cfg)
     raised = sorted(t.get("name") for t in json.loads(r.stdout).get("alert_transitions", [])
-                    if t.get("transition") == "raise" and t.get("state") == "warning")
+                    if t.get("transition") == "raise" and t.get("state") == "warning"
+                    and t.get("name", "").startswith("local_endpoint"))
     check(raised == ["local_endpoint:local:content", "local_endpoint:local:https",
                      "local_endpoint:local:selfupdate"],
           "misset: each local endpoint raised its warning alert", raised)
