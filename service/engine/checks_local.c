@@ -149,6 +149,23 @@ static bool judge_cert(const struct ww_health_input *in,
 	return false;
 }
 
+/*
+ * A failed probe (an iisreset, a pool recycling) is shown at once but
+ * alerted only once it repeats thresholds.probe_failures times, as the
+ * endpoint rule does; a certificate judged by its dates, with the
+ * probe passing, is no blip.
+ */
+static void quiet_until_repeated(const struct ww_health_input *in,
+				 const struct ww_health_target *t,
+				 struct measure *m)
+{
+	if (t->ok || m->state != WW_STATE_WARNING ||
+	    t->consecutive_failures >= in->th.probe_failures)
+		return;
+	m->floor = WW_STATE_WARNING;
+	m->state = WW_STATE_OK;
+}
+
 static void evidence(const struct ww_health_target *t, struct measure *m)
 {
 	char http[32] = "", when[WW_ISO_TIME_LEN] = "";
@@ -177,8 +194,10 @@ void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 	evidence(t, m);
 	/* A status is judged only when the probe failed on it: an .asmx
 	 * answering 500 with its help page off has proven its path. */
-	if ((!t->ok && judge_status(t, m)) || judge_cert(in, t, now, m))
+	if ((!t->ok && judge_status(t, m)) || judge_cert(in, t, now, m)) {
+		quiet_until_repeated(in, t, m);
 		return;
+	}
 	if (t->ok) {
 		ww_m_state(m, WW_STATE_OK);
 		ww_m_text(m, "%s answers%s", t->url, is(t, "content") &&
@@ -196,4 +215,5 @@ void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 			  t->stage[0] ? t->stage : "unknown", t->result);
 	ww_m_fix(m, t->http_status > 0 && t->hint[0] ? t->hint :
 		 FIX_UNREACHABLE);
+	quiet_until_repeated(in, t, m);
 }

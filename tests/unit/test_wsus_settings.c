@@ -548,6 +548,7 @@ static struct ww_health_target *local(struct fx *f, const char *what,
 	t->at = NOW - 60;
 	ww_strlcpy(t->result, result, sizeof(t->result));
 	ww_strlcpy(t->stage, ok ? "" : "http", sizeof(t->stage));
+	t->consecutive_failures = ok ? 0 : 2;
 	t->http_status = status;
 	return t;
 }
@@ -571,6 +572,7 @@ START_TEST(local_endpoint_findings)
 	ck_assert_int_eq(c->state, WW_STATE_WARNING);
 	HAS(c->reason, "Require SSL is set on SelfUpdate");
 	HAS(c->fix, "clear 'Require SSL'");
+	ck_assert(!c->quiet); /* repeated: alerted */
 	c = get(f, "local_endpoint:local:content");
 	ck_assert_int_eq(c->state, WW_STATE_OK);
 	HAS(c->reason, "directory listing off");
@@ -582,6 +584,12 @@ START_TEST(local_endpoint_findings)
 	ck_assert_msg(c->cause < 0 || strncmp(f->rep.checks[c->cause].key,
 					      "local_endpoint", 14) != 0,
 		      "a stale sync blamed on %s", f->rep.checks[c->cause].key);
+	/* One failed probe (an iisreset) is shown, not alerted. */
+	f->in.targets[0].consecutive_failures = 1;
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	c = get(f, "local_endpoint:local:selfupdate");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	ck_assert(c->quiet);
 	/* The binding's .asmx answering 500 (help page off) proved its
 	 * path: ok, not "WsusPool fails". */
 	t->cert_not_after = NOW + 300 * 24 * H;
