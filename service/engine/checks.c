@@ -760,9 +760,11 @@ static void measure_clock_skew(const struct ww_health_input *in, size_t i,
 		m->kind = M_NA;
 		return;
 	}
-	/* The clock is the local host's: judge the latest measurement. */
+	/* The clock is the local host's: judge the latest measurement
+	 * against another server (this server's own Date says nothing). */
 	for (k = 0; k < in->ntargets; k++)
 		if (in->targets[k].have_skew &&
+		    !ww_is_local_target(&in->targets[k]) &&
 		    (!best || in->targets[k].skew_at > best->skew_at))
 			best = &in->targets[k];
 	if (!best) {
@@ -786,9 +788,14 @@ static void measure_clock_skew(const struct ww_health_input *in, size_t i,
 static void measure_probes(const struct ww_health_input *in, size_t i,
 			   int64_t now, struct measure *m)
 {
+	size_t k, path = 0;
+
 	(void)i;
 	(void)now;
-	if (in->probes_avail == WW_FACT_AVAILABLE && in->ntargets)
+	/* This server's own endpoints are not the sync path. */
+	for (k = 0; k < in->ntargets; k++)
+		path += !ww_is_local_target(&in->targets[k]);
+	if (in->probes_avail == WW_FACT_AVAILABLE && path)
 		return;
 	if (in->probes_avail == WW_FACT_NOT_RUN)
 		return; /* this face does not probe */

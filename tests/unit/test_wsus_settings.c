@@ -597,6 +597,19 @@ START_TEST(local_endpoint_findings)
 	ww_health_evaluate(&f->in, NOW, &f->rep);
 	ck_assert_int_eq(get(f, "local_endpoint:local:https")->state,
 			 WW_STATE_OK);
+	/* This server's own Date, measured last, hides no clock skew
+	 * seen against another server. */
+	t = domain(f, "http://go.microsoft.com", true, "", "ok", 200);
+	t->have_skew = true;
+	t->clock_skew = 600;
+	t->skew_at = NOW - 120;
+	t = &f->in.targets[2]; /* local:https */
+	t->have_skew = true;
+	t->clock_skew = 0;
+	t->skew_at = NOW - 60;
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	ck_assert_int_eq(get(f, "clock_skew")->state, WW_STATE_WARNING);
+	t = &f->in.targets[2];
 	/* Expired: critical, observed. */
 	t->cert_not_after = NOW - H;
 	ww_health_evaluate(&f->in, NOW, &f->rep);
