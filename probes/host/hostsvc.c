@@ -457,6 +457,8 @@ struct apphost {
 	const char *file;
 	int depth;
 	int pool_depth;          /* depth of <add name="WsusPool">, -1 none */
+	int *location_ssl;       /* the open <location>'s flag, NULL none */
+	int location_depth;
 	bool defaults_memory;    /* applicationPoolDefaults' limit seen */
 	int64_t defaults_kb;
 	const char *stack[APPHOST_DEPTH]; /* names of the open parents */
@@ -523,6 +525,45 @@ static void read_pool(struct apphost *a, const XML_Char **atts)
 		ww_strlcpy(a->pool->start_mode, v, sizeof(a->pool->start_mode));
 }
 
+/*
+ * <location path="SITE/Content"> or "SITE/SelfUpdate" (any site: WSUS
+ * may live in the Default Web Site on port 80): the flag its <access>
+ * sets.  The access section is locked at this level by IIS's default
+ * (overrideModeDefault="Deny"), so IIS Manager writes it here.
+ */
+static int *location_flag(struct apphost *a, const char *path)
+{
+	const char *slash = path ? strchr(path, '/') : NULL;
+
+	if (!slash)
+		return NULL;
+	if (ww_strcasecmp(slash + 1, "Content") == 0)
+		return &a->pool->content_ssl;
+	if (ww_strcasecmp(slash + 1, "SelfUpdate") == 0)
+		return &a->pool->selfupdate_ssl;
+	return NULL;
+}
+
+/* sslFlags="Ssl, SslNegotiateCert": "Ssl" itself is Require SSL. */
+static int require_ssl(const char *flags)
+{
+	char tok[32];
+	size_t n;
+
+	while (*flags) {
+		flags += strspn(flags, " ,");
+		n = strcspn(flags, " ,");
+		if (n && n < sizeof(tok)) {
+			memcpy(tok, flags, n);
+			tok[n] = '\0';
+			if (ww_strcasecmp(tok, "Ssl") == 0)
+				return 1;
+		}
+		flags += n;
+	}
+	return 0;
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *name,
 			     const XML_Char **atts)
 {
@@ -533,7 +574,14 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 		apphost_fail(a, "elements nested too deep");
 		return;
 	}
-	if (strcmp(name, "add") == 0 &&
+	if (strcmp(name, "location") == 0 && !a->location_ssl) {
+		a->location_ssl = location_flag(a, attr(atts, "path"));
+		a->location_depth = a->depth;
+	} else if (strcmp(name, "access") == 0 && a->location_ssl &&
+		   strcmp(parent(a, 0), "security") == 0 &&
+		   (n = attr(atts, "sslFlags")))
+		*a->location_ssl = require_ssl(n);
+	else if (strcmp(name, "add") == 0 &&
 	    strcmp(parent(a, 0), "applicationPools") == 0 &&
 	    (n = attr(atts, "name")) && ww_strcasecmp(n, "WsusPool") == 0)
 		read_pool(a, atts);
@@ -549,7 +597,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 	a->stack[a->depth] = strcmp(name, "applicationPools") == 0 ?
 		"applicationPools" : strcmp(name, "recycling") == 0 ?
 		"recycling" : strcmp(name, "applicationPoolDefaults") == 0 ?
-		"applicationPoolDefaults" : "";
+		"applicationPoolDefaults" : strcmp(name, "security") == 0 ?
+		"security" : "";
 }
 
 static void XMLCALL on_end(void *ud, const XML_Char *name)
@@ -559,6 +608,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	(void)name;
 	if (a->depth == a->pool_depth + 1)
 		a->pool_depth = -1;
+	if (a->location_ssl && a->depth == a->location_depth + 1)
+		a->location_ssl = NULL;
 	if (a->depth > 0)
 		a->depth--;
 }
@@ -583,6 +634,7 @@ int ww_hostsvc_apphost_parse(const char *buf, size_t len, const char *file,
 
 	memset(ret, 0, sizeof(*ret));
 	ret->auto_start = -1;
+	ret->content_ssl = ret->selfupdate_ssl = -1;
 	ww_strlcpy(ret->path, file, sizeof(ret->path));
 	memset(&a, 0, sizeof(a));
 	a.pool = ret;
@@ -644,6 +696,7 @@ out:
 	if (r) {
 		memset(ret, 0, sizeof(*ret));
 		ret->auto_start = -1;
+		ret->content_ssl = ret->selfupdate_ssl = -1;
 		ret->code = r;
 		ww_strlcpy(ret->path, path, sizeof(ret->path));
 		ww_strlcpy(ret->error, e.msg, sizeof(ret->error));

@@ -93,7 +93,8 @@ struct ww_hostsvc_dacl {
 	struct ww_hostsvc_ace aces[WW_HOSTSVC_ACES_MAX];
 };
 
-/* WsusPool as applicationHost.config describes it. */
+/* WsusPool and the WSUS virtual roots' SSL settings, as
+ * applicationHost.config describes them. */
 struct ww_hostsvc_pool {
 	int code;       /* 0 read; WW_ENOENT no file (no IIS); else error */
 	char error[WW_HOSTSVC_TEXT_MAX];
@@ -106,6 +107,12 @@ struct ww_hostsvc_pool {
 	bool have_private_memory;
 	int64_t private_memory_kb;
 	bool private_memory_default; /* from applicationPoolDefaults */
+	/* The WSUS virtual roots' "Require SSL", from <location
+	 * path="SITE/Content"> (and SITE/SelfUpdate) <access sslFlags>:
+	 * 1 when the flags hold "Ssl", 0 when set without it, -1 not set
+	 * (IIS: SSL not required).  The guide: neither may require SSL. */
+	int content_ssl;
+	int selfupdate_ssl;
 };
 
 struct ww_hostsvc_cert {

@@ -36,6 +36,10 @@
 	"IIS Manager > Sites > WSUS Administration > Content > " \
 	"Authentication: enable Anonymous Authentication; clients " \
 	"download update files anonymously"
+#define FIX_CONTENT_SSL \
+	"IIS Manager > Sites > WSUS Administration > Content > SSL " \
+	"Settings: clear 'Require SSL'. Clients download update files " \
+	"over HTTP even when WSUS uses SSL"
 #define FIX_CONTENT_GONE \
 	"The Content virtual directory (its physical path: ContentDir\\" \
 	"WsusContent) is missing: re-run wsusutil.exe postinstall, or " \
@@ -166,6 +170,13 @@ static void quiet_until_repeated(const struct ww_health_input *in,
 	m->state = WW_STATE_OK;
 }
 
+/* applicationHost.config says the Content root requires SSL. */
+static bool content_requires_ssl(const struct ww_health_input *in)
+{
+	return in->local_avail == WW_FACT_AVAILABLE && in->local.pool.code == 0 &&
+	       in->local.pool.content_ssl == 1;
+}
+
 static void evidence(const struct ww_health_target *t, struct measure *m)
 {
 	char http[32] = "", when[WW_ISO_TIME_LEN] = "";
@@ -196,6 +207,19 @@ void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 	 * answering 500 with its help page off has proven its path. */
 	if ((!t->ok && judge_status(t, m)) || judge_cert(in, t, now, m)) {
 		quiet_until_repeated(in, t, m);
+		return;
+	}
+	if (t->ok && is(t, "content") && content_requires_ssl(in)) {
+		/* Its 403 alone could be the listing turned off: IIS's own
+		 * configuration tells. */
+		ww_m_state(m, WW_STATE_WARNING);
+		ww_m_text(m, "Require SSL is set on the Content virtual root (%s "
+			  "answers HTTP %" PRId64 " over HTTP)", t->url,
+			  t->http_status);
+		ww_m_evidence(m, "%s: <location path=\"SITE/Content\"> <access "
+			      "sslFlags> holds Ssl; %s answers HTTP %" PRId64,
+			      in->local.pool.path, t->url, t->http_status);
+		ww_m_fix(m, FIX_CONTENT_SSL);
 		return;
 	}
 	if (t->ok) {

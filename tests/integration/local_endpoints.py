@@ -243,6 +243,29 @@ try:
         name = socket.gethostname().split(".")[0].lower()
         check(ev.lower().startswith(f"http://{name}"),
               "no host: the computer's name is used", ev)
+
+        # IIS's configuration says the Content root requires SSL: its
+        # 403 is no longer the listing turned off (hostsvc reads the file).
+        apphost = os.path.join(os.environ.get("WINEPREFIX", os.path.expanduser("~/.wine")),
+                               "drive_c", "windows", "system32", "inetsrv", "config",
+                               "applicationHost.config")
+        require(not os.path.exists(apphost), "no applicationHost.config left by another test")
+        os.makedirs(os.path.dirname(apphost), exist_ok=True)
+        try:
+            with open(apphost, "w", encoding="utf-8") as f:
+                f.write('<?xml version="1.0" encoding="UTF-8"?>\n<configuration>\n'
+                        ' <location path="WSUS Administration/Content">\n'
+                        '  <system.webServer><security><access sslFlags="Ssl" />'
+                        '</security></system.webServer>\n </location>\n</configuration>\n')
+            its, _ = items(config("contentssl", ports["healthy"][0]))
+            ct = item(its, "local:content")
+            check(ct.get("state") == "warning" and "Require SSL is set on the Content "
+                  "virtual root" in ct.get("summary", ""),
+                  "Content: Require SSL read from applicationHost.config", ct)
+            check("applicationHost.config" in (ct.get("evidence") or ""),
+                  "Content: the file is the evidence", ct.get("evidence"))
+        finally:
+            os.remove(apphost)
 finally:
     probe_rig.stop_all()
     shutil.rmtree(tmp, ignore_errors=True)

@@ -350,6 +350,38 @@ START_TEST(apphost_pool)
 }
 END_TEST
 
+/* The WSUS virtual roots' Require SSL, from <location> <access>. */
+START_TEST(apphost_virtual_root_ssl)
+{
+	static const char xml[] =
+		"<configuration>\n"
+		" <location path=\"WSUS Administration/ClientWebService\">\n"
+		"  <system.webServer><security><access sslFlags=\"Ssl\" />"
+		"</security></system.webServer>\n </location>\n"
+		" <location path=\"WSUS Administration/Content\">\n"
+		"  <system.webServer><security><access sslFlags=\"Ssl, "
+		"SslNegotiateCert\" /></security></system.webServer>\n"
+		" </location>\n"
+		" <location path=\"WSUS Administration/SelfUpdate\">\n"
+		"  <system.webServer><security><access sslFlags=\"SslNegotiateCert\""
+		" /></security></system.webServer>\n </location>\n"
+		" <system.webServer><security><access sslFlags=\"Ssl\" />"
+		"</security></system.webServer>\n"
+		"</configuration>\n";
+	struct ww_hostsvc_pool p;
+	struct ww_err err;
+
+	ck_assert_int_eq(parse(xml, &p, &err), 0);
+	ck_assert_int_eq(p.content_ssl, 1);
+	/* SslNegotiateCert alone is not Require SSL; the global <access>
+	 * and ClientWebService's (which must require it) are not roots. */
+	ck_assert_int_eq(p.selfupdate_ssl, 0);
+	ck_assert_int_eq(parse("<configuration/>", &p, &err), 0);
+	ck_assert_int_eq(p.content_ssl, -1);
+	ck_assert_int_eq(p.selfupdate_ssl, -1);
+}
+END_TEST
+
 START_TEST(apphost_errors_name_file_and_line)
 {
 	struct ww_hostsvc_pool p;
@@ -526,6 +558,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, content_unreadable_for_network_service);
 	tcase_add_test(tc, intermediate_in_trusted_root);
 	tcase_add_test(tc, apphost_pool);
+	tcase_add_test(tc, apphost_virtual_root_ssl);
 	tcase_add_test(tc, apphost_errors_name_file_and_line);
 	tcase_add_test(tc, read_on_this_system);
 	tcase_add_test(te, engine_bits_disabled_is_the_cause);

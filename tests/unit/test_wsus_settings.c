@@ -584,6 +584,15 @@ START_TEST(local_endpoint_findings)
 	ck_assert_msg(c->cause < 0 || strncmp(f->rep.checks[c->cause].key,
 					      "local_endpoint", 14) != 0,
 		      "a stale sync blamed on %s", f->rep.checks[c->cause].key);
+	/* The Content root's 403 with IIS saying Require SSL: named. */
+	f->in.local_avail = WW_FACT_AVAILABLE;
+	f->in.local.pool.content_ssl = 1;
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	c = get(f, "local_endpoint:local:content");
+	ck_assert_int_eq(c->state, WW_STATE_WARNING);
+	HAS(c->reason, "Require SSL is set on the Content virtual root");
+	f->in.local.pool.content_ssl = 0;
+	f->in.local_avail = WW_FACT_NOT_RUN;
 	/* One failed probe (an iisreset) is shown, not alerted. */
 	f->in.targets[0].consecutive_failures = 1;
 	ww_health_evaluate(&f->in, NOW, &f->rep);
