@@ -359,7 +359,8 @@ static int add_local(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 				  "not a host name or IP address (letters, "
 				  "digits, '.', '-', ':', at most 255)", host);
 	for (i = 0; !r && i < WW_ARRAY_SIZE(paths); i++) {
-		if (paths[i].https && !cfg->wsus.server.ssl)
+		/* No SSL, or no port beside 65535 to take it. */
+		if (paths[i].https && (!cfg->wsus.server.ssl || !https))
 			continue;
 		snprintf(url, sizeof(url), "%s://%s:%" PRId64 "%s",
 			 paths[i].https ? "https" : "http",

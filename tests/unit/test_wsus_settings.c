@@ -521,6 +521,11 @@ START_TEST(local_targets_follow_the_server)
 	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
 	ck_assert_uint_eq(locals(&t, l), 3);
 	ck_assert_str_eq(l[0]->url, "http://[::1]:9000/selfupdate/iuident.cab");
+	/* Port 65535 has no SSL port beside it: no HTTPS probe. */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.port", "65535",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ck_assert_int_eq(ww_endpoint_targets_from_config(&f->cfg, &t, &err), 0);
+	ck_assert_uint_eq(locals(&t, l), 2);
 	/* SSL off: no HTTPS probe; off is off. */
 	ck_assert_int_eq(ww_config_set(&f->cfg, "wsus.server.ssl", "false",
 				       WW_ORIGIN_FILE, NULL, NULL), 0);
