@@ -312,8 +312,14 @@ int ww_probe_result_store(struct ww_store *s, const struct ww_probe_result *r,
 int ww_probe_result_history_json(struct ww_store *s, int limit,
 				 struct cJSON *arr, struct ww_err *err);
 
-/* What the health engine reads of one target's probe_result rows. */
+/*
+ * What is known of one target: its latest probe and what its rows add up
+ * to.  The health engine's per-target fact (health.h: targets[]), filled
+ * from the store (ww_probe_result_summary) or from one live probe
+ * (ww_probe_summary_from_result, diagnose).
+ */
 struct ww_probe_summary {
+	char name[WW_PROBE_NAME_MAX];   /* the target, probe_result.target */
 	char url[256];
 	int64_t at;                     /* time of the latest probe */
 	bool ok;                        /* latest probe succeeded */
@@ -341,9 +347,13 @@ int ww_probe_result_targets(struct ww_store *s, size_t max,
 			    int (*fn)(const char *name, void *arg), void *arg,
 			    struct ww_err *err);
 
-/* The summary of target's rows; 0 (with *ret zeroed when there are none)
- * or WW_E*. */
+/* The summary of target's rows; 0 (with *ret zeroed but for its name
+ * when there are none) or WW_E*.  target may point into *ret. */
 int ww_probe_result_summary(struct ww_store *s, const char *target,
 			    struct ww_probe_summary *ret, struct ww_err *err);
+
+/* The summary one live probe gives (no history: one failure at most). */
+void ww_probe_summary_from_result(const struct ww_probe_result *p,
+				  struct ww_probe_summary *ret);
 
 #endif /* WW_PROBES_ENDPOINT_H */

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "endpoint.h"
+#include "util.h"
 #include "store.h"
 
 #define SQL_INSERT_PROBE \
@@ -222,12 +223,15 @@ static int summary_ints(struct ww_store *s, const char *sql,
 	return 0;
 }
 
-int ww_probe_result_summary(struct ww_store *s, const char *target,
+int ww_probe_result_summary(struct ww_store *s, const char *target_in,
 			    struct ww_probe_summary *ret, struct ww_err *err)
 {
+	char target[WW_PROBE_NAME_MAX];
 	int r;
 
+	ww_strlcpy(target, target_in, sizeof(target)); /* may be ret->name */
 	memset(ret, 0, sizeof(*ret));
+	ww_strlcpy(ret->name, target, sizeof(ret->name));
 	r = summary_latest(s, target, ret, err);
 	/* Rows are inserted in time order, so ids order the attempts. */
 	if (!r)
@@ -249,4 +253,31 @@ int ww_probe_result_summary(struct ww_store *s, const char *target,
 				 &ret->have_skew, &ret->clock_skew,
 				 &ret->skew_at, err);
 	return r;
+}
+
+void ww_probe_summary_from_result(const struct ww_probe_result *p,
+				  struct ww_probe_summary *t)
+{
+	memset(t, 0, sizeof(*t));
+	ww_strlcpy(t->name, p->target, sizeof(t->name));
+	ww_strlcpy(t->url, p->url, sizeof(t->url));
+	t->at = p->at;
+	t->ok = p->ok;
+	ww_strlcpy(t->stage, p->ok ? "" : ww_probe_stage_name(p->stage),
+		   sizeof(t->stage));
+	ww_strlcpy(t->result, ww_probe_res_name(p->result), sizeof(t->result));
+	t->consecutive_failures = p->ok ? 0 : 1;
+	t->elapsed_ms = p->elapsed_ms;
+	t->have_cert = p->cert_not_after != WW_PROBE_UNKNOWN;
+	t->cert_not_after = t->have_cert ? p->cert_not_after : 0;
+	t->have_skew = p->clock_skew != WW_PROBE_UNKNOWN;
+	t->clock_skew = t->have_skew ? p->clock_skew : 0;
+	t->skew_at = p->at;
+	if (p->wu_code)
+		snprintf(t->wu_code, sizeof(t->wu_code), "0x%08" PRIX32,
+			 p->wu_code);
+	t->http_status = p->http_status;
+	ww_strlcpy(t->tls_version, p->tls_version, sizeof(t->tls_version));
+	ww_strlcpy(t->detail, p->detail, sizeof(t->detail));
+	ww_strlcpy(t->hint, p->hint ? p->hint : "", sizeof(t->hint));
 }

@@ -192,33 +192,6 @@ static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 	}
 }
 
-static void input_target(const struct ww_probe_result *p,
-			 struct ww_health_target *t)
-{
-	memset(t, 0, sizeof(*t));
-	ww_strlcpy(t->name, p->target, sizeof(t->name));
-	ww_strlcpy(t->url, p->url, sizeof(t->url));
-	t->at = p->at;
-	t->ok = p->ok;
-	ww_strlcpy(t->stage, p->ok ? "" : ww_probe_stage_name(p->stage),
-		   sizeof(t->stage));
-	ww_strlcpy(t->result, ww_probe_res_name(p->result), sizeof(t->result));
-	t->consecutive_failures = p->ok ? 0 : 1;
-	t->elapsed_ms = p->elapsed_ms;
-	t->have_cert = p->cert_not_after != WW_PROBE_UNKNOWN;
-	t->cert_not_after = t->have_cert ? p->cert_not_after : 0;
-	t->have_skew = p->clock_skew != WW_PROBE_UNKNOWN;
-	t->clock_skew = t->have_skew ? p->clock_skew : 0;
-	t->skew_at = p->at;
-	if (p->wu_code)
-		snprintf(t->wu_code, sizeof(t->wu_code), "0x%08" PRIX32,
-			 p->wu_code);
-	t->http_status = p->http_status;
-	ww_strlcpy(t->tls_version, p->tls_version, sizeof(t->tls_version));
-	ww_strlcpy(t->detail, p->detail, sizeof(t->detail));
-	ww_strlcpy(t->hint, p->hint ? p->hint : "", sizeof(t->hint));
-}
-
 static enum ww_fact_avail fact_avail(enum ww_diag_avail a)
 {
 	switch (a) {
@@ -372,7 +345,8 @@ static void build_input(const struct ww_diag_data *d,
 	in->wsus_event_id = d->events.catalog_id;
 	in->wsus_event_at = d->events.catalog_at;
 	for (i = 0; i < d->n_probes && i < WW_HEALTH_MAX_TARGETS; i++)
-		input_target(&d->probes[i], &in->targets[in->ntargets++]);
+		ww_probe_summary_from_result(&d->probes[i],
+					     &in->targets[in->ntargets++]);
 	input_sources(d, in);
 	input_log(d, in);
 	input_events(d, in);

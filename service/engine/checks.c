@@ -597,7 +597,7 @@ static void fill_phrase(const char *phrase, const char *what, char *buf,
 
 /* "proxy requires authentication (407, 0x8024401B) at proxy:8080" */
 static void probe_cause(const struct ww_health_input *in,
-			const struct ww_health_target *t, struct measure *m)
+			const struct ww_probe_summary *t, struct measure *m)
 {
 	size_t k = probe_phrase(t->result);
 	char where[WW_HEALTH_TEXT_MAX / 2], text[WW_HEALTH_TEXT_MAX];
@@ -628,7 +628,7 @@ static void probe_cause(const struct ww_health_input *in,
 
 /* Whether t is the target WSUS synchronizes from (endpoint_targets.c). */
 static bool is_sync_source(const struct ww_health_input *in,
-			   const struct ww_health_target *t)
+			   const struct ww_probe_summary *t)
 {
 	return strcmp(t->name, in->from_upstream ? "upstream_sync" :
 			       "microsoft_update") == 0;
@@ -639,7 +639,7 @@ static bool is_sync_source(const struct ww_health_input *in,
  * upstream's NetBIOS name (no dot) while its certificate names the FQDN.
  */
 static void netbios_fix(const struct ww_health_input *in,
-			const struct ww_health_target *t, struct measure *m)
+			const struct ww_probe_summary *t, struct measure *m)
 {
 	if (!in->from_upstream || strcmp(t->result, "tls_name_mismatch") != 0 ||
 	    strncmp(t->name, "upstream", 8) != 0 || strchr(in->upstream, '.'))
@@ -654,7 +654,7 @@ static void netbios_fix(const struct ww_health_input *in,
 static void measure_endpoint(const struct ww_health_input *in, size_t i,
 			     int64_t now, struct measure *m)
 {
-	const struct ww_health_target *t = &in->targets[i];
+	const struct ww_probe_summary *t = &in->targets[i];
 
 	(void)now;
 	if (ww_is_domain_target(t) || ww_is_local_target(t)) {
@@ -699,7 +699,7 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 static void measure_cert_expiry(const struct ww_health_input *in, size_t i,
 				int64_t now, struct measure *m)
 {
-	const struct ww_health_target *t = &in->targets[i];
+	const struct ww_probe_summary *t = &in->targets[i];
 	char span[32], iso[WW_ISO_TIME_LEN];
 
 	if (!t->have_cert || ww_is_domain_target(t) || ww_is_local_target(t)) {
@@ -747,7 +747,7 @@ static void measure_runs_ahead(const struct ww_health_input *in, int64_t now,
 static void measure_clock_skew(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m)
 {
-	const struct ww_health_target *best = NULL;
+	const struct ww_probe_summary *best = NULL;
 	char span[32];
 	size_t k;
 

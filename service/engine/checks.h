@@ -133,9 +133,9 @@ void ww_measure_content_source(const struct ww_health_input *in, size_t i,
 void ww_measure_domains(const struct ww_health_input *in, size_t i,
 			int64_t now, struct measure *m);
 /* Whether t is one of the Microsoft domains (probes.domains). */
-bool ww_is_domain_target(const struct ww_health_target *t);
+bool ww_is_domain_target(const struct ww_probe_summary *t);
 /* checks_local.c: this server's own endpoints (probes.local). */
-bool ww_is_local_target(const struct ww_health_target *t);
+bool ww_is_local_target(const struct ww_probe_summary *t);
 void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m);
 void ww_measure_catalog_import(const struct ww_health_input *in, size_t i,

@@ -62,13 +62,13 @@
 	"Authorities and the issuing CA into Intermediate Certification " \
 	"Authorities, on this server and on its clients"
 
-bool ww_is_local_target(const struct ww_health_target *t)
+bool ww_is_local_target(const struct ww_probe_summary *t)
 {
 	return strncmp(t->name, WW_LOCAL_TARGET_PREFIX,
 		       strlen(WW_LOCAL_TARGET_PREFIX)) == 0;
 }
 
-static bool is(const struct ww_health_target *t, const char *what)
+static bool is(const struct ww_probe_summary *t, const char *what)
 {
 	return strcmp(t->name + strlen(WW_LOCAL_TARGET_PREFIX), what) == 0;
 }
@@ -92,7 +92,7 @@ static const struct {
 };
 
 /* An HTTP answer that says what is wrong. */
-static bool judge_status(const struct ww_health_target *t, struct measure *m)
+static bool judge_status(const struct ww_probe_summary *t, struct measure *m)
 {
 	size_t k;
 
@@ -111,7 +111,7 @@ static bool judge_status(const struct ww_health_target *t, struct measure *m)
 
 /* The HTTPS binding's certificate, after a handshake or its failure. */
 static bool judge_cert(const struct ww_health_input *in,
-		       const struct ww_health_target *t, int64_t now,
+		       const struct ww_probe_summary *t, int64_t now,
 		       struct measure *m)
 {
 	char span[32], iso[WW_ISO_TIME_LEN];
@@ -160,7 +160,7 @@ static bool judge_cert(const struct ww_health_input *in,
  * probe passing, is no blip.
  */
 static void quiet_until_repeated(const struct ww_health_input *in,
-				 const struct ww_health_target *t,
+				 const struct ww_probe_summary *t,
 				 struct measure *m)
 {
 	if (t->ok || m->state != WW_STATE_WARNING ||
@@ -177,7 +177,7 @@ static bool content_requires_ssl(const struct ww_health_input *in)
 	       in->local.pool.content_ssl == 1;
 }
 
-static void evidence(const struct ww_health_target *t, struct measure *m)
+static void evidence(const struct ww_probe_summary *t, struct measure *m)
 {
 	char http[32] = "", when[WW_ISO_TIME_LEN] = "";
 
@@ -193,7 +193,7 @@ static void evidence(const struct ww_health_target *t, struct measure *m)
 void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m)
 {
-	const struct ww_health_target *t = &in->targets[i];
+	const struct ww_probe_summary *t = &in->targets[i];
 
 	if (!ww_is_local_target(t)) {
 		m->kind = M_NA;

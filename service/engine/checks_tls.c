@@ -60,13 +60,13 @@ latest_tls_failure(const struct ww_health_input *in,
 
 /* A probe of the sync source failed its TLS handshake (no common
  * protocol or cipher). */
-static const struct ww_health_target *
+static const struct ww_probe_summary *
 probe_no_common(const struct ww_health_input *in)
 {
 	size_t k;
 
 	for (k = 0; k < in->ntargets; k++) {
-		const struct ww_health_target *t = &in->targets[k];
+		const struct ww_probe_summary *t = &in->targets[k];
 
 		if (!t->ok && strcmp(t->result, "tls_handshake_failed") == 0 &&
 		    strcmp(t->name, in->from_upstream ? "upstream_sync" :
@@ -245,7 +245,7 @@ void ww_measure_sync_tls_fix(const struct ww_health_input *in, size_t i,
 struct tls_facts {
 	const struct ww_finding_summary *f;  /* latest log TLS failure */
 	enum ww_synclog_category cat;
-	const struct ww_health_target *probe;/* failed handshake, or NULL */
+	const struct ww_probe_summary *probe;/* failed handshake, or NULL */
 	int64_t at;                          /* latest failure seen */
 	bool sync_failing;                   /* not followed by a success */
 	bool no_common;                      /* "no common algorithm" */

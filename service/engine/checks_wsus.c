@@ -300,7 +300,7 @@ void ww_measure_catalog_import(const struct ww_health_input *in, size_t i,
 	"IP-based rules for them (CDN-backed). The list is the guide's, from " \
 	"Microsoft's 'Step 2: Configure WSUS', which Microsoft can revise"
 
-bool ww_is_domain_target(const struct ww_health_target *t)
+bool ww_is_domain_target(const struct ww_probe_summary *t)
 {
 	return strncmp(t->name, WW_DOMAIN_TARGET_PREFIX,
 		       strlen(WW_DOMAIN_TARGET_PREFIX)) == 0;
@@ -312,7 +312,7 @@ bool ww_is_domain_target(const struct ww_health_target *t)
  * is counted as blocked (a proxy's deny over plain HTTP looks so), and
  * 407 and 5xx are the proxy's or the path's failure.
  */
-static bool domain_reached(const struct ww_health_target *t)
+static bool domain_reached(const struct ww_probe_summary *t)
 {
 	int64_t s = t->http_status;
 
@@ -357,7 +357,7 @@ void ww_measure_domains(const struct ww_health_input *in, size_t i,
 		return;
 	}
 	for (k = 0; k < in->ntargets; k++) {
-		const struct ww_health_target *t = &in->targets[k];
+		const struct ww_probe_summary *t = &in->targets[k];
 		const char *u = t->name + strlen(WW_DOMAIN_TARGET_PREFIX);
 
 		if (!ww_is_domain_target(t))

@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "endpoint.h"
 #include "err.h"
 #include "hostcfg.h"
 #include "hostsvc.h"
@@ -113,28 +114,6 @@ struct ww_health_thresholds {
 	int64_t clock_skew;     /* |server Date - local clock| above */
 };
 
-/* The latest knowledge about one probed endpoint. */
-struct ww_health_target {
-	char name[WW_HEALTH_NAME_MAX];  /* probe_result.target */
-	char url[WW_HEALTH_TEXT_MAX];
-	int64_t at;                     /* time of the latest probe */
-	bool ok;                        /* latest probe succeeded */
-	char stage[16];                 /* failing stage, "" when ok */
-	char result[32];                /* contract result name */
-	int64_t consecutive_failures;   /* failed probes since the last ok */
-	int64_t elapsed_ms;             /* of the latest probe, -1 unknown */
-	bool have_cert;
-	int64_t cert_not_after;         /* latest certificate seen */
-	bool have_skew;
-	int64_t clock_skew;             /* latest skew seen, seconds */
-	int64_t skew_at;                /* when it was measured */
-	/* Of the latest probe, for the cause it names. */
-	char wu_code[16];               /* "0x8024401B", "" none */
-	int64_t http_status;            /* 0: no response */
-	char tls_version[32];
-	char detail[WW_HEALTH_TEXT_MAX];/* libcurl's message */
-	char hint[WW_HEALTH_LONG_MAX];  /* first check to make */
-};
 
 /* What the WSUS log said, in the window the face read (diagnose: the
  * last chunk; the service: the store's findings). */
@@ -236,7 +215,10 @@ struct ww_health_input {
 	int wsus_event_id;
 	int64_t wsus_event_at;
 
-	struct ww_health_target targets[WW_HEALTH_MAX_TARGETS];
+	/* The latest knowledge of each probed endpoint: the endpoint
+	 * owner's summary (endpoint.h), from the store or from diagnose's
+	 * live probes. */
+	struct ww_probe_summary targets[WW_HEALTH_MAX_TARGETS];
 	size_t ntargets;
 	/* NOT_RUN: this face does not probe (the store has what the
 	 * service probed); NOT_HERE: switched off (--no-probes). */

@@ -62,32 +62,10 @@ static int gather_wsus_event(struct ww_store *s, struct ww_health_input *in,
 	return 0;
 }
 
-static void take_probe(struct ww_health_target *t,
-		       const struct ww_probe_summary *p)
-{
-	ww_strlcpy(t->url, p->url, sizeof(t->url));
-	t->at = p->at;
-	t->ok = p->ok;
-	ww_strlcpy(t->stage, p->stage, sizeof(t->stage));
-	ww_strlcpy(t->result, p->result, sizeof(t->result));
-	t->consecutive_failures = p->consecutive_failures;
-	t->elapsed_ms = p->elapsed_ms;
-	t->have_cert = p->have_cert;
-	t->cert_not_after = p->cert_not_after;
-	t->have_skew = p->have_skew;
-	t->clock_skew = p->clock_skew;
-	t->skew_at = p->skew_at;
-	ww_strlcpy(t->wu_code, p->wu_code, sizeof(t->wu_code));
-	t->http_status = p->http_status;
-	ww_strlcpy(t->tls_version, p->tls_version, sizeof(t->tls_version));
-	ww_strlcpy(t->detail, p->detail, sizeof(t->detail));
-	ww_strlcpy(t->hint, p->hint, sizeof(t->hint));
-}
-
 static int add_target(const char *name, void *arg)
 {
 	struct ww_health_input *in = arg;
-	struct ww_health_target *t = &in->targets[in->ntargets++];
+	struct ww_probe_summary *t = &in->targets[in->ntargets++];
 
 	memset(t, 0, sizeof(*t));
 	ww_strlcpy(t->name, name, sizeof(t->name));
@@ -97,24 +75,15 @@ static int add_target(const char *name, void *arg)
 static int gather_targets(struct ww_store *s, struct ww_health_input *in,
 			  struct ww_err *err)
 {
-	struct ww_probe_summary *p;
 	size_t i;
 	int r;
 
 	in->ntargets = 0;
 	r = ww_probe_result_targets(s, WW_HEALTH_MAX_TARGETS, add_target, in,
 				    err);
-	if (r)
-		return r;
-	p = malloc(sizeof(*p));
-	if (!p)
-		return ww_err_set(err, WW_ENOMEM, "out of memory");
-	for (i = 0; !r && i < in->ntargets; i++) {
-		r = ww_probe_result_summary(s, in->targets[i].name, p, err);
-		if (!r)
-			take_probe(&in->targets[i], p);
-	}
-	free(p);
+	for (i = 0; !r && i < in->ntargets; i++)
+		r = ww_probe_result_summary(s, in->targets[i].name,
+					    &in->targets[i], err);
 	return r;
 }
 

@@ -133,7 +133,7 @@ static int check_metrics(struct ww_buf *b, const struct ww_health_snapshot *s)
  * failing stage, and "tls" only for https URLs, because the store does
  * not say whether a proxy was used.
  */
-static int stage_metrics(struct ww_buf *b, const struct ww_health_target *t)
+static int stage_metrics(struct ww_buf *b, const struct ww_probe_summary *t)
 {
 	static const char *const order[] = { "dns", "connect", "proxy", "tls",
 					     "http" };
@@ -163,7 +163,7 @@ static int target_family(struct ww_buf *b, const struct ww_health_input *in,
 	int r = family(b, name, help);
 
 	for (i = 0; !r && i < in->ntargets; i++) {
-		const struct ww_health_target *t = &in->targets[i];
+		const struct ww_probe_summary *t = &in->targets[i];
 		const char *pairs[] = { "target", t->name, NULL };
 
 		if (which == 0)

@@ -215,7 +215,7 @@ START_TEST(vanished_target_is_cleared_once)
 {
 	struct fx f;
 	struct ww_health_input in = input_with_age(T0, H);
-	struct ww_health_target *t = &in.targets[0];
+	struct ww_probe_summary *t = &in.targets[0];
 
 	fx_init(&f, "alert5");
 	in.ntargets = 1;

@@ -259,7 +259,7 @@ START_TEST(probe_without_common_algorithm_is_ciphers)
 {
 	struct ww_health_input in;
 	struct ww_health_report rep;
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 	const struct ww_check_result *c;
 
 	base(&in);

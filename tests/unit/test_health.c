@@ -152,11 +152,11 @@ START_TEST(sync_failures_threshold)
 }
 END_TEST
 
-static struct ww_health_target *add_target(struct ww_health_input *in,
+static struct ww_probe_summary *add_target(struct ww_health_input *in,
 					   const char *name, bool ok,
 					   int64_t fails)
 {
-	struct ww_health_target *t = &in->targets[in->ntargets++];
+	struct ww_probe_summary *t = &in->targets[in->ntargets++];
 
 	memset(t, 0, sizeof(*t));
 	ww_strlcpy(t->name, name, sizeof(t->name));
@@ -209,7 +209,7 @@ START_TEST(cert_expiry_levels)
 {
 	struct ww_health_input in;
 	struct ww_health_report rep;
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 
 	base_input(&in);
 	with_success(&in, H);
@@ -237,7 +237,7 @@ START_TEST(clock_skew_uses_latest)
 {
 	struct ww_health_input in;
 	struct ww_health_report rep;
-	struct ww_health_target *a, *b;
+	struct ww_probe_summary *a, *b;
 
 	base_input(&in);
 	with_success(&in, H);
@@ -401,7 +401,7 @@ START_TEST(symptom_names_most_causal_cause)
 	struct ww_health_input in;
 	struct ww_health_report rep;
 	const struct ww_check_result *st, *why;
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 
 	base_input(&in);
 	with_success(&in, 60 * H);

@@ -474,7 +474,7 @@ START_TEST(engine_bits_disabled_is_the_cause)
 {
 	static struct ww_health_input in;
 	static struct ww_health_report rep;
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 
 	stale_input(&in);
 	in.local.services[WW_HOSTSVC_BITS].start = WW_SVC_START_DISABLED;

@@ -128,7 +128,7 @@ END_TEST
 START_TEST(basic_is_never_the_cause_of_a_stale_sync)
 {
 	struct fx *f = fx_new();
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 	const struct ww_check_result *c;
 
 	row_a(f, NULL, "proxy.corp.example", "svc-wsus");
@@ -348,7 +348,7 @@ END_TEST
 START_TEST(netbios_upstream_name_mismatch)
 {
 	struct fx *f = fx_new();
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 	const struct ww_check_result *c;
 
 	row_a(f, "WSUSUP", NULL, NULL);
@@ -368,11 +368,11 @@ START_TEST(netbios_upstream_name_mismatch)
 }
 END_TEST
 
-static struct ww_health_target *domain(struct fx *f, const char *url, bool ok,
+static struct ww_probe_summary *domain(struct fx *f, const char *url, bool ok,
 				       const char *stage, const char *result,
 				       int64_t status)
 {
-	struct ww_health_target *t = &f->in.targets[f->in.ntargets++];
+	struct ww_probe_summary *t = &f->in.targets[f->in.ntargets++];
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "domain:%s", url);
@@ -540,11 +540,11 @@ START_TEST(local_targets_follow_the_server)
 }
 END_TEST
 
-static struct ww_health_target *local(struct fx *f, const char *what,
+static struct ww_probe_summary *local(struct fx *f, const char *what,
 				      bool ok, const char *result,
 				      int64_t status)
 {
-	struct ww_health_target *t = &f->in.targets[f->in.ntargets++];
+	struct ww_probe_summary *t = &f->in.targets[f->in.ntargets++];
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "local:%s", what);
@@ -562,7 +562,7 @@ static struct ww_health_target *local(struct fx *f, const char *what,
 START_TEST(local_endpoint_findings)
 {
 	struct fx *f = fx_new();
-	struct ww_health_target *t;
+	struct ww_probe_summary *t;
 	const struct ww_check_result *c;
 
 	judge(f);
