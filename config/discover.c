@@ -578,7 +578,9 @@ static int apply_server(struct ww_config *cfg, const struct ww_discovered *d)
 {
 	char n[24];
 
-	if (d->port.known && d->port.value > 0 && d->port.value <= 65535) {
+	/* The key's bounds judge the value: one out of range is named in
+	 * discovery's rejected list by fill(). */
+	if (d->port.known && d->port.value > 0) {
 		snprintf(n, sizeof(n), "%" PRId64, d->port.value);
 		if (fill(cfg, "wsus.server.port", n, d->port.source) < 0)
 			return WW_ENOMEM;

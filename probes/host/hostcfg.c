@@ -322,6 +322,18 @@ static void judge_suites(const struct ww_hostcfg_values *v,
 			      "which Microsoft Update accepts", where, found);
 		return;
 	}
+	if (in_force->truncated) {
+		/* A suite past the part that was read may be the one. */
+		it->state = WW_HOSTCFG_UNKNOWN;
+		text(it->summary, "the cipher suite order (%s) is longer than "
+			      "the %d characters wsuswatch reads and has no suite "
+			      "Microsoft Update accepts among them", where,
+		     WW_HOSTCFG_FUNCS_MAX - 1);
+		snprintf(it->hint, sizeof(it->hint), "Read the whole SSL Cipher "
+			 "Suite Order (gpresult /scope computer /h GPReport.html) "
+			 "and check that it has a suite Microsoft Update accepts");
+		return;
+	}
 	it->state = e && e->from_upstream ? WW_HOSTCFG_WARNING :
 					    WW_HOSTCFG_CRITICAL;
 	it->finding = "cipher_policy";

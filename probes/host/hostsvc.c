@@ -458,6 +458,7 @@ struct apphost {
 	int depth;
 	int pool_depth;          /* depth of <add name="WsusPool">, -1 none */
 	int *location_ssl;       /* the open <location>'s flag, NULL none */
+	bool wsus_site_seen;     /* a <location> of "WSUS Administration/" */
 	int location_depth;
 	bool defaults_memory;    /* applicationPoolDefaults' limit seen */
 	int64_t defaults_kb;
@@ -533,10 +534,22 @@ static void read_pool(struct apphost *a, const XML_Char **atts)
  */
 static int *location_flag(struct apphost *a, const char *path)
 {
+	static const char wsus_site[] = "WSUS Administration";
 	const char *slash = path ? strchr(path, '/') : NULL;
+	bool wsus;
 
 	if (!slash)
 		return NULL;
+	/* WSUS's own site wins over another site's root of the same name,
+	 * whichever comes first in the file. */
+	wsus = (size_t)(slash - path) == sizeof(wsus_site) - 1 &&
+	       strncmp(path, wsus_site, sizeof(wsus_site) - 1) == 0;
+	if (!wsus && a->wsus_site_seen)
+		return NULL;
+	if (wsus && !a->wsus_site_seen) {
+		a->wsus_site_seen = true;
+		a->pool->content_ssl = a->pool->selfupdate_ssl = -1;
+	}
 	if (ww_strcasecmp(slash + 1, "Content") == 0)
 		return &a->pool->content_ssl;
 	if (ww_strcasecmp(slash + 1, "SelfUpdate") == 0)

@@ -128,10 +128,8 @@ static void iso_or(int64_t t, char buf[WW_ISO_TIME_LEN], const char *none)
 		ww_time_format_iso(t, buf);
 }
 
-/* scheme://host[:port] of a URL (scheme only when with_scheme),
- * without userinfo or path. */
-static void url_part(const char *url, bool with_scheme, char *buf,
-		     size_t size)
+void ww_check_url_part(const char *url, bool with_scheme, char *buf,
+		       size_t size)
 {
 	const char *p = strstr(url, "://"), *host, *end, *at;
 
@@ -146,7 +144,7 @@ static void url_part(const char *url, bool with_scheme, char *buf,
 
 static void url_site(const char *url, char *buf, size_t size)
 {
-	url_part(url, true, buf, size);
+	ww_check_url_part(url, true, buf, size);
 }
 
 /* ---- 1. configuration ---- */
@@ -608,7 +606,7 @@ static void probe_cause(const struct ww_health_input *in,
 		proxy = strncmp(t->url, "https:", 6) == 0 &&
 				in->cfg->proxy.ssl_url ?
 			in->cfg->proxy.ssl_url : in->cfg->proxy.url;
-	url_part(strcmp(t->stage, "proxy") == 0 && proxy ? proxy : t->url,
+	ww_check_url_part(strcmp(t->stage, "proxy") == 0 && proxy ? proxy : t->url,
 		 false, where, sizeof(where));
 	fill_phrase(probe_phrases[k].phrase, where, text, sizeof(text));
 	/* The code goes inside the phrase's parenthesis, as WSUS shows it. */
@@ -1238,9 +1236,9 @@ const struct rule ww_rules[] = {
 	  "proxy settings and the password's source" },
 	/* WSUS's own settings beyond the keys (checks_wsus.c).  A cleartext
 	 * password is a warning of its own, never the cause of a failed
-	 * sync: class none, named only when nothing else is wrong. */
+	 * sync: a finding. */
 	{ "proxy_basic", SCOPE_GLOBAL, ww_measure_proxy_basic, CMP_STATE,
-	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_FINDING,
 	  WW_CLASS_NONE, WW_SECTION_CONFIGURATION, NULL, G_PROXY,
 	  "Basic proxy authentication allowed: the password in cleartext" },
 	{ "proxy_credentials", SCOPE_GLOBAL, ww_measure_proxy_credentials,
@@ -1339,10 +1337,10 @@ const struct rule ww_rules[] = {
 	  WW_CLASS_LOG, WW_SECTION_LOG, "", G_CODES,
 	  "errors WSUS logged, by the guide's categories" },
 	/* ConfigMgr's WsyncMgr.log (checks_wsus.c): catalog import failures
-	 * point at the import TLS path, never at sync's: class none, never
+	 * point at the import TLS path, never at sync's: a finding, never
 	 * the cause of a failed sync. */
 	{ "catalog_import", SCOPE_GLOBAL, ww_measure_catalog_import,
-	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_CAUSE,
+	  CMP_STATE, TH_NONE, TH_NONE, UNIT_COUNT, 0, false, WW_KIND_FINDING,
 	  WW_CLASS_NONE, WW_SECTION_LOG, NULL, G_TLS,
 	  "ConfigMgr's WsyncMgr.log: ImportUpdateFromCatalogSite failures" },
 	{ "eventlog", SCOPE_GLOBAL, measure_eventlog, CMP_STATE,

@@ -71,6 +71,8 @@ struct measure {
 	int rank;
 	bool no_count;                     /* never counts toward overall */
 	bool primary;                      /* UNKNOWN here makes overall UNKNOWN */
+	bool quiet;                        /* a state rule's failure shown but
+					    * not alerted (not yet repeated) */
 	/* A numeric rule's floor: a failure seen is at least a warning even
 	 * below the threshold, so a row never says "ok" beside a failure. */
 	enum ww_state floor;
@@ -133,6 +135,10 @@ void ww_measure_content_source(const struct ww_health_input *in, size_t i,
 void ww_measure_domains(const struct ww_health_input *in, size_t i,
 			int64_t now, struct measure *m);
 /* Whether t is one of the Microsoft domains (probes.domains). */
+/* scheme://host[:port] of a URL (the scheme only when with_scheme),
+ * never its userinfo or path: how a URL appears in any text. */
+void ww_check_url_part(const char *url, bool with_scheme, char *buf,
+		       size_t size);
 bool ww_is_domain_target(const struct ww_probe_summary *t);
 /* checks_local.c: this server's own endpoints (probes.local). */
 bool ww_is_local_target(const struct ww_probe_summary *t);

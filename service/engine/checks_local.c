@@ -163,11 +163,8 @@ static void quiet_until_repeated(const struct ww_health_input *in,
 				 const struct ww_probe_summary *t,
 				 struct measure *m)
 {
-	if (t->ok || m->state != WW_STATE_WARNING ||
-	    t->consecutive_failures >= in->th.probe_failures)
-		return;
-	m->floor = WW_STATE_WARNING;
-	m->state = WW_STATE_OK;
+	m->quiet = !t->ok && m->state == WW_STATE_WARNING &&
+		   t->consecutive_failures < in->th.probe_failures;
 }
 
 /* applicationHost.config says the Content root requires SSL. */

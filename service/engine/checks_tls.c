@@ -343,7 +343,8 @@ static void cipher_cause(const struct ww_health_input *in,
 	char fix[WW_HEALTH_LONG_MAX], why[WW_HEALTH_TEXT_MAX];
 
 	s = ww_hostcfg_suites_in_force(&in->host, &where);
-	if (c && c->state != WW_HOSTCFG_OK) {
+	if (c && (c->state == WW_HOSTCFG_WARNING ||
+		  c->state == WW_HOSTCFG_CRITICAL)) {
 		char both[WW_HEALTH_LONG_MAX];
 
 		snprintf(both, sizeof(both), "%s: %s", c->summary, c->evidence);

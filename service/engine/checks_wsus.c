@@ -47,21 +47,6 @@ static bool susdb_read(const struct ww_health_input *in)
 	       in->cfg->discovery.server[0] != '\0';
 }
 
-/* "proxy.corp:3128" of a proxy URL, without scheme or userinfo. */
-static void host_port(const char *url, char *buf, size_t size)
-{
-	const char *p = url ? strstr(url, "://") : NULL;
-	const char *h = p ? p + 3 : url ? url : "", *at;
-	size_t n = strcspn(h, "/?#");
-
-	at = memchr(h, '@', n);
-	if (at) {
-		n -= (size_t)(at + 1 - h);
-		h = at + 1;
-	}
-	snprintf(buf, size, "%.*s", (int)n, h);
-}
-
 void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
 			    int64_t now, struct measure *m)
 {
@@ -70,6 +55,9 @@ void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
 
 	(void)i;
 	(void)now;
+	/* Never the URL itself: a user:password@ in it stays out. */
+	ww_check_url_part(cfg && cfg->proxy.url ? cfg->proxy.url : "(none)",
+			  false, proxy, sizeof(proxy));
 	if (!cfg || !susdb_read(in)) {
 		m->kind = M_NA;
 		return;
@@ -84,8 +72,7 @@ void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
 	ww_m_evidence(m, "SUSDB tbConfigurationC.AllowProxyCredentialsOver"
 		      "NonSsl = %s (the console's 'Allow basic authentication "
 		      "(password is sent in cleartext)'); proxy %s; user %s",
-		      in->wsus.allow_basic == WW_FACT3_YES ? "1" : "0",
-		      cfg->proxy.url ? cfg->proxy.url : "(none)",
+		      in->wsus.allow_basic == WW_FACT3_YES ? "1" : "0", proxy,
 		      cfg->proxy.user ? cfg->proxy.user : "(none)");
 	if (in->wsus.allow_basic == WW_FACT3_NO) {
 		ww_m_text(m, "WSUS does not allow Basic proxy authentication");
@@ -96,7 +83,6 @@ void ww_measure_proxy_basic(const struct ww_health_input *in, size_t i,
 			  "no proxy user");
 		return;
 	}
-	host_port(cfg->proxy.url, proxy, sizeof(proxy));
 	ww_m_state(m, WW_STATE_WARNING);
 	ww_m_text(m, "WSUS allows Basic proxy authentication: the password "
 		  "of %s is sent in cleartext to the proxy %s", cfg->proxy.user,

@@ -157,13 +157,8 @@ static void fill_result(const struct rule *r, const struct ww_health_input *in,
 	if (r->cmp == CMP_STATE || m->state == WW_STATE_UNKNOWN) {
 		/* A numeric rule's measure may still say "cannot judge". */
 		c->state = m->state;
-		/* A state rule's floor: shown at that state, not alerted (a
-		 * failure not yet repeated, as the numeric rules' floor). */
-		if (m->state != WW_STATE_UNKNOWN &&
-		    ww_state_rank(m->floor) > ww_state_rank(c->state)) {
-			c->state = m->floor;
-			c->quiet = true;
-		}
+		c->quiet = m->quiet && (m->state == WW_STATE_WARNING ||
+					m->state == WW_STATE_CRITICAL);
 		ww_strlcpy(c->value, ww_state_name(c->state), sizeof(c->value));
 		ww_strlcpy(c->reason, m->text, sizeof(c->reason));
 		return;

@@ -205,6 +205,12 @@ START_TEST(cipher_policy_without_usable_suite)
 	it = get(&r, "cipher_suite_order");
 	ck_assert_int_eq(it->state, WW_HOSTCFG_CRITICAL);
 	ck_assert_ptr_nonnull(strstr(it->hint, "AES_128_GCM_SHA256"));
+	/* A list cut where it was read: not judged on its first part. */
+	v.suites_policy.truncated = true;
+	ww_hostcfg_evaluate(&v, NULL, &r);
+	it = get(&r, "cipher_suite_order");
+	ck_assert_int_eq(it->state, WW_HOSTCFG_UNKNOWN);
+	ck_assert_ptr_nonnull(strstr(it->summary, "longer than"));
 }
 END_TEST
 

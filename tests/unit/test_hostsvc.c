@@ -376,6 +376,24 @@ START_TEST(apphost_virtual_root_ssl)
 	/* SslNegotiateCert alone is not Require SSL; the global <access>
 	 * and ClientWebService's (which must require it) are not roots. */
 	ck_assert_int_eq(p.selfupdate_ssl, 0);
+	/* Another site's Content root does not speak for WSUS's, in
+	 * either order. */
+	ck_assert_int_eq(parse("<configuration>"
+		"<location path=\"WSUS Administration/Content\"><system.webServer>"
+		"<security><access sslFlags=\"None\" /></security>"
+		"</system.webServer></location>"
+		"<location path=\"Intranet/Content\"><system.webServer>"
+		"<security><access sslFlags=\"Ssl\" /></security>"
+		"</system.webServer></location></configuration>", &p, &err), 0);
+	ck_assert_int_eq(p.content_ssl, 0);
+	ck_assert_int_eq(parse("<configuration>"
+		"<location path=\"Intranet/Content\"><system.webServer>"
+		"<security><access sslFlags=\"Ssl\" /></security>"
+		"</system.webServer></location>"
+		"<location path=\"WSUS Administration/Content\"><system.webServer>"
+		"<security><access sslFlags=\"None\" /></security>"
+		"</system.webServer></location></configuration>", &p, &err), 0);
+	ck_assert_int_eq(p.content_ssl, 0);
 	ck_assert_int_eq(parse("<configuration/>", &p, &err), 0);
 	ck_assert_int_eq(p.content_ssl, -1);
 	ck_assert_int_eq(p.selfupdate_ssl, -1);

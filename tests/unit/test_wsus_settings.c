@@ -113,6 +113,16 @@ START_TEST(basic_over_cleartext_is_a_warning_with_its_fix)
 	ck_assert_int_eq(f->rep.overall, WW_STATE_WARNING);
 	ck_assert_ptr_eq(ww_health_headline(&f->rep), c);
 
+	/* A password in the URL itself never reaches the evidence. */
+	ck_assert_int_eq(ww_config_set(&f->cfg, "proxy.url",
+				       "http://svc:S3cret@proxy.corp.example:3128",
+				       WW_ORIGIN_FILE, NULL, NULL), 0);
+	ww_health_evaluate(&f->in, NOW, &f->rep);
+	c = get(f, "proxy_basic");
+	ck_assert_ptr_null(strstr(c->evidence, "S3cret"));
+	ck_assert_ptr_null(strstr(c->reason, "S3cret"));
+	HAS(c->evidence, "proxy proxy.corp.example:3128");
+
 	/* Not allowed: ok. */
 	fx_free(f);
 	f = fx_new();
