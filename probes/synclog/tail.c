@@ -488,11 +488,13 @@ static int follow_path(struct ww_tailer *t)
 }
 
 /*
- * Truncation: the file is shorter than what was read, or, as long or
- * longer, its first bytes are no longer those hashed (a copy-truncate
- * refilled past the old offset between two polls).  Re-hashing at most
- * HEAD_LEN bytes per poll is the price of catching the second while
- * running rather than at the next restart.
+ * Truncation: the file is shorter than what was read, or, longer, its
+ * first bytes are no longer those hashed (a copy-truncate refilled past
+ * the old offset between two polls).  Re-hashing at most HEAD_LEN bytes
+ * on a poll that found the file grown is the price of catching the
+ * second while running rather than at the next restart; an idle poll
+ * reads nothing (a refill to exactly the old size shows at the next
+ * growth: the head still differs).
  */
 static int head_changed(struct ww_tailer *t, bool *ret)
 {
@@ -515,7 +517,7 @@ static int check_truncation(struct ww_tailer *t)
 	bool changed = false;
 	int r = ww_tail_file_info(t->f, NULL, &size, t->err);
 
-	if (!r && size >= t->read_pos)
+	if (!r && size > t->read_pos)
 		r = head_changed(t, &changed);
 	if (r || (size >= t->read_pos && !changed))
 		return r;

@@ -18,10 +18,10 @@
 
 #include "cli.h"
 #include "config.h"
-#include "discover.h"
 #include "health_cycle.h"
 #include "os.h"
 #include "store.h"
+#include "svc.h"
 #include "util.h"
 
 #define CHECK_USAGE "check"
@@ -62,7 +62,7 @@ static int check_store(struct ww_cli *cli, const struct ww_config *cfg)
 	ww_health_input_init(&snap->in);
 	/* The facts the service judges beside the store's, as it does. */
 	ww_health_seed(&snap->in, cfg, WW_SEED_SECRET | WW_SEED_HOST |
-		       WW_SEED_LOCAL);
+		       WW_SEED_LOCAL | WW_SEED_FILES);
 	r = ww_store_open_readonly(cfg->database, &s, &err);
 	if (!r)
 		r = ww_health_gather(s, cfg, now, &snap->in, &err);
@@ -92,23 +92,17 @@ int ww_cmd_check(struct ww_cli *cli, int argc, char **argv)
 		return unknown(cli, "usage: wsuswatch [--config FILE] check");
 	}
 	ww_err_clear(&err);
-	r = ww_config_init(&cfg, &err);
-	if (!r && cli->config_path)
-		r = ww_config_load_file(&cfg, cli->config_path, &err);
 	/*
-	 * The configuration the service judges with: WSUS's own settings
-	 * fill what the file left out, or check and the service disagree
-	 * on what only SUSDB knows (an fe2 MUUrl, a replica, Basic over
-	 * cleartext).  Never fatal; bounded by discovery's 5 s login
-	 * timeout; its note is the service's to log, not the plugin's.
+	 * The configuration the service judges with, loaded as it loads it:
+	 * WSUS's own settings fill what the file left out, or check and the
+	 * service disagree on what only SUSDB knows (an fe2 MUUrl, a
+	 * replica, Basic over cleartext).  Discovery is never fatal and is
+	 * bounded by its 5 s login timeout; its note is the service's to
+	 * log, not the plugin's.
 	 */
-	if (!r)
-		r = ww_config_discover(&cfg);
-	if (r) {
-		ww_config_release(&cfg);
-		return unknown(cli, "configuration: %s", r == WW_ENOMEM ?
-			       "out of memory" : err.msg);
-	}
+	r = ww_svc_load_config(cli->config_path, &cfg, &err);
+	if (r)
+		return unknown(cli, "configuration: %s", err.msg);
 	r = check_store(cli, &cfg);
 	ww_config_release(&cfg);
 	return r;

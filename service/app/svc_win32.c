@@ -28,8 +28,10 @@
 #define WW_STOP_WAIT_HINT 10000
 /* Progress is reported well within the wait hints above. */
 #define WW_CHECKPOINT_MS 2500
-/* How often the service's main thread looks for a reload request. */
-#define WW_RELOAD_POLL_MS 250
+/* How often the service's main thread looks for a reload request: a
+ * reload is rare and not urgent, a wake-up costs every second of the
+ * service's life. */
+#define WW_RELOAD_POLL_MS 1000
 
 static struct {
 	struct ww_cli *cli;

@@ -312,7 +312,7 @@ static void input_sources(const struct ww_diag_data *d,
 static void input_config(const struct ww_diag_data *d,
 			 struct ww_health_input *in)
 {
-	ww_health_seed(in, d->cfg, 0);
+	ww_health_seed(in, d->cfg, WW_SEED_FILES);
 	/* diagnose --config FILE: the administrator described the server. */
 	in->source_known = in->source_known || d->from_file;
 	in->secret.checked = in->secret.configured;

@@ -433,8 +433,19 @@ void ww_health_format_span(int64_t seconds, char *buf, size_t size);
  * A ContentDir on a network path is read only with WW_SEED_NETPATHS. */
 #define WW_SEED_LOCAL 0x4u
 #define WW_SEED_NETPATHS 0x8u
+/* The host's other files and settings: ConfigMgr's WsyncMgr.log (up to
+ * 1 MiB read) and the WinHTTP default proxy. */
+#define WW_SEED_FILES 0x10u
 void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what);
+
+/*
+ * Copy what WW_SEED_HOST, WW_SEED_LOCAL and WW_SEED_FILES gathered from
+ * src to dst (both ways: the monitor keeps them for WW_HOST_TTL instead
+ * of re-reading the registry and files on every health run).
+ */
+void ww_health_copy_host_facts(struct ww_health_input *dst,
+			       const struct ww_health_input *src);
 
 /*
  * Fill in from the store (sync_run, probe_result, wsus_event; see

@@ -280,11 +280,13 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what)
 {
 	gather_config(cfg, in);
-	seed_wsyncmgr(cfg, in);
-	/* Context for the proxy check: one cheap call, never authority. */
-	if (ww_winhttp_default_proxy(in->winhttp_proxy,
-				     sizeof(in->winhttp_proxy), NULL))
-		in->winhttp_proxy[0] = '\0';
+	if (what & WW_SEED_FILES) {
+		seed_wsyncmgr(cfg, in);
+		/* Context for the proxy check, never authority. */
+		if (ww_winhttp_default_proxy(in->winhttp_proxy,
+					     sizeof(in->winhttp_proxy), NULL))
+			in->winhttp_proxy[0] = '\0';
+	}
 	seed_import(cfg, in);
 	if (what & WW_SEED_SECRET)
 		seed_secret(cfg, in);
@@ -292,6 +294,25 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		seed_host(in);
 	if (what & WW_SEED_LOCAL)
 		seed_local(in, (what & WW_SEED_NETPATHS) != 0);
+}
+
+void ww_health_copy_host_facts(struct ww_health_input *dst,
+			       const struct ww_health_input *src)
+{
+	dst->host_avail = src->host_avail;
+	memcpy(dst->host_error, src->host_error, sizeof(dst->host_error));
+	dst->host = src->host;
+	dst->local_avail = src->local_avail;
+	memcpy(dst->local_error, src->local_error, sizeof(dst->local_error));
+	dst->local = src->local;
+	memcpy(dst->winhttp_proxy, src->winhttp_proxy,
+	       sizeof(dst->winhttp_proxy));
+	dst->wsyncmgr_avail = src->wsyncmgr_avail;
+	memcpy(dst->wsyncmgr_path, src->wsyncmgr_path,
+	       sizeof(dst->wsyncmgr_path));
+	memcpy(dst->wsyncmgr_error, src->wsyncmgr_error,
+	       sizeof(dst->wsyncmgr_error));
+	dst->wsyncmgr = src->wsyncmgr;
 }
 
 int ww_health_gather(struct ww_store *s, const struct ww_config *cfg,

@@ -45,15 +45,11 @@ struct health_state {
 	size_t nsince;
 	/* The host's facts last read (hostcfg.h: TLS registry, cipher
 	 * policy, w3wp.exe.config; hostsvc.h: services, WsusPool, ContentDir,
-	 * Trusted Root) and when; 0: never.  They change by an
+	 * Trusted Root; WsyncMgr.log, the WinHTTP proxy) and when; 0: never.  They change by an
 	 * administrator's hand, not per log poll: read at most every
 	 * WW_HOST_TTL seconds, whatever triggers the health task. */
 	int64_t host_at;
-	enum ww_fact_avail host_avail, local_avail;
-	char host_error[WW_HEALTH_TEXT_MAX];
-	char local_error[WW_HEALTH_TEXT_MAX];
-	struct ww_hostcfg_values host;
-	struct ww_hostsvc_values local;
+	struct ww_health_input host; /* ww_health_copy_host_facts() */
 };
 
 /* One row of the alert table. */
@@ -129,27 +125,13 @@ static void seed_facts(struct health_state *h, const struct ww_config *cfg,
 		     now - h->host_at >= WW_HOST_TTL;
 
 	ww_health_input_init(in);
-	ww_health_seed(in, cfg, WW_SEED_SECRET |
-		       (fresh ? WW_SEED_HOST | WW_SEED_LOCAL : 0));
+	ww_health_seed(in, cfg, WW_SEED_SECRET | (fresh ? WW_SEED_HOST |
+		       WW_SEED_LOCAL | WW_SEED_FILES : 0));
 	if (fresh) {
 		h->host_at = now;
-		h->host_avail = in->host_avail;
-		ww_strlcpy(h->host_error, in->host_error,
-			   sizeof(h->host_error));
-		h->host = in->host;
-		h->local_avail = in->local_avail;
-		ww_strlcpy(h->local_error, in->local_error,
-			   sizeof(h->local_error));
-		h->local = in->local;
+		ww_health_copy_host_facts(&h->host, in);
 	} else {
-		in->host_avail = h->host_avail;
-		ww_strlcpy(in->host_error, h->host_error,
-			   sizeof(in->host_error));
-		in->host = h->host;
-		in->local_avail = h->local_avail;
-		ww_strlcpy(in->local_error, h->local_error,
-			   sizeof(in->local_error));
-		in->local = h->local;
+		ww_health_copy_host_facts(in, &h->host);
 	}
 	memcpy(in->sources, src, sizeof(*src) * WW_SOURCE_COUNT);
 	in->log.avail = !log->known ? WW_FACT_NOT_RUN : log->ok ?

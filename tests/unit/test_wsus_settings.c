@@ -73,7 +73,7 @@ static void judge(struct fx *f)
 	ck_assert_msg(ww_config_apply_discovered(&f->cfg, &f->d, &err) == 0,
 		      "%s", err.msg);
 	ww_health_input_init(&f->in);
-	ww_health_seed(&f->in, &f->cfg, 0);
+	ww_health_seed(&f->in, &f->cfg, WW_SEED_FILES);
 	f->in.sync_runs = 3;
 	f->in.have_success = true;
 	f->in.last_success = NOW - H;
