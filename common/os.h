@@ -72,6 +72,17 @@ FILE *ww_os_fopen(const char *path, const char *mode);
 int ww_os_fopen_regular(const char *path, FILE **ret, struct ww_err *err);
 
 /*
+ * Read the regular file at path whole into b (appended; its own bound
+ * applies as well), at most max bytes: WW_ERANGE "PATH: larger than MAX
+ * bytes" beyond, WW_ENOENT when absent, WW_EIO for anything else at path
+ * or a read error (ww_os_fopen_regular's rules).  Memory grows with the
+ * file, never to max up front.  Portable (os_file.c).
+ */
+struct ww_buf;
+int ww_os_read_file(const char *path, size_t max, struct ww_buf *b,
+		    struct ww_err *err);
+
+/*
  * Create path for writing, failing when anything (a file, a symlink, a
  * directory) already has that name, so a privileged writer can never be
  * pointed at another file through a link planted in a shared directory.

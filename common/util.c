@@ -401,3 +401,20 @@ char *ww_buf_detach(struct ww_buf *b)
 	b->cap = 0;
 	return p;
 }
+
+bool ww_host_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 255)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* ASCII by hand: isalnum() follows the locale. */
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || strchr(".-_[]:", c)))
+			return false;
+	}
+	return true;
+}

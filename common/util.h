@@ -18,6 +18,13 @@ char *ww_strndup(const char *s, size_t n);
 
 /* Case-insensitive ASCII comparison (locale independent). */
 int ww_strcasecmp(const char *a, const char *b);
+
+/*
+ * A host name or IP address literal as it may stand in a URL's host
+ * part: ASCII letters, digits and . - _ : [ ], 1 to 255 of them (never
+ * '/', '@', '?', blanks: nothing that would change the URL).
+ */
+bool ww_host_name_ok(const char *s);
 bool ww_str_starts_with(const char *s, const char *prefix);
 
 /* Strict decimal integer: whole string, no sign surprises, no overflow. */

@@ -889,34 +889,6 @@ int ww_config_load_string(struct ww_config *cfg, const char *name,
 }
 
 /* Read at most WW_CONFIG_MAX_FILE + 1 bytes, so an oversize file is seen. */
-static int read_file(const char *path, struct ww_buf *b, struct ww_err *err)
-{
-	char chunk[8192];
-	FILE *f;
-	size_t n;
-	/* A FIFO or device at path must not hang `config check` or a reload. */
-	int r = ww_os_fopen_regular(path, &f, err);
-
-	if (r)
-		return r;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		r = ww_buf_append(b, chunk, n);
-		if (r == WW_ERANGE) {
-			r = ww_err_set(err, WW_ECONFIG, "%s: larger than %zu bytes",
-				       path, WW_CONFIG_MAX_FILE);
-			break;
-		} else if (r) {
-			r = ww_err_set(err, r, "%s: out of memory", path);
-			break;
-		}
-	}
-	if (!r && ferror(f))
-		r = ww_err_set_os(err, WW_EIO, (unsigned long)errno, "%s: %s",
-				  path, strerror(errno));
-	fclose(f);
-	return r;
-}
-
 int ww_config_load_file(struct ww_config *cfg, const char *path,
 			struct ww_err *err)
 {
@@ -924,7 +896,9 @@ int ww_config_load_file(struct ww_config *cfg, const char *path,
 	int r;
 
 	ww_buf_init(&b, WW_CONFIG_MAX_FILE);
-	r = read_file(path, &b, err);
+	r = ww_os_read_file(path, WW_CONFIG_MAX_FILE, &b, err);
+	if (r == WW_ERANGE)
+		r = err->code = WW_ECONFIG; /* a file to fix, as any config error */
 	if (!r)
 		r = ww_config_load_string(cfg, path, b.data ? b.data : "", b.len,
 					  err);

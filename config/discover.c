@@ -425,16 +425,6 @@ static int apply_sync(struct ww_config *cfg, const struct ww_discovered *d)
 	return r < 0 ? r : 0;
 }
 
-/* A proxy host name as WSUS's console takes it: no scheme, no spaces. */
-static bool proxy_host_ok(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || strchr(".-_[]:", *s)))
-			return false;
-	return true;
-}
-
 static int apply_proxy_user(struct ww_config *cfg, const struct ww_discovered *d)
 {
 	char user[2 * WW_DISC_TEXT_MAX];
@@ -464,7 +454,7 @@ static int apply_proxy(struct ww_config *cfg, const struct ww_discovered *d)
 			r = fill(cfg, "proxy.user", NULL, d->use_proxy.source);
 		return r < 0 ? r : 0;
 	}
-	if (!d->proxy_name.known || !proxy_host_ok(d->proxy_name.value)) {
+	if (!d->proxy_name.known || !ww_host_name_ok(d->proxy_name.value)) {
 		note_rejected(cfg, d->proxy_name.source ? d->proxy_name.source :
 			      d->use_proxy.source, "UseProxy is 1 but ProxyName "
 			      "is empty or not a host name");
@@ -494,7 +484,7 @@ static int apply_ssl_proxy(struct ww_config *cfg,
 	    !d->use_proxy.known || !d->use_proxy.value ||
 	    explicit_key(cfg, "proxy.url") || explicit_key(cfg, "proxy.ssl_url"))
 		return 0;
-	if (!d->ssl_proxy_name.known || !proxy_host_ok(d->ssl_proxy_name.value)) {
+	if (!d->ssl_proxy_name.known || !ww_host_name_ok(d->ssl_proxy_name.value)) {
 		note_rejected(cfg, d->separate_ssl_proxy.source,
 			      "UseSeparateProxyForSsl is 1 but SslProxyName is "
 			      "empty or not a host name");

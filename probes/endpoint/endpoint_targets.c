@@ -179,7 +179,7 @@ static int add_microsoft_update(struct ww_endpoint_targets *t,
 /* An IPv6 literal needs brackets in a URL. */
 static const char *bracket(const char *host, char *buf, size_t size)
 {
-	if (!strchr(host, ':'))
+	if (!strchr(host, ':') || host[0] == '[')
 		return host;
 	snprintf(buf, size, "[%s]", host);
 	return buf;
@@ -301,25 +301,6 @@ void ww_endpoint_local_ports(const struct ww_config *cfg, int64_t *http,
 		*http = *https = 0;
 }
 
-/* A DNS name, IPv4 or IPv6 literal: nothing that would change the URL. */
-static bool host_name_ok(const char *host)
-{
-	size_t i, n = strlen(host);
-
-	if (n == 0 || n > 255)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)host[i];
-
-		/* ASCII by hand: isalnum() follows the locale. */
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-		      c == ':' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
 /*
  * This server as its clients see it (docs/probes.md, "This server's own
  * endpoints"): SelfUpdate and the Content virtual root over plain HTTP,
@@ -354,7 +335,7 @@ static int add_local(struct ww_endpoint_targets *t, const struct ww_config *cfg,
 			ww_strlcpy(fqdn, "localhost", sizeof(fqdn));
 		host = fqdn;
 	}
-	if (!host_name_ok(host))
+	if (!ww_host_name_ok(host))
 		return ww_err_set(err, WW_ECONFIG, "wsus.server.host: '%.64s' is "
 				  "not a host name or IP address (letters, "
 				  "digits, '.', '-', ':', at most 255)", host);

@@ -186,12 +186,17 @@ const char *const *ww_hostcfg_mu_suites(const struct ww_hostcfg_os *os,
 		*ret_os = "Windows Server 2012 and 2012 R2";
 		return suites_2012;
 	}
-	if (os->present && os->build >= 10240) {
+	if (ww_hostcfg_os_2016_or_later(os)) {
 		*ret_os = "Windows Server 2016 and later";
 		return suites_2016;
 	}
 	*ret_os = "an unknown Windows version (both lists)";
 	return suites_any;
+}
+
+bool ww_hostcfg_os_2016_or_later(const struct ww_hostcfg_os *os)
+{
+	return os->present && os->build >= 10240;
 }
 
 const char *ww_hostcfg_sync_fix_kb(const struct ww_hostcfg_os *os)

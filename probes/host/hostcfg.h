@@ -161,6 +161,9 @@ void ww_hostcfg_os_text(const struct ww_hostcfg_os *os, char *buf,
 /* Which Monthly Rollup carries WSUS's TLS 1.2 fix for sync on this OS:
  * "KB4022721" (2012), "KB4022720" (2012 R2), NULL otherwise. */
 const char *ww_hostcfg_sync_fix_kb(const struct ww_hostcfg_os *os);
+/* Windows Server 2016 or later (build 10240 and up): the one home of the
+ * build rule the suite lists and the sync fix follow. */
+bool ww_hostcfg_os_2016_or_later(const struct ww_hostcfg_os *os);
 /* The import path (.NET) would offer TLS 1.2: registry in both views or
  * w3wp.exe.config on the system defaults, and no switch keeping it off. */
 bool ww_hostcfg_import_path_ok(const struct ww_hostcfg_values *v);

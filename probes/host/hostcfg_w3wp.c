@@ -175,37 +175,23 @@ void ww_hostcfg_parse_w3wp(const char *name, const char *xml, size_t len,
 void ww_hostcfg_read_w3wp(const char *path, struct ww_hostcfg_w3wp *ret)
 {
 	struct ww_err err;
-	char *buf = NULL;
-	FILE *f = NULL;
-	size_t n;
+	struct ww_buf b;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->dont_enable_system_default = -1;
 	ww_strlcpy(ret->path, path, sizeof(ret->path));
 	ww_err_clear(&err);
-	r = ww_os_fopen_regular(path, &f, &err);
-	if (r == WW_ENOENT)
+	ww_buf_init(&b, WW_HOSTCFG_W3WP_MAX);
+	r = ww_os_read_file(path, WW_HOSTCFG_W3WP_MAX, &b, &err);
+	if (r == WW_ENOENT) {
+		ww_buf_release(&b);
 		return; /* absent: the state the checks look for */
+	}
 	ret->state = WW_HOSTCFG_FILE_ERROR;
-	if (r) {
+	if (r)
 		snprintf(ret->error, sizeof(ret->error), "%s", err.msg);
-		return;
-	}
-	buf = malloc(WW_HOSTCFG_W3WP_MAX + 1);
-	if (!buf) {
-		snprintf(ret->error, sizeof(ret->error), "%s: out of memory", path);
-		goto out;
-	}
-	n = fread(buf, 1, WW_HOSTCFG_W3WP_MAX + 1, f);
-	if (ferror(f))
-		snprintf(ret->error, sizeof(ret->error), "%s: read error", path);
-	else if (n > WW_HOSTCFG_W3WP_MAX)
-		snprintf(ret->error, sizeof(ret->error), "%s: larger than %zu "
-			 "KiB, not read", path, WW_HOSTCFG_W3WP_MAX / 1024);
 	else
-		ww_hostcfg_parse_w3wp(path, buf, n, ret);
-out:
-	free(buf);
-	fclose(f);
+		ww_hostcfg_parse_w3wp(path, b.data ? b.data : "", b.len, ret);
+	ww_buf_release(&b);
 }

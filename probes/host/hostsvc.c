@@ -680,32 +680,16 @@ int ww_hostsvc_apphost_read(const char *path, struct ww_hostsvc_pool *ret,
 			    struct ww_err *err)
 {
 	struct ww_err e;
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t n;
+	struct ww_buf b;
 	int r;
 
 	ww_err_clear(&e);
-	r = ww_os_fopen_regular(path, &f, &e);
-	if (r)
-		goto out;
-	buf = malloc(WW_HOSTSVC_APPHOST_MAX + 1);
-	if (!buf) {
-		r = ww_err_set(&e, WW_ENOMEM, "%s: out of memory", path);
-		goto out;
-	}
-	n = fread(buf, 1, WW_HOSTSVC_APPHOST_MAX + 1, f);
-	if (ferror(f))
-		r = ww_err_set(&e, WW_EIO, "%s: read error", path);
-	else if (n > WW_HOSTSVC_APPHOST_MAX)
-		r = ww_err_set(&e, WW_ERANGE, "%s: larger than %u bytes", path,
-			       WW_HOSTSVC_APPHOST_MAX);
-	else
-		r = ww_hostsvc_apphost_parse(buf, n, path, ret, &e);
-out:
-	if (f)
-		fclose(f);
-	free(buf);
+	ww_buf_init(&b, WW_HOSTSVC_APPHOST_MAX);
+	r = ww_os_read_file(path, WW_HOSTSVC_APPHOST_MAX, &b, &e);
+	if (!r)
+		r = ww_hostsvc_apphost_parse(b.data ? b.data : "", b.len, path,
+					     ret, &e);
+	ww_buf_release(&b);
 	if (r) {
 		memset(ret, 0, sizeof(*ret));
 		ret->auto_start = -1;

@@ -219,7 +219,9 @@ static cJSON *json_findings(const struct ww_diag_log *l)
 		const struct ww_finding_summary *f = &l->findings[c];
 		cJSON *o;
 
-		if (!f->count)
+		/* Facts (a WSUS start, its SCHANNEL lines) are no findings. */
+		if (!f->count || ww_synclog_category_is_fact(
+					 (enum ww_synclog_category)c))
 			continue;
 		o = cJSON_CreateObject();
 		if (!o || !cJSON_AddItemToArray(arr, o))

@@ -106,8 +106,7 @@ static bool host_known(const struct ww_health_input *in)
  */
 static bool os_2016_or_later(const struct ww_health_input *in)
 {
-	return host_known(in) && in->host.os.present &&
-	       in->host.os.build >= 10240;
+	return host_known(in) && ww_hostcfg_os_2016_or_later(&in->host.os);
 }
 
 /* The Monthly Rollup for this OS, as the guide names it. */
@@ -124,8 +123,7 @@ static void sync_fix(const struct ww_health_input *in, struct measure *m)
 			 "or a later Monthly Rollup (Security-Only updates do "
 			 "not carry WSUS's TLS 1.2 fix for sync); then "
 			 FIX_RESTART_LOOK, kb, os);
-	else if (host_known(in) && in->host.os.present &&
-		 in->host.os.build >= 10240)
+	else if (os_2016_or_later(in))
 		snprintf(fix, sizeof(fix), "The guides name the Monthly Rollup "
 			 "for 2012 (KB4022721) and 2012 R2 (KB4022720); on %s "
 			 "install the latest cumulative update; then "
