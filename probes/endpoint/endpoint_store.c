@@ -153,7 +153,7 @@ int ww_probe_result_targets(struct ww_store *s, size_t max,
 	sqlite3_stmt *st = NULL;
 	int r = ww_store_prepare(s, "SELECT target FROM probe_result GROUP BY "
 				 "target ORDER BY target LIMIT ?1", &st, err);
-	char name[64];
+	char name[WW_PROBE_NAME_MAX];
 
 	if (r)
 		return r;

@@ -426,14 +426,14 @@ static void w3wp_text(const struct ww_hostcfg_w3wp *w, char *buf,
 
 /* The values a view still needs, as "SchUseStrongCrypto=1 and
  * SystemDefaultTlsVersions=1 under KEY" ("" when none). */
-static size_t net_fix(bool wow, const struct ww_hostcfg_net *n, char *buf,
-		      size_t size)
+static void net_fix(bool wow, const struct ww_hostcfg_net *n, char *buf,
+		    size_t size)
 {
 	bool a = !is_set(&n->strong_crypto, 1), b = !is_set(&n->system_default, 1);
 
 	if (!a && !b)
-		return 0;
-	return (size_t)snprintf(buf, size, "%s%s%s under " KEY_NET,
+		return;
+	snprintf(buf, size, "%s%s%s under " KEY_NET,
 				a ? "SchUseStrongCrypto=1" : "",
 				a && b ? " and " : "",
 				b ? "SystemDefaultTlsVersions=1" : "",

@@ -82,7 +82,6 @@ struct ww_hostcfg_suites {
 struct ww_hostcfg_os {
 	bool present;               /* CurrentBuild was read */
 	uint32_t build;             /* 9200: 2012, 9600: 2012 R2, 14393: 2016 */
-	struct ww_hostcfg_dword major; /* CurrentMajorVersionNumber (10+) */
 	char product[WW_HOSTCFG_TEXT_MAX / 2]; /* ProductName, "" absent */
 };
 

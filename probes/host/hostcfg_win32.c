@@ -184,7 +184,6 @@ static int read_os(struct ww_hostcfg_os *os, struct ww_err *err)
 		os->present = true;
 		os->build = (uint32_t)b;
 	}
-	read_dword(k, L"CurrentMajorVersionNumber", &os->major);
 	read_text(k, L"ProductName", os->product, sizeof(os->product), NULL);
 	if (k)
 		RegCloseKey(k);

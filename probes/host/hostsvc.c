@@ -454,7 +454,6 @@ void ww_hostsvc_judge_roots(const struct ww_hostsvc_values *v,
 struct apphost {
 	XML_Parser p;
 	struct ww_hostsvc_pool *pool;
-	const char *file;
 	int depth;
 	int pool_depth;          /* depth of <add name="WsusPool">, -1 none */
 	int *location_ssl;       /* the open <location>'s flag, NULL none */
@@ -651,7 +650,6 @@ int ww_hostsvc_apphost_parse(const char *buf, size_t len, const char *file,
 	ww_strlcpy(ret->path, file, sizeof(ret->path));
 	memset(&a, 0, sizeof(a));
 	a.pool = ret;
-	a.file = file;
 	a.pool_depth = -1;
 	a.stack[0] = "";
 	a.p = XML_ParserCreate(NULL);

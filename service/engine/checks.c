@@ -528,6 +528,7 @@ static void measure_host(const struct ww_health_input *in, size_t i,
 	}
 	h = &hr.items[i];
 	ww_strlcpy(m->item, h->name, sizeof(m->item));
+	/* Same values (a _Static_assert in checks_services.c). */
 	ww_m_state(m, (enum ww_state)h->state);
 	/* Without WSUS here the settings describe some other host. */
 	m->no_count = !in->host.wsus_installed;

@@ -13,6 +13,18 @@
 #include "checks.h"
 #include "util.h"
 
+/* The host judges' states are cast to the engine's by value. */
+_Static_assert((int)WW_HOSTSVC_OK == (int)WW_STATE_OK &&
+	       (int)WW_HOSTSVC_WARNING == (int)WW_STATE_WARNING &&
+	       (int)WW_HOSTSVC_CRITICAL == (int)WW_STATE_CRITICAL &&
+	       (int)WW_HOSTSVC_UNKNOWN == (int)WW_STATE_UNKNOWN,
+	       "hostsvc states cast to ww_state");
+_Static_assert((int)WW_HOSTCFG_OK == (int)WW_STATE_OK &&
+	       (int)WW_HOSTCFG_WARNING == (int)WW_STATE_WARNING &&
+	       (int)WW_HOSTCFG_CRITICAL == (int)WW_STATE_CRITICAL &&
+	       (int)WW_HOSTCFG_UNKNOWN == (int)WW_STATE_UNKNOWN,
+	       "hostcfg states cast to ww_state (checks.c)");
+
 /* Order within the class: WsusService, BITS, W3SVC, pool, content,
  * Trusted Root; every critical one before every warning. */
 enum { RANK_POOL = 3, RANK_CONTENT = 4, RANK_ROOTS = 5 };
@@ -54,7 +66,7 @@ static void apply(const struct ww_health_input *in,
 		ww_m_text(m, "%s", v->summary);
 		return;
 	}
-	ww_m_state(m, (enum ww_state)v->state);
+	ww_m_state(m, (enum ww_state)v->state); /* same values: above */
 	ww_m_text(m, "%s", v->summary);
 	ww_m_evidence(m, "%s", v->evidence);
 	ww_m_fix(m, v->fix);
