@@ -228,7 +228,7 @@ static void input_log(const struct ww_diag_data *d, struct ww_health_input *in)
 }
 
 static void copy_seen(const struct ww_diag_evseen *s,
-		      struct ww_health_evseen *f)
+		      struct ww_evstore_seen *f)
 {
 	f->count = s->count;
 	f->last_at = s->last_at;

@@ -625,9 +625,8 @@ static void probe_cause(const struct ww_health_input *in,
 	ww_strlcpy(m->code, t->wu_code, sizeof(m->code));
 }
 
-/* Whether t is the target WSUS synchronizes from (endpoint_targets.c). */
-static bool is_sync_source(const struct ww_health_input *in,
-			   const struct ww_probe_summary *t)
+bool ww_is_sync_source(const struct ww_health_input *in,
+		       const struct ww_probe_summary *t)
 {
 	return strcmp(t->name, in->from_upstream ? "upstream_sync" :
 			       "microsoft_update") == 0;
@@ -684,7 +683,7 @@ static void measure_endpoint(const struct ww_health_input *in, size_t i,
 			      "no HTTP response");
 	ww_m_fix(m, t->hint);
 	netbios_fix(in, t, m);
-	if (is_sync_source(in, t) && !in->source_known) {
+	if (ww_is_sync_source(in, t) && !in->source_known) {
 		/* A guess about the path is no verdict: say what to do. */
 		m->state = WW_STATE_UNKNOWN;
 		m->primary = true;
@@ -1128,7 +1127,7 @@ static void measure_wsus_events(const struct ww_health_input *in, size_t i,
 static void measure_content(const struct ww_health_input *in, size_t i,
 			    int64_t now, struct measure *m)
 {
-	const struct ww_health_evseen *s = &in->events.content;
+	const struct ww_evstore_seen *s = &in->events.content;
 	char last[WW_ISO_TIME_LEN];
 
 	(void)i;
@@ -1154,7 +1153,7 @@ static void measure_content(const struct ww_health_input *in, size_t i,
 static void measure_self_check(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m)
 {
-	const struct ww_health_evseen *s = &in->events.self_check;
+	const struct ww_evstore_seen *s = &in->events.self_check;
 	char last[WW_ISO_TIME_LEN];
 
 	(void)i;

@@ -140,6 +140,9 @@ void ww_measure_domains(const struct ww_health_input *in, size_t i,
 void ww_check_url_part(const char *url, bool with_scheme, char *buf,
 		       size_t size);
 bool ww_is_domain_target(const struct ww_probe_summary *t);
+/* Whether t is the target WSUS synchronizes from (endpoint_targets.c). */
+bool ww_is_sync_source(const struct ww_health_input *in,
+		       const struct ww_probe_summary *t);
 /* checks_local.c: this server's own endpoints (probes.local). */
 bool ww_is_local_target(const struct ww_probe_summary *t);
 void ww_measure_local_endpoint(const struct ww_health_input *in, size_t i,

@@ -69,8 +69,7 @@ probe_no_common(const struct ww_health_input *in)
 		const struct ww_probe_summary *t = &in->targets[k];
 
 		if (!t->ok && strcmp(t->result, "tls_handshake_failed") == 0 &&
-		    strcmp(t->name, in->from_upstream ? "upstream_sync" :
-			   "microsoft_update") == 0)
+		    ww_is_sync_source(in, t))
 			return t;
 	}
 	return NULL;

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "endpoint.h"
 #include "err.h"
+#include "evstore.h"
 #include "hostcfg.h"
 #include "hostsvc.h"
 #include "synclog.h"
@@ -125,13 +126,6 @@ struct ww_health_log {
 	struct ww_finding_summary findings[WW_CAT_COUNT];
 };
 
-/* One kind of WSUS event seen: how often, and the newest. */
-struct ww_health_evseen {
-	uint64_t count;
-	int64_t last_at;
-	uint32_t last_id;
-	char example[WW_HEALTH_TEXT_MAX];
-};
 
 /* WSUS's own events beyond the catalog state. */
 struct ww_health_events {
@@ -142,8 +136,8 @@ struct ww_health_events {
 	char detail[WW_HEALTH_LONG_MAX];  /* what was read, for evidence */
 	uint64_t count;                   /* WSUS events read */
 	uint64_t catalog_record;
-	struct ww_health_evseen content;    /* 364 */
-	struct ww_health_evseen self_check; /* 12xxx */
+	struct ww_evstore_seen content;    /* 364 */
+	struct ww_evstore_seen self_check; /* 12xxx */
 	char components[WW_HEALTH_TEXT_MAX];/* self-check components seen */
 };
 

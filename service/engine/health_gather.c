@@ -87,22 +87,6 @@ static int gather_targets(struct ww_store *s, struct ww_health_input *in,
 	return r;
 }
 
-/* One kind of WSUS event by its meaning (wsus_event.meaning). */
-static int gather_evseen(struct ww_store *s, const char *meaning,
-			 struct ww_health_evseen *e, struct ww_err *err)
-{
-	struct ww_evstore_seen seen;
-	int r = ww_evstore_seen_meaning(s, meaning, &seen, err);
-
-	if (r)
-		return r;
-	e->count = seen.count;
-	e->last_at = seen.last_at;
-	e->last_id = seen.last_id;
-	ww_strlcpy(e->example, seen.example, sizeof(e->example));
-	return 0;
-}
-
 static int gather_events(struct ww_store *s, struct ww_health_input *in,
 			 struct ww_err *err)
 {
@@ -111,9 +95,11 @@ static int gather_events(struct ww_store *s, struct ww_health_input *in,
 
 	if (e->avail != WW_FACT_AVAILABLE)
 		return 0;
-	r = gather_evseen(s, "content_download_failed", &e->content, err);
+	r = ww_evstore_seen_meaning(s, "content_download_failed", &e->content,
+				    err);
 	if (!r)
-		r = gather_evseen(s, "self_check_failed", &e->self_check, err);
+		r = ww_evstore_seen_meaning(s, "self_check_failed",
+					    &e->self_check, err);
 	if (!r && e->self_check.count)
 		snprintf(e->components, sizeof(e->components), "%s (%" PRIu32
 			 ")", ww_wsus_component(e->self_check.last_id) ?
