@@ -38,7 +38,7 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct ww_store;
 
-#define WW_STORE_SCHEMA_VERSION 3
+#define WW_STORE_SCHEMA_VERSION 4
 
 /*
  * Open (creating if missing, along with a private parent directory) the

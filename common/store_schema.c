@@ -127,10 +127,21 @@ static const char schema_v3[] =
 	"ALTER TABLE source_position ADD COLUMN previous_head_checksum BLOB;"
 	"ALTER TABLE source_position ADD COLUMN previous_head_len INTEGER;";
 
+/*
+ * v4: the cause each alert transition was told with (the check key and
+ * its one phrase), so that history says why, as the event did, and a
+ * re-raise for a change of cause can be told from a repeat.  NULL for a
+ * clear and in rows written before version 4.
+ */
+static const char schema_v4[] =
+	"ALTER TABLE alert_history ADD COLUMN cause TEXT;"
+	"ALTER TABLE alert_history ADD COLUMN cause_summary TEXT;";
+
 const struct ww_store_migration ww_store_migrations[] = {
 	{ 1, schema_v1 },
 	{ 2, schema_v2 },
 	{ 3, schema_v3 },
+	{ 4, schema_v4 },
 };
 
 const size_t ww_store_migrations_count = WW_ARRAY_SIZE(ww_store_migrations);

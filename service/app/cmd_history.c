@@ -61,8 +61,8 @@ static const struct {
 	  { "at", "target", "result", "wu_code", "elapsed_ms", "url" },
 	  { 20, 16, 22, 10, 6, 0 } },
 	{ "alert_transitions", "Alert transitions (newest first)",
-	  { "at", "name", "transition", "state", "reason", NULL },
-	  { 20, 20, 10, 8, 0, 0 } },
+	  { "at", "name", "transition", "state", "cause", "reason" },
+	  { 20, 20, 10, 8, 24, 0 } },
 };
 
 static void print_text(FILE *f, const cJSON *root)

@@ -270,8 +270,9 @@ static int write_pending(struct ww_store *s, const struct pending *p,
 		return 0;
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO alert_history (name, at, "
-			       "transition, state, reason) "
-			       "VALUES (?, ?, ?, ?, ?)",
+			       "transition, state, reason, cause, "
+			       "cause_summary) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return ww_store_error(s, err, "save alert history");
 	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
@@ -280,6 +281,10 @@ static int write_pending(struct ww_store *s, const struct pending *p,
 			  SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, ww_state_name(p->state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, p->reason, -1, SQLITE_STATIC);
+	if (p->cause_key[0]) {
+		sqlite3_bind_text(st, 6, p->cause_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, p->cause, -1, SQLITE_STATIC);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return ww_store_error(s, err, "save alert history");

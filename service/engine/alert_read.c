@@ -47,13 +47,16 @@ static const struct ww_store_col history_cols[] = {
 	{ "transition", WW_STORE_COL_TEXT },
 	{ "state", WW_STORE_COL_TEXT },
 	{ "reason", WW_STORE_COL_TEXT },
+	{ "cause", WW_STORE_COL_TEXT },
+	{ "cause_summary", WW_STORE_COL_TEXT },
 };
 
 int ww_alert_history_json(struct ww_store *s, int limit, struct cJSON *arr,
 			  struct ww_err *err)
 {
 	static const char sql[] =
-		"SELECT name, at, transition, state, reason FROM alert_history"
+		"SELECT name, at, transition, state, reason, cause,"
+		" cause_summary FROM alert_history"
 		" ORDER BY at DESC, id DESC LIMIT ?1";
 
 	return ww_store_rows_json(s, sql, limit, history_cols,

@@ -12,7 +12,7 @@ Asserted, scene by scene, from what a newcomer reads on the terminal:
   4. fe2 as MUUrl: CRITICAL, decommissioned; first fix muurl_policy;
   5. stale with the path fine: CRITICAL, cause the log's soap_fault;
   6. the monitor: status CRITICAL naming finding:soap_fault, then OK;
-     history's transitions raise then clear sync_staleness.
+     history's transitions raise sync_staleness with that cause, then clear.
 Then nothing the lab started still runs and its directory is gone; the
 same after a SIGTERM in the middle of the demo.
 
@@ -109,7 +109,8 @@ def main():
           "scene 6: status raised with its cause, then OK", st)
     tr = [l for l in mon if re.match(r"\d{4}-\d\d-\d\dT", l)]
     check(len(tr) >= 2 and "sync_staleness  raise critical" in tr[0]
-          and "sync_staleness  clear ok" in tr[-1],
+          and "cause finding:soap_fault: the WSUS log shows soap_fault" in tr[0]
+          and "sync_staleness  clear ok" in tr[-1] and "cause" not in tr[-1],
           "scene 6: history's alert transitions raise, then clear", tr)
     check(re.search(r"removed\s*$", r.stdout), "the demo ends saying it cleaned up",
           r.stdout[-300:])

@@ -296,7 +296,8 @@ def transitions(mon):
     doc = json.loads(r.stdout) if r.returncode == 0 else {}
     rows = list(reversed(doc.get("alert_transitions") or []))
     return [f"{t.get('at')}  {t.get('name')}  {t.get('transition')} {t.get('state')}: "
-            f"{t.get('reason')}" for t in rows]
+            f"{t.get('reason')}" + (f"; cause {t['cause']}: {t.get('cause_summary')}"
+                                    if t.get("cause") else "") for t in rows]
 
 
 def stop_monitor(mon):

@@ -251,6 +251,72 @@ START_TEST(unknown_raises_and_clears)
 }
 END_TEST
 
+/* The cause (check key and phrase) of transition n of sync_staleness,
+ * oldest first; heap, "(null)" when none was stored. */
+static char *history_cause(struct fx *f, int n)
+{
+	char sql[256];
+	char *v;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(transition || ' ' || cause || ': ' || "
+		 "cause_summary, transition || ' (null)') FROM alert_history "
+		 "WHERE name = 'sync_staleness' ORDER BY id LIMIT 1 OFFSET %d",
+		 n);
+	v = ww_test_sql_text(ww_store_db(f->store.s), sql);
+	ck_assert_msg(v != NULL, "no transition %d", n);
+	return v;
+}
+
+static void expect_history_cause(struct fx *f, int n, const char *want)
+{
+	char *got = history_cause(f, n);
+
+	ck_assert_msg(strcmp(got, want) == 0, "transition %d: '%s', want '%s'",
+		      n, got, want);
+	free(got);
+}
+
+/*
+ * A stale sync whose cause in the WSUS log changes while the alert stays
+ * raised: the raise goes out again, and history keeps the cause each
+ * transition was told with (as the event's strings 6 and 7 did).
+ */
+START_TEST(history_keeps_the_cause_of_each_transition)
+{
+	struct fx f;
+	struct ww_health_input in = input_with_age(T0, 30 * H);
+	struct ww_finding_summary *soap, *proxy;
+
+	fx_init(&f, "alert7");
+	in.log.avail = WW_FACT_AVAILABLE;
+	soap = &in.log.findings[WW_CAT_SOAP_FAULT];
+	proxy = &in.log.findings[WW_CAT_PROXY_AUTH_REQUIRED];
+	soap->count = 1;
+	soap->first_seen = soap->last_seen = T0 - H;
+	cycle_in(&f, &in, T0, 24 * H);
+	expect(&f, "raise sync_staleness 2001 warning\n");
+	cycle_in(&f, &in, T0 + 60, 24 * H);
+	expect(&f, "");
+	memset(soap, 0, sizeof(*soap));
+	proxy->count = 1;
+	proxy->first_seen = proxy->last_seen = T0;
+	cycle_in(&f, &in, T0 + 120, 24 * H);
+	expect(&f, "raise sync_staleness 2001 warning\n");
+	in = input_with_age(T0 + 180, H);
+	cycle_in(&f, &in, T0 + 180, 24 * H);
+	expect(&f, "clear sync_staleness 2003 ok\n");
+	expect_history_cause(&f, 0, "raise finding:soap_fault: the WSUS log "
+				    "shows soap_fault (last at "
+				    "2027-01-15T07:00:00Z)");
+	expect_history_cause(&f, 1, "raise finding:proxy_auth_required: the "
+				    "WSUS log shows proxy_auth_required (last "
+				    "at 2027-01-15T08:00:00Z)");
+	expect_history_cause(&f, 2, "clear (null)");
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(decide_table)
 {
 	enum ww_alert_transition t;
@@ -286,6 +352,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, failing_sink_does_not_cause_repeats);
 	tcase_add_test(tc, vanished_target_is_cleared_once);
 	tcase_add_test(tc, unknown_raises_and_clears);
+	tcase_add_test(tc, history_keeps_the_cause_of_each_transition);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,9 +39,12 @@ static void fixture_init(struct fixture *f)
 		" ('microsoft_update', 'https://sws.update.microsoft.com/',"
 		"  1795424500, 0, 'tls', 'tls_untrusted', '0x800B0109', NULL,"
 		"  41);"
-		"INSERT INTO alert_history(name, at, transition, state, reason)"
+		"INSERT INTO alert_history(name, at, transition, state, reason,"
+		" cause, cause_summary)"
 		" VALUES ('sync_staleness', 1795424600, 'raised', 'warning',"
-		" 'last successful sync 27h ago')", &err) == 0, "%s", err.msg);
+		" 'last successful sync 27h ago', 'endpoint:microsoft_update',"
+		" 'proxy requires authentication (407, 0x8024401B)')", &err) == 0,
+		"%s", err.msg);
 	ww_store_close(s);
 }
 
@@ -129,6 +132,11 @@ START_TEST(json_lists_newest_first_with_iso_times)
 	ck_assert_int_eq(cJSON_GetArraySize(alerts), 1);
 	ck_assert_str_eq(str_field(cJSON_GetArrayItem(alerts, 0), "transition"),
 			 "raised");
+	ck_assert_str_eq(str_field(cJSON_GetArrayItem(alerts, 0), "cause"),
+			 "endpoint:microsoft_update");
+	ck_assert_str_eq(str_field(cJSON_GetArrayItem(alerts, 0),
+				   "cause_summary"),
+			 "proxy requires authentication (407, 0x8024401B)");
 	cJSON_Delete(root);
 	free(out);
 	fixture_release(&f);
@@ -147,6 +155,9 @@ START_TEST(text_form_keeps_rows_on_one_line)
 	ck_assert_msg(strstr(out, "tls_untrusted") != NULL, "%s", out);
 	/* The tab and newline of the stored error do not break the row. */
 	ck_assert_msg(strstr(out, "timed out??at ...") != NULL, "%s", out);
+	/* A transition names the cause it was told with. */
+	ck_assert_msg(strstr(out, "endpoint:microsoft_update  last successful "
+				  "sync 27h ago") != NULL, "%s", out);
 	free(out);
 	fixture_release(&f);
 }
