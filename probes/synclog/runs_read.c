@@ -3,155 +3,165 @@
  * (sync_run, log_finding; owner: probes/synclog, docs/store.md).  Only
  * SELECTs: `check` runs them on a read-only connection.
  *
- * The rules of time live here because they are rules of these rows: a run
- * dated further ahead than now + the clock tolerance was stamped by a
- * clock that was wrong then or is wrong now, so it is counted and
- * otherwise ignored, never the latest success or attempt (docs/health.md,
- * "Time"); within one source, order is the order the source saw the runs
- * (row ids), not their times, so a clock stepped back hides nothing.
+ * The rules of runs are not here: the rows are loaded, each source's in
+ * the order the source saw them (row ids), and summarised by
+ * ww_runs_summarise() (runs_summary.c), the function diagnose uses on the
+ * runs it parsed.
  */
 #include "compat.h"
 
 #include <sqlite3.h>
 
 #include "runs_store.h"
+#include "runs_summary.h"
 #include "store.h"
 #include "util.h"
 
 #define WHAT "read sync runs"
 
-/* The end of a run, or its start when the end was not seen. */
-#define RUN_END "COALESCE(finished_at, started_at)"
-#define RUN_START "COALESCE(started_at, finished_at)"
-/* A run dated no later than ?2 (now + the clock tolerance). */
-#define RUN_DATED(t) "(COALESCE(" t "started_at, " t "finished_at) <= ?2 " \
-		     "AND COALESCE(" t "finished_at, " t "started_at) <= ?2)"
-#define RUN_OK RUN_DATED("")
-
 /*
- * The first row of an aggregate sql (?2 = limit): column 0 into *a (and
- * whether it is NULL into *a_null), column 1 into *b, each when non-NULL.
+ * The newest runs summarised.  Retention (30 days by default) keeps a few
+ * hundred per source; the bound is for a store fed a hostile log.  Beyond
+ * it the oldest runs are left out: first_observed moves later, which only
+ * makes "no success in the time observed" slower to say.
  */
-static int query_two(struct ww_store *s, const char *sql, int64_t limit,
-		     int64_t *a, bool *a_null, int64_t *b, struct ww_err *err)
-{
-	sqlite3_stmt *st;
-	int r = ww_store_query_row(s, sql, NULL, limit, &st, WHAT, err);
+#define RUNS_READ_MAX 65536
 
-	if (r <= 0)
-		return r;
-	*a = sqlite3_column_int64(st, 0);
-	if (a_null)
-		*a_null = sqlite3_column_type(st, 0) == SQLITE_NULL;
-	if (b)
-		*b = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+struct loaded {
+	struct ww_run_fact *runs;
+	size_t n, cap;
+	size_t *starts; /* index of each source's first run */
+	size_t nsrc, srccap;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size,
+		struct ww_err *err)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * size);
+	if (!np)
+		return ww_err_set(err, WW_ENOMEM, "out of memory reading sync "
+				  "runs");
+	*p = np;
+	*cap = ncap;
 	return 0;
 }
 
-/*
- * The latest attempt: each source's last run by position in what it read
- * (rows are inserted in the order the source saw the runs start, so id
- * orders them even when the clock was stepped back between two runs),
- * then the latest of those by time across sources.
- */
-static int read_attempt(struct ww_store *s, int64_t limit,
-			struct ww_runs_summary *ret, struct ww_err *err)
+static int64_t column_time(sqlite3_stmt *st, int i)
 {
-	sqlite3_stmt *st;
-	int r;
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? WW_TIME_UNKNOWN :
+	       sqlite3_column_int64(st, i);
+}
 
-	r = ww_store_query_row(s, "SELECT " RUN_START ", result, error FROM "
-			       "sync_run WHERE id IN (SELECT MAX(id) FROM "
-			       "sync_run WHERE " RUN_OK " GROUP BY source) "
-			       "ORDER BY " RUN_START " DESC, id DESC LIMIT 1",
-			       NULL, limit, &st, WHAT, err);
-	if (r <= 0)
-		return r;
-	ret->have_attempt = true;
-	ret->last_attempt = sqlite3_column_int64(st, 0);
-	ww_store_column_text(st, 1, ret->last_result, sizeof(ret->last_result));
-	if (strcmp(ret->last_result, "failed") == 0)
-		ww_store_column_text(st, 2, ret->last_error,
-				     sizeof(ret->last_error));
-	sqlite3_finalize(st);
+/* One row (source number, id, started_at, finished_at, result) into l;
+ * *source: the source number of the previous row. */
+static int load_row(sqlite3_stmt *st, int64_t *source, struct loaded *l,
+		    struct ww_err *err)
+{
+	struct ww_run_fact *r;
+	char result[16];
+	int rc;
+
+	if (!l->n || sqlite3_column_int64(st, 0) != *source) {
+		rc = grow((void **)&l->starts, &l->srccap, l->nsrc + 1,
+			  sizeof(*l->starts), err);
+		if (rc)
+			return rc;
+		l->starts[l->nsrc++] = l->n;
+		*source = sqlite3_column_int64(st, 0);
+	}
+	rc = grow((void **)&l->runs, &l->cap, l->n + 1, sizeof(*l->runs), err);
+	if (rc)
+		return rc;
+	r = &l->runs[l->n++];
+	r->seq = sqlite3_column_int64(st, 1);
+	r->started_at = column_time(st, 2);
+	r->finished_at = column_time(st, 3);
+	ww_store_column_text(st, 4, result, sizeof(result));
+	if (ww_sync_result_from_name(result, &r->result) != 0)
+		r->result = WW_SYNC_UNKNOWN;
 	return 0;
 }
 
-/* The end of the last success source "t" saw, or a very old time. */
-#define OWN_SUCCESS(t) "COALESCE((SELECT MAX(COALESCE(g.finished_at, " \
-		       "g.started_at)) FROM sync_run g WHERE g.source = " t \
-		       ".source AND g.result = 'succeeded' AND " \
-		       RUN_DATED("g.") "), -1 << 62)"
-
-/*
- * Several sources (log, event log, SUSDB) may each record the same
- * attempt: count per source and take the largest count, rather than
- * adding them up.  Within a source a failure counts when it comes after
- * the source's own last success in the order the source saw them (not by
- * time: a clock stepped back must not hide it).  A success another source
- * saw later than this source's own last one (by more than the tolerance,
- * so not the same success seen twice) ends this source's streak too.
- */
-static const char failures_sql[] =
-	"SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM sync_run f"
-	" WHERE f.result = 'failed' AND " RUN_DATED("f.")
-	" AND f.id > COALESCE((SELECT MAX(g.id) FROM sync_run g WHERE"
-	" g.source = f.source AND g.result = 'succeeded' AND "
-	RUN_DATED("g.") "), 0)"
-	" AND COALESCE(f.finished_at, f.started_at) > COALESCE((SELECT"
-	" MAX(COALESCE(o.finished_at, o.started_at)) FROM sync_run o WHERE"
-	" o.source <> f.source AND o.result = 'succeeded' AND "
-	RUN_DATED("o.") " AND COALESCE(o.finished_at, o.started_at) > "
-	OWN_SUCCESS("f") " + ?3), -1 << 62)"
-	" GROUP BY f.source)";
-
-static int read_failures(struct ww_store *s, int64_t limit,
-			 int64_t tolerance, struct ww_runs_summary *ret,
-			 struct ww_err *err)
+/* Each source's runs by id (sources numbered, so that a long name is
+ * never cut into another's). */
+static int load_runs(struct ww_store *s, struct loaded *l,
+		     struct ww_err *err)
 {
+	static const char sql[] =
+		"SELECT dense_rank() OVER (ORDER BY source), id, started_at,"
+		" finished_at, result FROM sync_run WHERE id IN (SELECT id"
+		" FROM sync_run ORDER BY id DESC LIMIT ?1) ORDER BY source, id";
 	sqlite3_stmt *st = NULL;
-	int r = ww_store_prepare(s, failures_sql, &st, err);
+	int64_t source = 0;
+	int r = ww_store_prepare(s, sql, &st, err);
 
 	if (r)
 		return r;
-	sqlite3_bind_int64(st, 2, limit);
-	sqlite3_bind_int64(st, 3, tolerance);
-	r = ww_store_step(s, st, WHAT, err);
-	if (r > 0) {
-		ret->consecutive_failures = sqlite3_column_int64(st, 0);
-		r = 0;
+	sqlite3_bind_int64(st, 1, RUNS_READ_MAX);
+	while ((r = ww_store_step(s, st, WHAT, err)) > 0) {
+		r = load_row(st, &source, l, err);
+		if (r)
+			break;
 	}
 	sqlite3_finalize(st);
 	return r;
 }
 
+/* The reason of the failed run with row id `id`. */
+static int read_error(struct ww_store *s, int64_t id,
+		      struct ww_runs_summary *ret, struct ww_err *err)
+{
+	sqlite3_stmt *st;
+	int r = ww_store_query_row(s, "SELECT error FROM sync_run WHERE id = ?2",
+				   NULL, id, &st, WHAT, err);
+
+	if (r <= 0)
+		return r;
+	ww_store_column_text(st, 0, ret->last_error, sizeof(ret->last_error));
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int ww_runs_store_summary(struct ww_store *s, int64_t now, int64_t tolerance,
 			  struct ww_runs_summary *ret, struct ww_err *err)
 {
-	int64_t limit = now + (tolerance > 0 ? tolerance : 0);
-	bool none = true; /* set by query_two; MinGW -O2 cannot tell */
+	struct loaded l = { 0 };
+	struct ww_run_source *srcs = NULL;
+	struct ww_run_at at;
+	size_t i;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	r = query_two(s, "SELECT COUNT(*), MIN(" RUN_START ") FROM sync_run "
-			 "WHERE " RUN_OK, limit, &ret->runs, NULL,
-		      &ret->first_observed, err);
-	if (!r)
-		r = query_two(s, "SELECT MAX(" RUN_END ") FROM sync_run "
-				 "WHERE result = 'succeeded' AND " RUN_OK,
-			      limit, &ret->last_success, &none, NULL, err);
+	r = load_runs(s, &l, err);
 	if (r)
-		return r;
-	ret->have_success = !none;
-	r = query_two(s, "SELECT COUNT(*), MAX(MAX(" RUN_START ", " RUN_END
-			 ")) FROM sync_run WHERE NOT " RUN_OK, limit,
-		      &ret->ahead_runs, NULL, &ret->ahead_latest, err);
-	if (!r)
-		r = read_attempt(s, limit, ret, err);
-	if (!r)
-		r = read_failures(s, limit, tolerance > 0 ? tolerance : 0,
-				  ret, err);
+		goto out;
+	srcs = calloc(l.nsrc ? l.nsrc : 1, sizeof(*srcs));
+	if (!srcs) {
+		r = ww_err_set(err, WW_ENOMEM, "out of memory reading sync runs");
+		goto out;
+	}
+	for (i = 0; i < l.nsrc; i++) {
+		size_t end = i + 1 < l.nsrc ? l.starts[i + 1] : l.n;
+
+		srcs[i].runs = &l.runs[l.starts[i]];
+		srcs[i].n = end - l.starts[i];
+		srcs[i].get = ww_run_fact_get;
+	}
+	ww_runs_summarise(srcs, l.nsrc, now, tolerance, ret, &at);
+	if (at.found && strcmp(ret->last_result, "failed") == 0)
+		r = read_error(s, l.runs[l.starts[at.source] + at.index].seq,
+			       ret, err);
+out:
+	free(srcs);
+	free(l.starts);
+	free(l.runs);
 	return r;
 }
 

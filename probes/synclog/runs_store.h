@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "err.h"
+#include "runs_summary.h"
 #include "synclog.h"
 
 struct ww_store;
@@ -72,26 +73,9 @@ int ww_runs_store_load_bookmark(struct ww_store *s, const char *source,
 
 /* ---- reading, for the health engine (runs_read.c) ------------------- */
 
-#define WW_RUNS_TEXT_MAX 256
-
-/* What the sync runs of every source say, as of now (docs/health.md). */
-struct ww_runs_summary {
-	int64_t runs;                 /* runs dated no later than the limit */
-	int64_t first_observed;       /* start of the oldest of them */
-	bool have_success;
-	int64_t last_success;         /* end of the latest success */
-	int64_t ahead_runs;           /* runs dated beyond the limit */
-	int64_t ahead_latest;         /* the furthest such time */
-	bool have_attempt;
-	int64_t last_attempt;         /* start of the latest attempt */
-	char last_result[16];         /* its result: succeeded, failed ... */
-	char last_error[WW_RUNS_TEXT_MAX]; /* its reason when it failed */
-	int64_t consecutive_failures; /* since the last success, per source */
-};
-
 /*
- * Summarise sync_run as of now.  A run dated later than now + tolerance
- * (the clock tolerance, seconds) counts only in ahead_*.  0 or WW_E*.
+ * Summarise sync_run as of now by the rules of runs (ww_runs_summarise(),
+ * runs_summary.h), the reason of the latest attempt included.  0 or WW_E*.
  */
 int ww_runs_store_summary(struct ww_store *s, int64_t now, int64_t tolerance,
 			  struct ww_runs_summary *ret, struct ww_err *err);

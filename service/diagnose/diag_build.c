@@ -15,6 +15,7 @@
 
 #include "config_keys.h"
 #include "diagnose.h"
+#include "runs_summary.h"
 #include "tail.h"
 #include "util.h"
 
@@ -49,147 +50,88 @@ static struct ww_diag_item *item(struct ww_diag_report *r, int g,
 /* ---- health input from this pass ---- */
 
 /*
- * The rules of the runs are the service's (probes/synclog/runs_read.c
- * over the store; here over what this pass read): a run dated later than
- * now + the clock tolerance counts only as "ahead" and is otherwise
- * ignored; within the log, failures count after its last success in the
- * order the log has them, not by time, so a clock stepped back hides
- * nothing; the log and the event log report the same attempts, so their
- * failure counts are not added: the larger is taken.
+ * The runs of this pass, summarised by the rules the service applies to
+ * the store's rows (ww_runs_summarise(), probes/synclog/runs_summary.c):
+ * two sources, the log's runs in the order the log has them, and the
+ * event log's results (the last success and the newest failures) in time
+ * order.
  */
-static bool sync_dated(struct ww_health_input *in, int64_t limit, int64_t a,
-		       int64_t b)
-{
-	int64_t late = a > b ? a : b;
+#define EVENT_FACTS (WW_DIAG_EVENT_FAILURES + 1)
 
-	if (late <= limit)
-		return true;
-	if (!in->ahead_runs++ || late > in->ahead_latest)
-		in->ahead_latest = late;
-	return false;
+static void log_run_get(const void *runs, size_t i, struct ww_run_fact *ret)
+{
+	const struct ww_sync_run *r = &((const struct ww_sync_run *)runs)[i];
+
+	ret->started_at = r->started_at;
+	ret->finished_at = r->finished_at;
+	ret->result = r->result;
+	/* After every event: of two attempts of the same second, the
+	 * log's, which keeps the reason, is the one shown. */
+	ret->seq = EVENT_FACTS + (int64_t)i;
 }
 
-/* Events 384/386 after the log: the newest result is the last attempt
- * when it is newer than the log's. */
-static void input_sync_events(const struct ww_diag_events *e, int64_t limit,
-			      bool log_runs, struct ww_health_input *in)
+/* Whether result a at time ta comes after b at tb: by time; at the same
+ * second, the one the newest event (last_result_failed) says. */
+static bool event_after(const struct ww_run_fact *a,
+			const struct ww_run_fact *b, bool newest_failed)
 {
-	int64_t n = 0;
-	size_t i;
-
-	if (e->last_success != WW_TIME_UNKNOWN &&
-	    sync_dated(in, limit, e->last_success, e->last_success) &&
-	    (!in->have_success || e->last_success > in->last_success)) {
-		in->have_success = true;
-		in->last_success = e->last_success;
-		if (!in->sync_runs)
-			in->first_observed = e->last_success;
-		in->sync_runs += !in->sync_runs;
-	}
-	if (e->last_result_at != WW_TIME_UNKNOWN &&
-	    e->last_result_at <= limit &&
-	    (!in->have_attempt || e->last_result_at > in->last_attempt)) {
-		in->have_attempt = true;
-		in->last_attempt = e->last_result_at;
-		ww_strlcpy(in->last_result, ww_sync_result_name(
-			   e->last_result_failed ? WW_SYNC_FAILED :
-			   WW_SYNC_SUCCEEDED), sizeof(in->last_result));
-		in->last_error[0] = '\0'; /* the event's reason is not kept */
-	}
-	for (i = 0; i < e->n_failed; i++) {
-		if (!sync_dated(in, limit, e->failed_at[i], e->failed_at[i]))
-			continue;
-		if (!in->have_success || e->failed_at[i] > in->last_success)
-			n++;
-		/* Without runs from the log, the events are the history: it
-		 * starts at the oldest attempt they report. */
-		if (log_runs)
-			continue;
-		if (!in->sync_runs || e->failed_at[i] < in->first_observed)
-			in->first_observed = e->failed_at[i];
-		in->sync_runs++;
-	}
-	if (n > in->consecutive_failures)
-		in->consecutive_failures = n;
+	if (a->finished_at != b->finished_at)
+		return a->finished_at > b->finished_at;
+	return (a->result == WW_SYNC_FAILED) == newest_failed &&
+	       a->result != b->result;
 }
 
-static int64_t run_end(const struct ww_sync_run *r)
+static void event_fact_add(struct ww_run_fact *f, size_t *n, int64_t at,
+			   enum ww_sync_result result, bool newest_failed)
 {
-	return r->finished_at != WW_TIME_UNKNOWN ? r->finished_at :
-	       r->started_at;
+	struct ww_run_fact r = { WW_TIME_UNKNOWN, at, result, 0 };
+	size_t i = *n;
+
+	/* Insertion sort: at most EVENT_FACTS results. */
+	while (i > 0 && event_after(&f[i - 1], &r, newest_failed)) {
+		f[i] = f[i - 1];
+		i--;
+	}
+	f[i] = r;
+	(*n)++;
 }
 
-static void input_sync_run(const struct ww_sync_run *r,
-			   struct ww_health_input *in)
+static size_t event_facts(const struct ww_diag_events *e,
+			  struct ww_run_fact f[EVENT_FACTS])
 {
-	int64_t start = r->started_at != WW_TIME_UNKNOWN ? r->started_at :
-			r->finished_at;
+	size_t i, n = 0;
 
-	if (!in->sync_runs++ || start < in->first_observed)
-		in->first_observed = start;
-	/* The log's last run by position is its latest attempt. */
-	in->have_attempt = true;
-	in->last_attempt = start;
-	ww_strlcpy(in->last_result, ww_sync_result_name(r->result),
-		   sizeof(in->last_result));
-	ww_strlcpy(in->last_error, r->result == WW_SYNC_FAILED ? r->error : "",
-		   sizeof(in->last_error));
-	if (r->result == WW_SYNC_SUCCEEDED &&
-	    (!in->have_success || run_end(r) > in->last_success)) {
-		in->have_success = true;
-		in->last_success = run_end(r);
-	}
-}
-
-/*
- * The log's failures after its own last success, by position; those not
- * later than after (a success the event log saw later than the log's own,
- * by more than the tolerance) do not count either.
- */
-static int64_t log_streak(const struct ww_sync_run_list *l, int64_t limit,
-			  int64_t after)
-{
-	int64_t n = 0;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		const struct ww_sync_run *r = &l->runs[i];
-
-		if (r->started_at > limit || r->finished_at > limit)
-			continue;
-		if (r->result == WW_SYNC_SUCCEEDED)
-			n = 0;
-		else if (r->result == WW_SYNC_FAILED && run_end(r) > after)
-			n++;
-	}
+	if (e->last_success != WW_TIME_UNKNOWN)
+		event_fact_add(f, &n, e->last_success, WW_SYNC_SUCCEEDED,
+			       e->last_result_failed);
+	for (i = 0; i < e->n_failed && i < WW_DIAG_EVENT_FAILURES; i++)
+		event_fact_add(f, &n, e->failed_at[i], WW_SYNC_FAILED,
+			       e->last_result_failed);
+	for (i = 0; i < n; i++)
+		f[i].seq = (int64_t)i;
 	return n;
 }
 
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 {
 	const struct ww_sync_run_list *l = &d->log.runs;
-	int64_t tol = in->th.clock_skew > 0 ? in->th.clock_skew : 0;
-	int64_t limit = d->now + tol, after = INT64_MIN, log_ok;
-	size_t i, used = 0;
+	struct ww_run_fact ev[EVENT_FACTS];
+	struct ww_run_source srcs[2] = {
+		{ l->runs, l->n, log_run_get },
+		{ ev, 0, ww_run_fact_get },
+	};
+	struct ww_runs_summary sum;
+	struct ww_run_at at;
 
-	for (i = 0; i < l->n; i++) {
-		const struct ww_sync_run *r = &l->runs[i];
-
-		if (sync_dated(in, limit, r->started_at, r->finished_at)) {
-			input_sync_run(r, in);
-			used++;
-		}
-	}
-	log_ok = in->have_success ? in->last_success : INT64_MIN / 2;
-	input_sync_events(&d->events, limit, used > 0, in);
-	if (in->have_success && in->last_success > log_ok + tol)
-		after = in->last_success;
-	if (used) {
-		int64_t n = log_streak(l, limit, after);
-
-		if (n > in->consecutive_failures)
-			in->consecutive_failures = n;
-	}
+	srcs[1].n = event_facts(&d->events, ev);
+	ww_runs_summarise(srcs, WW_ARRAY_SIZE(srcs), d->now, in->th.clock_skew,
+			  &sum, &at);
+	/* The event's reason is not kept: only the log's run has one. */
+	if (at.found && at.source == 0 &&
+	    l->runs[at.index].result == WW_SYNC_FAILED)
+		ww_strlcpy(sum.last_error, l->runs[at.index].error,
+			   sizeof(sum.last_error));
+	ww_health_input_set_runs(in, &sum);
 }
 
 static enum ww_fact_avail fact_avail(enum ww_diag_avail a)

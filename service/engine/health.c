@@ -14,6 +14,7 @@
 #include "checks.h"
 #include "config.h"
 #include "health.h"
+#include "runs_summary.h"
 #include "util.h"
 
 /* ---- the evaluator ---- */
@@ -512,6 +513,22 @@ void ww_health_thresholds_from_config(struct ww_health_thresholds *th,
 void ww_health_input_init(struct ww_health_input *in)
 {
 	memset(in, 0, sizeof(*in));
+}
+
+void ww_health_input_set_runs(struct ww_health_input *in,
+			      const struct ww_runs_summary *r)
+{
+	in->sync_runs = r->runs;
+	in->first_observed = r->first_observed;
+	in->have_success = r->have_success;
+	in->last_success = r->last_success;
+	in->ahead_runs = r->ahead_runs;
+	in->ahead_latest = r->ahead_latest;
+	in->have_attempt = r->have_attempt;
+	in->last_attempt = r->last_attempt;
+	ww_strlcpy(in->last_result, r->last_result, sizeof(in->last_result));
+	ww_strlcpy(in->last_error, r->last_error, sizeof(in->last_error));
+	in->consecutive_failures = r->consecutive_failures;
 }
 
 const struct ww_check_result *

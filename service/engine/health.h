@@ -382,6 +382,12 @@ void ww_health_thresholds_from_config(struct ww_health_thresholds *th,
 /* Zero the input, no sources known, no targets. */
 void ww_health_input_init(struct ww_health_input *in);
 
+/* The sync-run facts of in from a summary of the runs (the monitor's
+ * from the store, diagnose's from what it parsed: one set of rules). */
+struct ww_runs_summary;
+void ww_health_input_set_runs(struct ww_health_input *in,
+			      const struct ww_runs_summary *r);
+
 /*
  * Evaluate every rule of the table against in at time now.  Rules that
  * do not apply (no such target, source not used on this system, MUUrl

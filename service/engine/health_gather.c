@@ -23,7 +23,7 @@ static int64_t tolerance(const struct ww_health_input *in)
 	return in->th.clock_skew > 0 ? in->th.clock_skew : 0;
 }
 
-/* The sync runs of every source (their rules: runs_read.c). */
+/* The sync runs of every source (their rules: runs_summary.c). */
 static int gather_sync(struct ww_store *s, struct ww_health_input *in,
 		       int64_t now, struct ww_err *err)
 {
@@ -32,17 +32,7 @@ static int gather_sync(struct ww_store *s, struct ww_health_input *in,
 
 	if (rc)
 		return rc;
-	in->sync_runs = r.runs;
-	in->first_observed = r.first_observed;
-	in->have_success = r.have_success;
-	in->last_success = r.last_success;
-	in->ahead_runs = r.ahead_runs;
-	in->ahead_latest = r.ahead_latest;
-	in->have_attempt = r.have_attempt;
-	in->last_attempt = r.last_attempt;
-	ww_strlcpy(in->last_result, r.last_result, sizeof(in->last_result));
-	ww_strlcpy(in->last_error, r.last_error, sizeof(in->last_error));
-	in->consecutive_failures = r.consecutive_failures;
+	ww_health_input_set_runs(in, &r);
 	return 0;
 }
 

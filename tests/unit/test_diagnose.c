@@ -251,7 +251,7 @@ START_TEST(failed_run_reason_in_text)
 END_TEST
 
 /*
- * The runs' rules are the service's (runs_read.c): a success dated 90
+ * The runs' rules are the service's (runs_summary.c): a success dated 90
  * days ahead (a clock glitch) is never the latest success, and failures
  * count after the log's last success in the log's order, so failures
  * written after a clock was stepped back still count.  Before, diagnose

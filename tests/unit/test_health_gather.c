@@ -174,6 +174,64 @@ static void diag_run(struct ww_diag_data *d, const char *key, int64_t start,
 	ck_assert_int_eq(ww_sync_run_list_put(&d->log.runs, &run), 0);
 }
 
+/* The sync-run facts and verdicts of the store's face (f) and diagnose's
+ * (rep) are the same. */
+static void expect_same_runs(const struct fx *f,
+			     const struct ww_diag_report *rep, int round)
+{
+	const struct ww_health_input *a = &f->in, *b = &rep->in;
+	static const char *const judged[] = { "sync_staleness",
+					      "sync_failures" };
+	size_t i;
+
+	ck_assert_msg(a->have_success == b->have_success &&
+		      a->last_success == b->last_success &&
+		      a->consecutive_failures == b->consecutive_failures &&
+		      a->ahead_runs == b->ahead_runs &&
+		      a->ahead_latest == b->ahead_latest &&
+		      a->have_attempt == b->have_attempt &&
+		      a->last_attempt == b->last_attempt &&
+		      a->sync_runs == b->sync_runs &&
+		      a->first_observed == b->first_observed &&
+		      strcmp(a->last_result, b->last_result) == 0,
+		      "round %d: store success %d/%" PRId64 " failures %"
+		      PRId64 " ahead %" PRId64 " attempt %" PRId64 " %s runs %"
+		      PRId64 " from %" PRId64 "; diagnose %d/%" PRId64 " %"
+		      PRId64 " %" PRId64 " %" PRId64 " %s %" PRId64 " %" PRId64,
+		      round, a->have_success, a->last_success,
+		      a->consecutive_failures, a->ahead_runs, a->last_attempt,
+		      a->last_result, a->sync_runs, a->first_observed,
+		      b->have_success, b->last_success,
+		      b->consecutive_failures, b->ahead_runs, b->last_attempt,
+		      b->last_result, b->sync_runs, b->first_observed);
+	for (i = 0; i < WW_ARRAY_SIZE(judged); i++)
+		ck_assert_int_eq(ww_health_find(&f->rep, judged[i])->state,
+				 ww_health_find(&rep->health,
+						judged[i])->state);
+}
+
+/* Log run i in the store and in diagnose's data. */
+static void log_run_both(struct fx *f, struct ww_diag_data *d, unsigned i,
+			 int64_t start, int64_t end, bool ok)
+{
+	char key[16];
+
+	snprintf(key, sizeof(key), "r%u", i);
+	add_run(f, "log", key, start, end, ok ? "succeeded" : "failed");
+	diag_run(d, key, start, end, ok);
+}
+
+/* Both faces judge; they must agree; both are released. */
+static void judge_both(struct fx *f, struct ww_diag_data *d,
+		       struct ww_diag_report *rep, int round)
+{
+	judge(f, T);
+	ww_diag_build(d, rep);
+	expect_same_runs(f, rep, round);
+	ww_diag_data_release(d);
+	fx_done(f);
+}
+
 START_TEST(diagnose_and_store_judge_runs_alike)
 {
 	struct ww_diag_report *rep = malloc(sizeof(*rep));
@@ -184,7 +242,6 @@ START_TEST(diagnose_and_store_judge_runs_alike)
 	ck_assert_ptr_nonnull(rep);
 	for (round = 0; round < 200; round++) {
 		unsigned i, n = 1 + rnd(7);
-		char key[16];
 
 		fx_init(&f, "gather_same");
 		ww_diag_data_init(&d, &f.cfg, T);
@@ -193,41 +250,114 @@ START_TEST(diagnose_and_store_judge_runs_alike)
 			int64_t start = rnd_time(), end = start + 60 + rnd(600);
 			bool ok = rnd(3) == 0;
 
-			snprintf(key, sizeof(key), "r%u", i);
-			add_run(&f, "log", key, start, end, ok ? "succeeded" :
-				"failed");
-			diag_run(&d, key, start, end, ok);
+			log_run_both(&f, &d, i, start, end, ok);
 		}
-		judge(&f, T);
-		ww_diag_build(&d, rep);
-		ck_assert_msg(f.in.have_success == rep->in.have_success &&
-			      (!f.in.have_success || f.in.last_success ==
-			       rep->in.last_success) &&
-			      f.in.consecutive_failures ==
-			      rep->in.consecutive_failures &&
-			      f.in.ahead_runs == rep->in.ahead_runs &&
-			      f.in.have_attempt == rep->in.have_attempt &&
-			      f.in.last_attempt == rep->in.last_attempt &&
-			      f.in.sync_runs == rep->in.sync_runs &&
-			      strcmp(f.in.last_result, rep->in.last_result) == 0,
-			      "round %d (%u runs): store success %d/%" PRId64
-			      " failures %" PRId64 " ahead %" PRId64
-			      " attempt %" PRId64 " %s runs %" PRId64
-			      "; diagnose %d/%" PRId64 " %" PRId64 " %" PRId64
-			      " %" PRId64 " %s %" PRId64, round, n,
-			      f.in.have_success, f.in.last_success,
-			      f.in.consecutive_failures, f.in.ahead_runs,
-			      f.in.last_attempt, f.in.last_result,
-			      f.in.sync_runs, rep->in.have_success,
-			      rep->in.last_success,
-			      rep->in.consecutive_failures, rep->in.ahead_runs,
-			      rep->in.last_attempt, rep->in.last_result,
-			      rep->in.sync_runs);
-		ck_assert_int_eq(ww_health_find(&f.rep, "sync_staleness")->state,
-				 ww_health_find(&rep->health,
-						"sync_staleness")->state);
-		ww_diag_data_release(&d);
-		fx_done(&f);
+		judge_both(&f, &d, rep, round);
+	}
+	free(rep);
+}
+END_TEST
+
+/* A result the event log reported: a finish without a start. */
+static void add_event_run(struct fx *f, const char *key, int64_t at, bool ok)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->store.s),
+		"INSERT INTO sync_run (source, source_key, finished_at, result)"
+		" VALUES ('eventlog', ?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_text(st, 3, ok ? "succeeded" : "failed", -1,
+			  SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static bool time_used(const int64_t *t, unsigned n, int64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] == v)
+			return true;
+	return false;
+}
+
+/*
+ * The same with two sources: the log and the event log, whose results
+ * diagnose keeps as the last success and the newest failures.  The store
+ * gets exactly those, oldest first (as the live reader adds them), before
+ * the log's runs; times are distinct, so no tie needs breaking.  Before
+ * the one summariser, diagnose counted the events' runs only without a
+ * log and their failures without the tolerance rule.
+ */
+START_TEST(diagnose_and_store_judge_two_sources_alike)
+{
+	struct ww_diag_report *rep = malloc(sizeof(*rep));
+	struct ww_diag_data d;
+	struct fx f;
+	int round;
+
+	ck_assert_ptr_nonnull(rep);
+	for (round = 0; round < 300; round++) {
+		unsigned i, nlog = rnd(5), nev = rnd(6), used = 0;
+		int64_t times[16], ev[8];
+		bool ev_ok[8], success_left = true;
+		char key[16];
+
+		fx_init(&f, "gather_two");
+		ww_diag_data_init(&d, &f.cfg, T);
+		d.log.avail = WW_DIAG_AVAILABLE;
+		d.events.avail = WW_DIAG_AVAILABLE;
+		for (i = 0; i < nev; i++) {
+			do
+				ev[i] = rnd_time();
+			while (time_used(times, used, ev[i]));
+			times[used++] = ev[i];
+			/* One success at most: diagnose keeps only the last. */
+			ev_ok[i] = success_left && rnd(3) == 0;
+			success_left = success_left && !ev_ok[i];
+		}
+		/* The store's order is the order read: oldest first. */
+		for (i = 1; i < nev; i++) {
+			unsigned j = i;
+
+			while (j > 0 && ev[j - 1] > ev[j]) {
+				int64_t t = ev[j];
+				bool ok = ev_ok[j];
+
+				ev[j] = ev[j - 1];
+				ev_ok[j] = ev_ok[j - 1];
+				ev[j - 1] = t;
+				ev_ok[j - 1] = ok;
+				j--;
+			}
+		}
+		for (i = 0; i < nev; i++) {
+			snprintf(key, sizeof(key), "record:%u", i);
+			add_event_run(&f, key, ev[i], ev_ok[i]);
+			if (ev_ok[i])
+				d.events.last_success = ev[i];
+			else
+				d.events.failed_at[d.events.n_failed++] = ev[i];
+			d.events.last_result_at = ev[i];
+			d.events.last_result_failed = !ev_ok[i];
+		}
+		for (i = 0; i < nlog; i++) {
+			int64_t start, end;
+			bool ok = rnd(3) == 0;
+
+			do {
+				start = rnd_time();
+				end = start + 60 + rnd(600);
+			} while (time_used(times, used, start) ||
+				 time_used(times, used, end));
+			times[used++] = start;
+			times[used++] = end;
+			log_run_both(&f, &d, i, start, end, ok);
+		}
+		judge_both(&f, &d, rep, round);
 	}
 	free(rep);
 }
@@ -349,6 +479,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, clock_stepped_back_orders_by_position);
 	tcase_add_test(tc, probes_ordered_by_position);
 	tcase_add_test(tc, diagnose_and_store_judge_runs_alike);
+	tcase_add_test(tc, diagnose_and_store_judge_two_sources_alike);
 	suite_add_tcase(s, tc);
 	return s;
 }
