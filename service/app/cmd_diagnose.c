@@ -90,33 +90,15 @@ static char *gather_password(struct ww_diag_data *d)
 	return secret;
 }
 
+/* The host's registry and local services, as the service reads them;
+ * diagnose also reads a ContentDir on a network path. */
 static void gather_host(struct ww_diag_data *d)
 {
-	struct ww_err err;
-	int r;
-
-	ww_err_clear(&err);
-	r = ww_hostcfg_read(&d->host, &err);
-	d->host_avail = !r ? WW_DIAG_AVAILABLE : r == WW_EUNAVAIL ?
-			WW_DIAG_NOT_HERE : WW_DIAG_UNAVAILABLE;
-	ww_strlcpy(d->host_error, err.msg, sizeof(d->host_error));
-}
-
-/* Local services; diagnose also reads a ContentDir on a network path. */
-static void gather_local(struct ww_diag_data *d)
-{
-	struct ww_hostsvc_opts o;
-	struct ww_err err;
-	int r;
-
-	ww_err_clear(&err);
-	o.content_dir = d->host_avail == WW_DIAG_AVAILABLE &&
-			d->host.have_content_dir ? d->host.content_dir : NULL;
-	o.network_paths = true;
-	r = ww_hostsvc_read(&o, &d->local, &err);
-	d->local_avail = !r ? WW_DIAG_AVAILABLE : r == WW_EUNAVAIL ?
-			 WW_DIAG_NOT_HERE : WW_DIAG_UNAVAILABLE;
-	ww_strlcpy(d->local_error, err.msg, sizeof(d->local_error));
+	d->host_avail = ww_health_read_host(&d->host, d->host_error,
+					    sizeof(d->host_error));
+	d->local_avail = ww_health_read_local(
+		d->host_avail == WW_FACT_AVAILABLE ? &d->host : NULL, true,
+		&d->local, d->local_error, sizeof(d->local_error));
 }
 
 static int probe_all(struct ww_diag_data *d, const struct ww_endpoint_targets *t,
@@ -253,7 +235,6 @@ int ww_cmd_diagnose(struct ww_cli *cli, int argc, char **argv)
 		goto out;
 	password = gather_password(&d);
 	gather_host(&d);
-	gather_local(&d);
 	gather_probes(&d, &a, password);
 	ww_os_secret_free(password);
 	gather_log(&d, &a);

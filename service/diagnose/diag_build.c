@@ -263,10 +263,10 @@ static void input_config(const struct ww_diag_data *d,
 		   sizeof(in->secret.error));
 	ww_strlcpy(in->secret.user, d->proxy_credential_user,
 		   sizeof(in->secret.user));
-	in->host_avail = fact_avail(d->host_avail);
+	in->host_avail = d->host_avail;
 	ww_strlcpy(in->host_error, d->host_error, sizeof(in->host_error));
 	in->host = d->host;
-	in->local_avail = fact_avail(d->local_avail);
+	in->local_avail = d->local_avail;
 	ww_strlcpy(in->local_error, d->local_error, sizeof(in->local_error));
 	in->local = d->local;
 	/* Probes switched off are "skipped" here, not "not gathered". */
@@ -389,8 +389,9 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
 	d->events.last_success = WW_TIME_UNKNOWN;
 	d->events.last_result_at = WW_TIME_UNKNOWN;
-	/* Not gathered until the caller reads them (gather_local). */
-	d->local_avail = WW_DIAG_NOT_RUN;
+	/* Not gathered until the caller reads them (gather_host). */
+	d->host_avail = WW_FACT_NOT_RUN;
+	d->local_avail = WW_FACT_NOT_RUN;
 	ww_sync_run_list_init(&d->log.runs, WW_DIAG_RUNS_MAX);
 }
 

@@ -159,13 +159,14 @@ struct ww_diag_data {
 	/* The credential's user name when proxy.user is unset, else "". */
 	char proxy_credential_user[256];
 
-	/* Host TLS registry (hostcfg.h). */
-	enum ww_diag_avail host_avail;
+	/* Host TLS registry (hostcfg.h; ww_health_read_host()). */
+	enum ww_fact_avail host_avail;
 	char host_error[WW_ERR_MSG_MAX];
 	struct ww_hostcfg_values host;
 
-	/* Local services, WsusPool, ContentDir, Trusted Root (hostsvc.h). */
-	enum ww_diag_avail local_avail;
+	/* Local services, WsusPool, ContentDir, Trusted Root (hostsvc.h;
+	 * ww_health_read_local()). */
+	enum ww_fact_avail local_avail;
 	char local_error[WW_ERR_MSG_MAX];
 	struct ww_hostsvc_values local;
 

@@ -430,14 +430,28 @@ void ww_health_format_span(int64_t seconds, char *buf, size_t size);
 #define WW_SEED_HOST 0x2u
 /* Local services, WsusPool, ContentDir's DACL, the Trusted Root store
  * (hostsvc.h; ContentDir from the host registry, so with WW_SEED_HOST).
- * A ContentDir on a network path is read only with WW_SEED_NETPATHS. */
+ * A ContentDir on a network path is not read: the service would wait on
+ * the network every minute (diagnose reads it, ww_health_read_local()). */
 #define WW_SEED_LOCAL 0x4u
-#define WW_SEED_NETPATHS 0x8u
 /* The host's other files and settings: ConfigMgr's WsyncMgr.log (up to
  * 1 MiB read) and the WinHTTP default proxy. */
 #define WW_SEED_FILES 0x10u
 void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 		    unsigned what);
+
+/*
+ * The host's TLS registry (hostcfg.h) and its local services (hostsvc.h),
+ * as WW_SEED_HOST and WW_SEED_LOCAL read them, for a face that keeps them
+ * in its own data (diagnose): the values, the reason they were not read
+ * into error ("" when they were), and whether they were.  Local services
+ * take ContentDir from host (NULL: the registry was not read).
+ */
+enum ww_fact_avail ww_health_read_host(struct ww_hostcfg_values *host,
+				       char *error, size_t size);
+enum ww_fact_avail ww_health_read_local(const struct ww_hostcfg_values *host,
+					bool network_paths,
+					struct ww_hostsvc_values *local,
+					char *error, size_t size);
 
 /*
  * Copy what WW_SEED_HOST, WW_SEED_LOCAL and WW_SEED_FILES gathered from

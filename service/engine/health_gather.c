@@ -200,35 +200,55 @@ static void seed_secret(const struct ww_config *cfg,
 	free(user);
 }
 
-static void seed_host(struct ww_health_input *in)
+static enum ww_fact_avail avail_of(int r)
+{
+	return r == 0 ? WW_FACT_AVAILABLE : r == WW_EUNAVAIL ?
+	       WW_FACT_NOT_HERE : WW_FACT_UNAVAILABLE;
+}
+
+enum ww_fact_avail ww_health_read_host(struct ww_hostcfg_values *host,
+				       char *error, size_t size)
 {
 	struct ww_err e;
 	int r;
 
 	ww_err_clear(&e);
-	r = ww_hostcfg_read(&in->host, &e);
-	in->host_avail = r == 0 ? WW_FACT_AVAILABLE :
-			 r == WW_EUNAVAIL ? WW_FACT_NOT_HERE :
-			 WW_FACT_UNAVAILABLE;
-	ww_strlcpy(in->host_error, r ? e.msg : "", sizeof(in->host_error));
+	r = ww_hostcfg_read(host, &e);
+	ww_strlcpy(error, r ? e.msg : "", size);
+	return avail_of(r);
 }
 
-/* Local services; ContentDir from the host registry when it was read. */
-static void seed_local(struct ww_health_input *in, bool network_paths)
+enum ww_fact_avail ww_health_read_local(const struct ww_hostcfg_values *host,
+					bool network_paths,
+					struct ww_hostsvc_values *local,
+					char *error, size_t size)
 {
 	struct ww_hostsvc_opts o;
 	struct ww_err e;
 	int r;
 
 	ww_err_clear(&e);
-	o.content_dir = in->host_avail == WW_FACT_AVAILABLE &&
-			in->host.have_content_dir ? in->host.content_dir : NULL;
+	o.content_dir = host && host->have_content_dir ? host->content_dir :
+			NULL;
 	o.network_paths = network_paths;
-	r = ww_hostsvc_read(&o, &in->local, &e);
-	in->local_avail = r == 0 ? WW_FACT_AVAILABLE :
-			  r == WW_EUNAVAIL ? WW_FACT_NOT_HERE :
-			  WW_FACT_UNAVAILABLE;
-	ww_strlcpy(in->local_error, r ? e.msg : "", sizeof(in->local_error));
+	r = ww_hostsvc_read(&o, local, &e);
+	ww_strlcpy(error, r ? e.msg : "", size);
+	return avail_of(r);
+}
+
+static void seed_host(struct ww_health_input *in)
+{
+	in->host_avail = ww_health_read_host(&in->host, in->host_error,
+					     sizeof(in->host_error));
+}
+
+/* Local services; ContentDir from the host registry when it was read. */
+static void seed_local(struct ww_health_input *in)
+{
+	in->local_avail = ww_health_read_local(
+		in->host_avail == WW_FACT_AVAILABLE ? &in->host : NULL,
+		false, &in->local, in->local_error,
+		sizeof(in->local_error));
 }
 
 /* ConfigMgr's WsyncMgr.log, its bounded tail (wsyncmgr.h). */
@@ -269,7 +289,7 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
 	if (what & WW_SEED_HOST)
 		seed_host(in);
 	if (what & WW_SEED_LOCAL)
-		seed_local(in, (what & WW_SEED_NETPATHS) != 0);
+		seed_local(in);
 }
 
 void ww_health_copy_host_facts(struct ww_health_input *dst,

@@ -38,7 +38,7 @@ static struct fx *setup(const char *yaml)
 			      "%s", err.msg);
 	ww_diag_data_init(&f->d, &f->cfg, NOW);
 	f->d.from_file = yaml != NULL;
-	f->d.host_avail = WW_DIAG_NOT_HERE;
+	f->d.host_avail = WW_FACT_NOT_HERE;
 	f->d.probes_avail = WW_DIAG_NOT_RUN;
 	f->d.log.avail = WW_DIAG_NOT_HERE;
 	f->d.events.avail = WW_DIAG_NOT_HERE;
