@@ -75,36 +75,47 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 	return h;
 }
 
+/*
+ * FNV-1a of the len (<= HEAD_LEN) bytes of f at off: 0, WW_ERANGE when
+ * the file ends before them, or the read's error.  The one reader of the
+ * bytes that name a file (its head) and a position (the bytes before it).
+ */
+static int hash_range(struct ww_tail_file *f, uint64_t off, size_t len,
+		      uint64_t *ret, struct ww_err *err)
+{
+	unsigned char b[HEAD_LEN];
+	size_t got = 0;
+	int r = 0;
+
+	if (len > sizeof(b))
+		return WW_ERANGE;
+	if (len)
+		r = ww_tail_file_read_at(f, off, b, len, &got, err);
+	if (r)
+		return r;
+	if (got != len)
+		return WW_ERANGE;
+	*ret = fnv1a(b, got);
+	return 0;
+}
+
 /* Hash of the (up to) CHECKSUM_LEN bytes of f before off. */
 static int checksum_before(struct ww_tail_file *f, uint64_t off,
 			   uint64_t *ret, uint32_t *ret_len,
 			   struct ww_err *err)
 {
-	unsigned char b[CHECKSUM_LEN];
-	size_t want = off < CHECKSUM_LEN ? (size_t)off : CHECKSUM_LEN, got = 0;
-	int r = want ? ww_tail_file_read_at(f, off - want, b, want, &got, err) : 0;
+	size_t want = off < CHECKSUM_LEN ? (size_t)off : CHECKSUM_LEN;
+	int r = hash_range(f, off - want, want, ret, err);
 
-	if (r)
-		return r;
-	if (got != want)
-		return WW_ERANGE; /* the file is shorter than the offset */
-	*ret = fnv1a(b, got);
-	*ret_len = (uint32_t)got;
-	return 0;
+	if (!r)
+		*ret_len = (uint32_t)want;
+	return r; /* WW_ERANGE: the file is shorter than the offset */
 }
 
 /* FNV-1a of the first len bytes of f; false when it has fewer. */
 static bool head_of(struct ww_tail_file *f, uint32_t len, uint64_t *ret)
 {
-	unsigned char b[HEAD_LEN];
-	size_t got = 0;
-
-	if (len > HEAD_LEN ||
-	    (len && (ww_tail_file_read_at(f, 0, b, len, &got, NULL) ||
-		     got != len)))
-		return false;
-	*ret = fnv1a(b, len);
-	return true;
+	return hash_range(f, 0, len, ret, NULL) == 0;
 }
 
 /* The print of the file being read, over its first min(off, HEAD_LEN) bytes. */
@@ -498,16 +509,19 @@ static int follow_path(struct ww_tailer *t)
  */
 static int head_changed(struct ww_tailer *t, bool *ret)
 {
-	unsigned char b[HEAD_LEN];
-	size_t got = 0;
-	int r = 0;
+	uint64_t h = 0;
+	int r;
 
 	*ret = false;
-	if (t->head.head_len)
-		r = ww_tail_file_read_at(t->f, 0, b, t->head.head_len, &got,
-					 t->err);
-	if (!r && t->head.head_len)
-		*ret = got != t->head.head_len || fnv1a(b, got) != t->head.head;
+	if (!t->head.head_len)
+		return 0;
+	r = hash_range(t->f, 0, t->head.head_len, &h, t->err);
+	if (r == WW_ERANGE) {
+		*ret = true; /* shorter than its old head */
+		return 0;
+	}
+	if (!r)
+		*ret = h != t->head.head;
 	return r; /* a read error is an error, never taken for a change */
 }
 
