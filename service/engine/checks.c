@@ -530,8 +530,7 @@ static void measure_host(const struct ww_health_input *in, size_t i,
 	ww_strlcpy(m->item, h->name, sizeof(m->item));
 	/* Same values (a _Static_assert in checks_services.c). */
 	ww_m_state(m, (enum ww_state)h->state);
-	/* Without WSUS here the settings describe some other host. */
-	m->no_count = !in->host.wsus_installed;
+	m->no_count = !ww_is_wsus_here(in);
 	if (h->finding)
 		ww_m_text(m, "%s: %s", h->finding, h->summary);
 	else
@@ -623,6 +622,14 @@ static void probe_cause(const struct ww_health_input *in,
 	m->rank = probe_phrases[k].rank;
 	ww_strlcpy(m->stage, t->stage, sizeof(m->stage));
 	ww_strlcpy(m->code, t->wu_code, sizeof(m->code));
+}
+
+bool ww_is_wsus_here(const struct ww_health_input *in)
+{
+	return (in->host_avail == WW_FACT_AVAILABLE &&
+		in->host.wsus_installed) ||
+	       (in->local_avail == WW_FACT_AVAILABLE &&
+		ww_hostsvc_wsus_installed(&in->local));
 }
 
 bool ww_is_sync_source(const struct ww_health_input *in,

@@ -134,12 +134,19 @@ void ww_measure_content_source(const struct ww_health_input *in, size_t i,
 			       int64_t now, struct measure *m);
 void ww_measure_domains(const struct ww_health_input *in, size_t i,
 			int64_t now, struct measure *m);
-/* Whether t is one of the Microsoft domains (probes.domains). */
 /* scheme://host[:port] of a URL (the scheme only when with_scheme),
  * never its userinfo or path: how a URL appears in any text. */
 void ww_check_url_part(const char *url, bool with_scheme, char *buf,
 		       size_t size);
+/* Whether t is one of the Microsoft domains (probes.domains). */
 bool ww_is_domain_target(const struct ww_probe_summary *t);
+/*
+ * Whether this machine is a WSUS server as far as the host's facts tell:
+ * the Setup key or the WsusService service (a half-removed WSUS can leave
+ * either alone).  The host's settings and services count toward the
+ * verdict only then; elsewhere they describe some other host.
+ */
+bool ww_is_wsus_here(const struct ww_health_input *in);
 /* Whether t is the target WSUS synchronizes from (endpoint_targets.c). */
 bool ww_is_sync_source(const struct ww_health_input *in,
 		       const struct ww_probe_summary *t);

@@ -70,8 +70,7 @@ static void apply(const struct ww_health_input *in,
 	ww_m_text(m, "%s", v->summary);
 	ww_m_evidence(m, "%s", v->evidence);
 	ww_m_fix(m, v->fix);
-	/* Away from a WSUS server these describe some other host. */
-	m->no_count = !ww_hostsvc_wsus_installed(&in->local);
+	m->no_count = !ww_is_wsus_here(in);
 	m->rank = (v->state == WW_HOSTSVC_CRITICAL ? 0 : 10) + rank;
 }
 

@@ -317,12 +317,43 @@ START_TEST(send_error_while_sync_succeeds_is_the_import_path)
 }
 END_TEST
 
+/* WsusService without WSUS's Setup key: a WSUS server still, so its TLS
+ * settings count; neither sign: they describe some other host. */
+START_TEST(host_settings_count_on_either_sign_of_wsus)
+{
+	static struct ww_health_input in;
+	static struct ww_health_report rep;
+	size_t i, counted = 0, seen = 0;
+
+	base(&in);
+	in.host.wsus_installed = false;
+	in.local_avail = WW_FACT_AVAILABLE;
+	in.local.services[WW_HOSTSVC_WSUS].code = 0;
+	ww_health_evaluate(&in, NOW, &rep);
+	for (i = 0; i < rep.n; i++) {
+		if (strcmp(rep.checks[i].check, "host_tls") != 0)
+			continue;
+		seen++;
+		counted += rep.checks[i].counts;
+	}
+	ck_assert_uint_gt(seen, 0);
+	ck_assert_uint_eq(counted, seen);
+	in.local.services[WW_HOSTSVC_WSUS].code = WW_ENOENT;
+	ww_health_evaluate(&in, NOW, &rep);
+	for (i = 0; i < rep.n; i++)
+		ck_assert_msg(strcmp(rep.checks[i].check, "host_tls") != 0 ||
+			      !rep.checks[i].counts, "%s counts",
+			      rep.checks[i].key);
+}
+END_TEST
+
 Suite *ww_test_suite(void)
 {
 	Suite *s = suite_create("checks_tls");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, resets_without_schannel_lines_are_the_missing_sync_fix);
+	tcase_add_test(tc, host_settings_count_on_either_sign_of_wsus);
 	tcase_add_test(tc, schannel_lines_after_the_start_are_the_fix);
 	tcase_add_test(tc, cipher_policy_without_usable_suite_is_the_cause);
 	tcase_add_test(tc, no_common_algorithm_with_tls12_and_strong_crypto_is_ciphers);

@@ -549,6 +549,14 @@ START_TEST(engine_content_and_roots_are_causes)
 	ck_assert(!ww_health_find(&rep, "trusted_root")->counts);
 	ck_assert_ptr_null(ww_health_cause_of(&rep, ww_health_find(&rep,
 						"sync_staleness")));
+	/* WSUS's Setup key without WsusService (a half-removed WSUS) is a
+	 * WSUS server still: one predicate for every host check. */
+	in.host_avail = WW_FACT_AVAILABLE;
+	in.host.wsus_installed = true;
+	ww_health_evaluate(&in, NOW, &rep);
+	ck_assert(ww_health_find(&rep, "trusted_root")->counts);
+	in.host.wsus_installed = false;
+	in.host_avail = WW_FACT_NOT_RUN;
 	/* POSIX: one row says why, skipped. */
 	in.local_avail = WW_FACT_NOT_HERE;
 	ww_strlcpy(in.local_error, "not applicable on this system",
