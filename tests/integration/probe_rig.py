@@ -89,6 +89,71 @@ LEAF_DATES = {"good": ("20200101000000Z", "20991231000000Z"),
               "notyet": ("20980101000000Z", "20991231000000Z")}
 
 
+# Wine 8's crypt32 cannot verify an ECDSA certificate signature whose r or s
+# is shorter than the curve's size (for P-256, a value below 2**248, so 31
+# bytes or fewer): CNG_PrepareSignatureECC (dlls/crypt32/cert.c) joins r and
+# s as decoded, without padding them to the key size, and
+# BCryptVerifySignature then refuses the 63-byte r|s (c000a000,
+# STATUS_INVALID_SIGNATURE).  Schannel reports CERT_TRUST_IS_NOT_SIGNATURE_VALID
+# (error mask 0x00000008, tls_untrusted) for a chain OpenSSL verifies: the
+# intermittent failure of wine_probe_ntlm, whose certificates are P-256.  Each
+# signature is short with a chance of about 2/256, a CA and leaf set about 1
+# in 64.  Measured: 700 fresh P-256 sets probed under Wine, 17 failed, every
+# one with a short r or s, every short set failed, and again on each rerun;
+# 0 of 200 RSA sets (docs/probes.md).  Newer Wine pads to the longer half;
+# Windows verifies them.  The rig signs again until no half is short.
+ECDSA_SIG_OID = bytes.fromhex("2a8648ce3d04")  # 1.2.840.10045.4: ecdsa-with-*
+SIGN_TRIES = 20
+
+
+def _der_items(buf, start=0, end=None):
+    """The DER elements in buf[start:end]: (tag, content start, content end)."""
+    end = len(buf) if end is None else end
+    items = []
+    while start < end:
+        tag, n, i = buf[start], buf[start + 1], start + 2
+        if n & 0x80:
+            n, i = int.from_bytes(buf[i:i + (n & 0x7f)], "big"), i + (n & 0x7f)
+        items.append((tag, i, i + n))
+        start = i + n
+    return items
+
+
+def _cert_der(pem):
+    with open(pem) as f:
+        body = f.read().split("-----BEGIN CERTIFICATE-----")[1]
+    return base64.b64decode(body.split("-----END CERTIFICATE-----")[0])
+
+
+def ecdsa_short_half(pem, issuer_pem):
+    """True when `pem` carries an ECDSA signature whose r or s is shorter than
+    the key size of `issuer_pem`'s EC key (what Wine 8 cannot verify)."""
+    der = _cert_der(pem)
+    _, alg, sig = _der_items(der, *_der_items(der)[0][1:])
+    oid = _der_items(der, alg[1], alg[2])[0]
+    if not der[oid[1]:oid[2]].startswith(ECDSA_SIG_OID):
+        return False
+    bits = der[sig[1] + 1:sig[2]]  # after the BIT STRING's unused-bits byte
+    halves = [int.from_bytes(bits[a:b], "big")
+              for _, a, b in _der_items(bits, *_der_items(bits)[0][1:])]
+    issuer = _cert_der(issuer_pem)
+    fields = _der_items(issuer, *_der_items(issuer, *_der_items(issuer)[0][1:])[0][1:])
+    spki = fields[6 if fields[0][0] == 0xa0 else 5]  # after [0] version, if any
+    point = _der_items(issuer, spki[1], spki[2])[1]  # BIT STRING: 00 04 X Y
+    size = (point[2] - point[1] - 2) // 2
+    return any(v < 256 ** (size - 1) for v in halves)
+
+
+def signed_for_wine(make, tmp, pem, issuer):
+    """make() writes tmp/pem signed by tmp/issuer; made again, with a new
+    signature, while Wine could not verify it (ecdsa_short_half)."""
+    for _ in range(SIGN_TRIES):
+        make()
+        if not ecdsa_short_half(os.path.join(tmp, pem), os.path.join(tmp, issuer)):
+            return
+    raise RuntimeError(f"{pem}: {SIGN_TRIES} ECDSA signatures, each with a short r or s")
+
+
 def make_certs(tmp, leaves=tuple(LEAF_DATES), self_signed=True,
                newkey=("rsa:2048",), names=()):
     """A CA (ca.pem), the LEAF_DATES certificates it signs that `leaves`
@@ -120,24 +185,43 @@ subjectAltName = {san}
     open(os.path.join(tmp, "index.txt"), "w").close()
     with open(os.path.join(tmp, "serial"), "w") as f:
         f.write("1000\n")
-    openssl(["openssl", "req", "-x509", "-newkey", *newkey, "-nodes",
+    signed_for_wine(lambda: openssl(
+        ["openssl", "req", "-x509", "-newkey", *newkey, "-nodes",
          "-keyout", "ca.key", "-out", "ca.pem", "-days", "3",
-         "-subj", "/CN=wsuswatch test CA"], tmp)
+         "-subj", "/CN=wsuswatch test CA"], tmp), tmp, "ca.pem", "ca.pem")
     for name in leaves:
         start_d, end_d = LEAF_DATES[name]
         openssl(["openssl", "req", "-new", "-newkey", *newkey, "-nodes",
              "-keyout", f"{name}.key", "-out", f"{name}.csr",
              "-subj", f"/CN={HOST}", "-config", "ca.cnf",
              "-addext", f"subjectAltName={san}"], tmp)
-        openssl(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
-             "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
-             "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)
+        signed_for_wine(ca_signer(tmp, name, start_d, end_d), tmp, f"{name}.pem", "ca.pem")
     if not self_signed:
         return
-    openssl(["openssl", "req", "-x509", "-newkey", *newkey, "-nodes",
+    signed_for_wine(lambda: openssl(
+        ["openssl", "req", "-x509", "-newkey", *newkey, "-nodes",
          "-keyout", "self.key", "-out", "self.pem", "-days", "30",
          "-subj", f"/CN={HOST}",
-         "-addext", f"subjectAltName=DNS:{HOST},DNS:localhost,IP:127.0.0.1"], tmp)
+         "-addext", f"subjectAltName=DNS:{HOST},DNS:localhost,IP:127.0.0.1"], tmp),
+        tmp, "self.pem", "self.pem")
+
+
+def ca_signer(tmp, name, start_d, end_d):
+    """`openssl ca` signing NAME.csr into NAME.pem; each call signs anew under
+    the same serial (the CA's database and serial file as they were)."""
+    saved = {}
+    for f in ("index.txt", "serial"):
+        with open(os.path.join(tmp, f)) as text:
+            saved[f] = text.read()
+
+    def sign():
+        for f, text in saved.items():
+            with open(os.path.join(tmp, f), "w") as out:
+                out.write(text)
+        openssl(["openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem",
+                 "-keyfile", "ca.key", "-in", f"{name}.csr", "-out", f"{name}.pem",
+                 "-startdate", start_d, "-enddate", end_d, "-notext"], tmp)
+    return sign
 
 
 NGINX_TLS_SERVER = """
