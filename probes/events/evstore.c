@@ -105,8 +105,7 @@ static int sync_finished(struct ww_evstore *w, const char *source,
 			 const struct ww_wsus_event *ev, bool ok,
 			 struct ww_err *err)
 {
-	const char *error = ok ? NULL : (ev->message[0] ? ev->message :
-					 "synchronization failed");
+	const char *error = ok ? NULL : ww_wsus_event_sync_error(ev);
 	char key[48];
 
 	/* The key serves when the start is not in the log (cleared, or

@@ -85,6 +85,11 @@ const char *ww_wsus_component(uint32_t event_id)
 	return r->components[(event_id - r->id_first) / r->id_step];
 }
 
+const char *ww_wsus_event_sync_error(const struct ww_wsus_event *ev)
+{
+	return ev->message[0] ? ev->message : "synchronization failed";
+}
+
 bool ww_wsus_event_is_wsus(const struct ww_wsus_event *ev)
 {
 	/* Provider names are case-insensitive in the Windows event log. */

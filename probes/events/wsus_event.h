@@ -95,6 +95,10 @@ enum ww_meaning ww_wsus_event_meaning(const struct ww_wsus_event *ev);
 
 bool ww_wsus_event_is_wsus(const struct ww_wsus_event *ev);
 
+/* The reason of a failed sync (386) as every face shows it: its message,
+ * or "synchronization failed" when it has none.  Borrowed from ev. */
+const char *ww_wsus_event_sync_error(const struct ww_wsus_event *ev);
+
 /* The whole table, for docs and tests. */
 const struct ww_meaning_row *ww_wsus_meaning_table(size_t *ret_n);
 

@@ -20,10 +20,13 @@
 #define WHAT "read sync runs"
 
 /*
- * The newest runs summarised.  Retention (30 days by default) keeps a few
- * hundred per source; the bound is for a store fed a hostile log.  Beyond
- * it the oldest runs are left out: first_observed moves later, which only
- * makes "no success in the time observed" slower to say.
+ * The newest runs summarised, and each source's last success whatever its
+ * age (retention keeps it too: common/store.c).  Retention (30 days by
+ * default) keeps a few hundred runs per source; the bound is for a store
+ * fed a hostile log, whose flood must not push another source's last
+ * success out.  Beyond it the oldest runs are left out: first_observed
+ * moves later, which only makes "no success in the time observed" slower
+ * to say.
  */
 #define RUNS_READ_MAX 65536
 
@@ -97,7 +100,14 @@ static int load_runs(struct ww_store *s, struct loaded *l,
 	static const char sql[] =
 		"SELECT dense_rank() OVER (ORDER BY source), id, started_at,"
 		" finished_at, result FROM sync_run WHERE id IN (SELECT id"
-		" FROM sync_run ORDER BY id DESC LIMIT ?1) ORDER BY source, id";
+		" FROM sync_run ORDER BY id DESC LIMIT ?1)"
+		/* Each source's last success by position and by time (the
+		 * bare id beside max(): the row holding the maximum). */
+		" OR id IN (SELECT MAX(id) FROM sync_run WHERE result ="
+		" 'succeeded' GROUP BY source) OR id IN (SELECT id FROM"
+		" (SELECT id, max(coalesce(finished_at, started_at)) FROM"
+		" sync_run WHERE result = 'succeeded' GROUP BY source))"
+		" ORDER BY source, id";
 	sqlite3_stmt *st = NULL;
 	int64_t source = 0;
 	int r = ww_store_prepare(s, sql, &st, err);

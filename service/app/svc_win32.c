@@ -157,30 +157,31 @@ static int exit_for_load(int code)
 /*
  * The service's configuration decides what SYSTEM writes (database,
  * textfile) and which roots it trusts (tls.cacert): a file that anyone
- * but administrators can change is refused, with the Event Log saying who.
+ * but administrators can change is refused, why says who (the caller
+ * logs it once, at start or with the rejected reload).
  */
-static int check_config_file(const char *path, struct ww_monitor_opts *o)
+static int check_config_file(const char *path, char *why, size_t size)
 {
-	char who[256] = "", msg[WW_ERR_MSG_MAX + 512];
+	char who[256] = "";
 	struct ww_err err;
 	bool ok = true;
 
+	why[0] = '\0';
 	if (!path || !ww_os_path_exists(path))
 		return 0;
 	ww_err_clear(&err);
 	if (ww_win_admin_only(path, &ok, who, sizeof(who), &err)) {
-		o->log(o->log_ctx, WW_LOG_ERROR, err.msg);
+		ww_strlcpy(why, err.msg, size);
 		return WW_EXIT_NOINPUT;
 	}
 	if (ok)
 		return 0;
-	snprintf(msg, sizeof(msg), "configuration %s can be changed by %s: the "
+	snprintf(why, size, "configuration %s can be changed by %s: the "
 		 "service refuses it, since it decides what the service writes "
 		 "and which certificates it trusts; let only Administrators and "
 		 "SYSTEM change it (icacls \"%s\" /inheritance:r /grant "
-		 "*S-1-5-32-544:F *S-1-5-18:F), then start the service", path,
-		 who, path);
-	o->log(o->log_ctx, WW_LOG_ERROR, msg);
+		 "*S-1-5-32-544:F *S-1-5-18:F), then start or reload the "
+		 "service", path, who, path);
 	return WW_EXIT_CONFIG;
 }
 
@@ -189,11 +190,15 @@ static int start_monitor(struct ww_monitor_opts *o, bool as_service)
 {
 	struct ww_cli *cli = g.cli;
 	struct ww_monitor *m = NULL;
+	char why[WW_ERR_MSG_MAX + 512];
 	struct ww_err err;
 	int r;
 
-	if (as_service && (r = check_config_file(cli->config_path, o)))
+	if (as_service &&
+	    (r = check_config_file(cli->config_path, why, sizeof(why)))) {
+		o->log(o->log_ctx, WW_LOG_ERROR, why);
 		return r;
+	}
 	ww_err_clear(&err);
 	r = ww_svc_load_config(cli->config_path, &cli->cfg, &err);
 	if (r) {
@@ -292,10 +297,12 @@ static DWORD WINAPI stopper(LPVOID arg)
 static DWORD WINAPI reloader(LPVOID arg)
 {
 	struct ww_monitor_opts *o = arg;
+	char why[WW_ERR_MSG_MAX + 512], msg[WW_ERR_MSG_MAX + 600];
 
-	if (check_config_file(g.cli->config_path, o)) {
-		o->log(o->log_ctx, WW_LOG_ERROR, "configuration reload rejected; "
-		       "keeping the previous configuration");
+	if (check_config_file(g.cli->config_path, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "configuration reload rejected: "
+			 "%s; keeping the previous configuration", why);
+		o->log(o->log_ctx, WW_LOG_ERROR, msg);
 		return 0;
 	}
 	ww_svc_reload_config(g.cli->config_path, g.monitor, o->log, o->log_ctx);

@@ -53,10 +53,15 @@ static struct ww_diag_item *item(struct ww_diag_report *r, int g,
  * The runs of this pass, summarised by the rules the service applies to
  * the store's rows (ww_runs_summarise(), probes/synclog/runs_summary.c):
  * two sources, the log's runs in the order the log has them, and the
- * event log's results (the last success and the newest failures) in time
- * order.
+ * event log's results (the last success and the newest failures) in the
+ * order the event log wrote them (record IDs).
  */
 #define EVENT_FACTS (WW_DIAG_EVENT_FAILURES + 1)
+
+struct event_result {
+	const struct ww_diag_result *r;
+	enum ww_sync_result result;
+};
 
 static void log_run_get(const void *runs, size_t i, struct ww_run_fact *ret)
 {
@@ -66,71 +71,71 @@ static void log_run_get(const void *runs, size_t i, struct ww_run_fact *ret)
 	ret->finished_at = r->finished_at;
 	ret->result = r->result;
 	/* After every event: of two attempts of the same second, the
-	 * log's, which keeps the reason, is the one shown. */
+	 * log's is the one shown. */
 	ret->seq = EVENT_FACTS + (int64_t)i;
 }
 
-/* Whether result a at time ta comes after b at tb: by time; at the same
- * second, the one the newest event (last_result_failed) says. */
-static bool event_after(const struct ww_run_fact *a,
-			const struct ww_run_fact *b, bool newest_failed)
+static void event_get(const void *results, size_t i, struct ww_run_fact *ret)
 {
-	if (a->finished_at != b->finished_at)
-		return a->finished_at > b->finished_at;
-	return (a->result == WW_SYNC_FAILED) == newest_failed &&
-	       a->result != b->result;
+	const struct event_result *e =
+		&((const struct event_result *)results)[i];
+
+	ret->started_at = WW_TIME_UNKNOWN;
+	ret->finished_at = e->r->at;
+	ret->result = e->result;
+	ret->seq = (int64_t)i;
 }
 
-static void event_fact_add(struct ww_run_fact *f, size_t *n, int64_t at,
-			   enum ww_sync_result result, bool newest_failed)
+/* Insertion sort by record: at most EVENT_FACTS results. */
+static void event_add(struct event_result *f, size_t *n,
+		      const struct ww_diag_result *r, enum ww_sync_result result)
 {
-	struct ww_run_fact r = { WW_TIME_UNKNOWN, at, result, 0 };
 	size_t i = *n;
 
-	/* Insertion sort: at most EVENT_FACTS results. */
-	while (i > 0 && event_after(&f[i - 1], &r, newest_failed)) {
+	while (i > 0 && f[i - 1].r->record > r->record) {
 		f[i] = f[i - 1];
 		i--;
 	}
-	f[i] = r;
+	f[i].r = r;
+	f[i].result = result;
 	(*n)++;
 }
 
-static size_t event_facts(const struct ww_diag_events *e,
-			  struct ww_run_fact f[EVENT_FACTS])
+static size_t event_results(const struct ww_diag_events *e,
+			    struct event_result f[EVENT_FACTS])
 {
 	size_t i, n = 0;
 
-	if (e->last_success != WW_TIME_UNKNOWN)
-		event_fact_add(f, &n, e->last_success, WW_SYNC_SUCCEEDED,
-			       e->last_result_failed);
+	if (e->have_success)
+		event_add(f, &n, &e->success, WW_SYNC_SUCCEEDED);
 	for (i = 0; i < e->n_failed && i < WW_DIAG_EVENT_FAILURES; i++)
-		event_fact_add(f, &n, e->failed_at[i], WW_SYNC_FAILED,
-			       e->last_result_failed);
-	for (i = 0; i < n; i++)
-		f[i].seq = (int64_t)i;
+		event_add(f, &n, &e->failed[i], WW_SYNC_FAILED);
 	return n;
 }
 
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 {
 	const struct ww_sync_run_list *l = &d->log.runs;
-	struct ww_run_fact ev[EVENT_FACTS];
+	struct event_result ev[EVENT_FACTS];
 	struct ww_run_source srcs[2] = {
 		{ l->runs, l->n, log_run_get },
-		{ ev, 0, ww_run_fact_get },
+		{ ev, 0, event_get },
 	};
 	struct ww_runs_summary sum;
 	struct ww_run_at at;
+	const char *error = "";
 
-	srcs[1].n = event_facts(&d->events, ev);
+	srcs[1].n = event_results(&d->events, ev);
 	ww_runs_summarise(srcs, WW_ARRAY_SIZE(srcs), d->now, in->th.clock_skew,
 			  &sum, &at);
-	/* The event's reason is not kept: only the log's run has one. */
+	/* The latest attempt's reason: the log run's, or the 386's. */
 	if (at.found && at.source == 0 &&
 	    l->runs[at.index].result == WW_SYNC_FAILED)
-		ww_strlcpy(sum.last_error, l->runs[at.index].error,
-			   sizeof(sum.last_error));
+		error = l->runs[at.index].error;
+	else if (at.found && at.source == 1 &&
+		 ev[at.index].result == WW_SYNC_FAILED)
+		error = ev[at.index].r->error;
+	ww_strlcpy(sum.last_error, error, sizeof(sum.last_error));
 	ww_health_input_set_runs(in, &sum);
 }
 
@@ -387,8 +392,6 @@ void ww_diag_data_init(struct ww_diag_data *d, const struct ww_config *cfg,
 	d->now = now;
 	d->log.path = cfg->wsus.log;
 	d->log.chunk = ww_tail_initial_max(cfg->wsus.log_rollover);
-	d->events.last_success = WW_TIME_UNKNOWN;
-	d->events.last_result_at = WW_TIME_UNKNOWN;
 	/* Not gathered until the caller reads them (gather_host). */
 	d->host_avail = WW_FACT_NOT_RUN;
 	d->local_avail = WW_FACT_NOT_RUN;

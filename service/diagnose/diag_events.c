@@ -93,30 +93,40 @@ static void seen_catalog(struct ww_diag_events *e,
 	e->catalog_record = ev->record_id;
 }
 
-static void seen_result(struct ww_diag_events *e, int64_t t, bool failed)
+static void result_of(const struct ww_wsus_event *ev, bool failed,
+		      struct ww_diag_result *ret)
 {
-	if (e->last_result_at == WW_TIME_UNKNOWN || t >= e->last_result_at) {
-		e->last_result_at = t;
-		e->last_result_failed = failed;
-	}
+	ret->at = ev->time;
+	ret->record = ev->record_id;
+	ww_strlcpy(ret->error, failed ? ww_wsus_event_sync_error(ev) : "",
+		   sizeof(ret->error));
 }
 
-/* Keep the newest WW_DIAG_EVENT_FAILURES: only those after the last
- * success count, and that success may come later in the input. */
-static void seen_failure(struct ww_diag_events *e, int64_t t)
+/* Keep the newest WW_DIAG_EVENT_FAILURES by record: only those after the
+ * last success count, and that success may come later in the input. */
+static void seen_failure(struct ww_diag_events *e,
+			 const struct ww_wsus_event *ev)
 {
 	size_t i, oldest = 0;
 
-	seen_result(e, t, true);
 	if (e->n_failed < WW_DIAG_EVENT_FAILURES) {
-		e->failed_at[e->n_failed++] = t;
+		result_of(ev, true, &e->failed[e->n_failed++]);
 		return;
 	}
 	for (i = 1; i < e->n_failed; i++)
-		if (e->failed_at[i] < e->failed_at[oldest])
+		if (e->failed[i].record < e->failed[oldest].record)
 			oldest = i;
-	if (t > e->failed_at[oldest])
-		e->failed_at[oldest] = t;
+	if (ev->record_id > e->failed[oldest].record)
+		result_of(ev, true, &e->failed[oldest]);
+}
+
+static void seen_success(struct ww_diag_events *e,
+			 const struct ww_wsus_event *ev)
+{
+	if (e->have_success && ev->record_id <= e->success.record)
+		return;
+	e->have_success = true;
+	result_of(ev, false, &e->success);
 }
 
 int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
@@ -135,13 +145,10 @@ int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
 		seen_catalog(e, ev);
 		break;
 	case WW_MEANING_SYNC_SUCCEEDED:
-		if (e->last_success == WW_TIME_UNKNOWN ||
-		    ev->time > e->last_success)
-			e->last_success = ev->time;
-		seen_result(e, ev->time, false);
+		seen_success(e, ev);
 		break;
 	case WW_MEANING_SYNC_FAILED:
-		seen_failure(e, ev->time);
+		seen_failure(e, ev);
 		break;
 	case WW_MEANING_CONTENT_DOWNLOAD_FAILED:
 		seen(&e->content, ev);

@@ -114,6 +114,15 @@ struct ww_diag_log {
  * than this in one window counts as this many. */
 #define WW_DIAG_EVENT_FAILURES 64
 
+/* A sync result event (384 or 386) as the rules of runs read it. */
+struct ww_diag_result {
+	int64_t at;
+	/* EventRecordID: the order the event log wrote them, which a clock
+	 * stepped back does not change (the store's order too). */
+	uint64_t record;
+	char error[WW_DIAG_EXAMPLE_MAX]; /* a 386's reason, as the store's */
+};
+
 /* One kind of WSUS event seen: how often, and the newest. */
 struct ww_diag_evseen {
 	uint64_t count;
@@ -135,12 +144,12 @@ struct ww_diag_events {
 	int catalog_id;
 	int64_t catalog_at;
 	uint64_t catalog_record;
-	int64_t last_success;       /* from events 384, WW_TIME_UNKNOWN */
-	/* The newest sync result event (384 or 386), WW_TIME_UNKNOWN. */
-	int64_t last_result_at;
-	bool last_result_failed;
-	/* The newest failed syncs (386), unordered; n_failed <= the max. */
-	int64_t failed_at[WW_DIAG_EVENT_FAILURES];
+	/* The last success (384) by record; have_success false: none. */
+	bool have_success;
+	struct ww_diag_result success;
+	/* The newest failed syncs (386) by record, unordered; n_failed <=
+	 * the max. */
+	struct ww_diag_result failed[WW_DIAG_EVENT_FAILURES];
 	size_t n_failed;
 	struct ww_diag_evseen content;    /* 364 */
 	struct ww_diag_evseen self_check; /* 12xxx, all IDs */

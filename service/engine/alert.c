@@ -147,7 +147,8 @@ static void pending_cause(const struct ww_health_report *rep,
 {
 	const struct ww_check_result *why = ww_health_cause_of(rep, c);
 
-	if (!why || c->state == WW_STATE_OK)
+	/* A clear (a quiet check, a secondary UNKNOWN) has no cause. */
+	if (!why || alert_state(c) == WW_STATE_OK)
 		return;
 	ww_strlcpy(p->cause_key, why->key, sizeof(p->cause_key));
 	ww_strlcpy(p->cause, why->cause_text, sizeof(p->cause));

@@ -556,6 +556,59 @@ START_TEST(log_read_bounded_by_rollover)
 }
 END_TEST
 
+/*
+ * The log as diagnose reads it (ww_diag_read_log), not a list made by
+ * hand: a success, then the clock stepped back three hours and two syncs
+ * failed.  The rules read the runs in the log's order, so both failures
+ * count, as the monitor counts them; sorted by time they hid behind the
+ * success.
+ */
+START_TEST(log_read_keeps_the_logs_order)
+{
+#define REC "\tInfo\tWsusService.15\tEventLogEventReporter.ReportEvent\t"
+#define SYNC(t) "2027-01-15 " t ".000 UTC" REC "EventId=381,Type=" \
+	"Information,Category=Synchronization,Message=A scheduled " \
+	"synchronization was started.\n"
+	static const char text[] =
+		SYNC("06:00:00")
+		"2027-01-15 06:01:00.000 UTC" REC "EventId=384,Type=Information,"
+		"Category=Synchronization,Message=Synchronization completed "
+		"successfully.\n"
+		SYNC("04:00:00")
+		"2027-01-15 04:01:00.000 UTC" REC "EventId=386,Type=Error,"
+		"Category=Synchronization,Message=Synchronization failed. "
+		"Reason: The operation has timed out.\n"
+		SYNC("05:00:00")
+		"2027-01-15 05:01:00.000 UTC" REC "EventId=386,Type=Error,"
+		"Category=Synchronization,Message=Synchronization failed. "
+		"Reason: The remote name could not be resolved.\n";
+#undef SYNC
+#undef REC
+	char *dir = ww_test_tmpdir("diag_order");
+	char *logp = ww_os_path_join(dir, "SoftwareDistribution.log");
+	const struct ww_check_result *c;
+	struct fx *f;
+
+	ww_test_write_file(logp, text, sizeof(text) - 1);
+	f = read_log(dir, NULL);
+	ck_assert_uint_eq(f->d.log.runs.n, 3);
+	ww_diag_build(&f->d, &f->r);
+	c = ww_health_find(&f->r.health, "sync_failures");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->raw_value, 2);
+	ck_assert_int_eq(f->r.in.last_success, NOW - 2 * H + 60);
+	/* The latest attempt by the log's order is the last failure. */
+	ck_assert_str_eq(f->r.in.last_result, "failed");
+	ck_assert_msg(strstr(f->r.in.last_error, "could not be resolved"),
+		      "%s", f->r.in.last_error);
+	teardown(f);
+	remove(logp);
+	remove(dir);
+	free(logp);
+	free(dir);
+}
+END_TEST
+
 /* ---- Event log group ---- */
 
 static int64_t iso(const char *s)
@@ -829,6 +882,9 @@ START_TEST(events_failed_syncs_count)
 	ck_assert_int_eq(f->r.in.consecutive_failures, 3);
 	ck_assert_int_eq(f->r.in.first_observed, NOW - 21 * H);
 	ck_assert_int_eq(f->r.in.last_success, NOW - 20 * H);
+	/* The latest attempt is the newest 386: its reason, as the store
+	 * keeps it (no message: "synchronization failed"). */
+	ck_assert_str_eq(f->r.in.last_error, "synchronization failed");
 	teardown(f);
 
 	/* More failures than are kept: the newest count, the rest saturate. */
@@ -916,6 +972,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, discovered_fe2_is_critical);
 	tcase_add_test(tc, susdb_unreadable_is_unknown);
 	tcase_add_test(tc, log_read_bounded_by_rollover);
+	tcase_add_test(tc, log_read_keeps_the_logs_order);
 	tcase_add_test(tc, events_rendered_export);
 	tcase_add_test(tc, events_failed_catalog_export);
 	tcase_add_test(tc, events_plain_export);

@@ -287,8 +287,9 @@ static bool time_used(const int64_t *t, unsigned n, int64_t v)
 /*
  * The same with two sources: the log and the event log, whose results
  * diagnose keeps as the last success and the newest failures.  The store
- * gets exactly those, oldest first (as the live reader adds them), before
- * the log's runs; times are distinct, so no tie needs breaking.  Before
+ * gets exactly those in record order (as the live reader adds them), their
+ * times in any order, before the log's runs; times are distinct, so no tie
+ * needs breaking.  Before
  * the one summariser, diagnose counted the events' runs only without a
  * log and their failures without the tolerance rule.
  */
@@ -319,30 +320,19 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 			ev_ok[i] = success_left && rnd(3) == 0;
 			success_left = success_left && !ev_ok[i];
 		}
-		/* The store's order is the order read: oldest first. */
-		for (i = 1; i < nev; i++) {
-			unsigned j = i;
-
-			while (j > 0 && ev[j - 1] > ev[j]) {
-				int64_t t = ev[j];
-				bool ok = ev_ok[j];
-
-				ev[j] = ev[j - 1];
-				ev_ok[j] = ev_ok[j - 1];
-				ev[j - 1] = t;
-				ev_ok[j - 1] = ok;
-				j--;
-			}
-		}
+		/* The event log's order is its records' (the store's ids);
+		 * their times need not follow it (a clock stepped back). */
 		for (i = 0; i < nev; i++) {
 			snprintf(key, sizeof(key), "record:%u", i);
 			add_event_run(&f, key, ev[i], ev_ok[i]);
-			if (ev_ok[i])
-				d.events.last_success = ev[i];
-			else
-				d.events.failed_at[d.events.n_failed++] = ev[i];
-			d.events.last_result_at = ev[i];
-			d.events.last_result_failed = !ev_ok[i];
+			if (ev_ok[i]) {
+				d.events.have_success = true;
+				d.events.success.at = ev[i];
+				d.events.success.record = i;
+			} else {
+				d.events.failed[d.events.n_failed].at = ev[i];
+				d.events.failed[d.events.n_failed++].record = i;
+			}
 		}
 		for (i = 0; i < nlog; i++) {
 			int64_t start, end;
@@ -360,6 +350,37 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 		judge_both(&f, &d, rep, round);
 	}
 	free(rep);
+}
+END_TEST
+
+/*
+ * A flood of runs from one source (a hostile log: more than the 65,536
+ * runs the summary loads) does not push another source's last success
+ * out of it: retention keeps that row, and so does the summary.
+ */
+START_TEST(flood_keeps_other_sources_last_success)
+{
+	struct fx f;
+	sqlite3_stmt *st;
+
+	fx_init(&f, "gather_flood");
+	add_run(&f, "eventlog", "e1", T - 2 * H, T - 2 * H + 60, "succeeded");
+	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f.store.s),
+		"INSERT INTO sync_run (source, source_key, kind, started_at,"
+		" finished_at, result) WITH RECURSIVE c(x) AS (SELECT 1 UNION"
+		" ALL SELECT x + 1 FROM c WHERE x < 70000) SELECT 'log', 'f' ||"
+		" x, 'scheduled', ?1 + x, ?1 + x + 10, 'failed' FROM c", -1, &st,
+		NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, T - 200 * H);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	judge(&f, T);
+	ck_assert(f.in.have_success);
+	ck_assert_int_eq(f.in.last_success, T - 2 * H + 60);
+	/* The log's failures are all before that success. */
+	ck_assert_int_eq(f.in.consecutive_failures, 0);
+	ck_assert_int_eq(f.in.sync_runs, 65537);
+	fx_done(&f);
 }
 END_TEST
 
@@ -480,6 +501,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, probes_ordered_by_position);
 	tcase_add_test(tc, diagnose_and_store_judge_runs_alike);
 	tcase_add_test(tc, diagnose_and_store_judge_two_sources_alike);
+	tcase_add_test(tc, flood_keeps_other_sources_last_success);
 	suite_add_tcase(s, tc);
 	return s;
 }
