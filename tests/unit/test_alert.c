@@ -317,6 +317,39 @@ START_TEST(history_keeps_the_cause_of_each_transition)
 }
 END_TEST
 
+/*
+ * A target that failed twice raises; one failure after a success is a
+ * blip, shown but quiet: the alert clears, and a clear has no cause.
+ */
+START_TEST(quiet_clear_has_no_cause)
+{
+	struct fx f;
+	struct ww_health_input in = input_with_age(T0, H);
+	struct ww_probe_summary *t = &in.targets[0];
+	char *v;
+
+	fx_init(&f, "alert8");
+	in.ntargets = 1;
+	ww_strlcpy(t->name, "upstream", sizeof(t->name));
+	ww_strlcpy(t->url, "https://wsus.example:8531/", sizeof(t->url));
+	t->consecutive_failures = 2;
+	ww_strlcpy(t->stage, "connect", sizeof(t->stage));
+	ww_strlcpy(t->result, "connect_refused", sizeof(t->result));
+	cycle_in(&f, &in, T0, 24 * H);
+	expect(&f, "raise endpoint:upstream 3002 critical\n");
+	t->consecutive_failures = 1;
+	cycle_in(&f, &in, T0 + 300, 24 * H);
+	expect(&f, "clear endpoint:upstream 3003 ok\n");
+	v = ww_test_sql_text(ww_store_db(f.store.s),
+			     "SELECT coalesce(cause, 'none') FROM alert_history"
+			     " WHERE transition = 'clear'");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v, "none");
+	free(v);
+	fx_done(&f);
+}
+END_TEST
+
 START_TEST(decide_table)
 {
 	enum ww_alert_transition t;
@@ -353,6 +386,7 @@ Suite *ww_test_suite(void)
 	tcase_add_test(tc, vanished_target_is_cleared_once);
 	tcase_add_test(tc, unknown_raises_and_clears);
 	tcase_add_test(tc, history_keeps_the_cause_of_each_transition);
+	tcase_add_test(tc, quiet_clear_has_no_cause);
 	suite_add_tcase(s, tc);
 	return s;
 }
