@@ -102,6 +102,13 @@ struct rule {
 extern const struct rule ww_rules[];
 extern const size_t ww_rules_n;
 
+/* v judged by the thresholds of the rule named name (health.c), for a
+ * check that judges the same quantity (local_endpoint's certificate by
+ * cert_expiry's); UNKNOWN for no such rule. */
+enum ww_state ww_health_rule_judge(const char *name,
+				   const struct ww_health_thresholds *t,
+				   int64_t v);
+
 /* Measure helpers (checks.c). */
 void ww_m_text(struct measure *m, const char *fmt, ...) WW_PRINTF(2, 3);
 void ww_m_evidence(struct measure *m, const char *fmt, ...) WW_PRINTF(2, 3);

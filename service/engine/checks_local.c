@@ -116,6 +116,7 @@ static bool judge_cert(const struct ww_health_input *in,
 {
 	char span[32], iso[WW_ISO_TIME_LEN];
 	int64_t left = t->cert_not_after - now;
+	enum ww_state st;
 
 	if (strcmp(t->result, "tls_name_mismatch") == 0) {
 		ww_m_state(m, WW_STATE_WARNING);
@@ -133,24 +134,22 @@ static bool judge_cert(const struct ww_health_input *in,
 	}
 	if (!t->have_cert)
 		return false;
+	/* The thresholds of every certificate: cert_expiry's. */
+	st = ww_health_rule_judge("cert_expiry", &in->th, left);
+	if (st != WW_STATE_WARNING && st != WW_STATE_CRITICAL)
+		return false;
 	ww_time_format_iso(t->cert_not_after, iso);
 	ww_health_format_age(left < 0 ? -left : left, span, sizeof(span));
-	if (left <= 0) {
+	ww_m_state(m, st);
+	ww_m_fix(m, FIX_RENEW);
+	if (st == WW_STATE_CRITICAL)
 		/* Every client's scan over SSL fails: observed, not guessed. */
-		ww_m_state(m, WW_STATE_CRITICAL);
 		ww_m_text(m, "the HTTPS binding's certificate expired %s ago "
 			  "(%s): clients cannot scan", span, iso);
-		ww_m_fix(m, FIX_RENEW);
-		return true;
-	}
-	if (left <= in->th.cert_warning) {
-		ww_m_state(m, WW_STATE_WARNING);
+	else
 		ww_m_text(m, "the HTTPS binding's certificate expires in %s "
 			  "(%s)", span, iso);
-		ww_m_fix(m, FIX_RENEW);
-		return true;
-	}
-	return false;
+	return true;
 }
 
 /*

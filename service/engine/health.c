@@ -111,6 +111,20 @@ static enum ww_state compare(const struct rule *r,
 	return WW_STATE_OK;
 }
 
+enum ww_state ww_health_rule_judge(const char *name,
+				   const struct ww_health_thresholds *t,
+				   int64_t v)
+{
+	char level[64];
+	size_t i;
+
+	for (i = 0; i < ww_rules_n; i++)
+		if (strcmp(ww_rules[i].name, name) == 0)
+			return compare(&ww_rules[i], t, v, level,
+				       sizeof(level));
+	return WW_STATE_UNKNOWN;
+}
+
 static void fill_meta(const struct rule *r, const struct measure *m,
 		      const char *instance, struct ww_check_result *c)
 {
