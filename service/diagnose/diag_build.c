@@ -53,15 +53,10 @@ static struct ww_diag_item *item(struct ww_diag_report *r, int g,
  * The runs of this pass, summarised by the rules the service applies to
  * the store's rows (ww_runs_summarise(), probes/synclog/runs_summary.c):
  * two sources, the log's runs in the order the log has them, and the
- * event log's results (the last success and the newest failures) in the
- * order the event log wrote them (record IDs).
+ * event log's results (the newest WW_DIAG_EVENT_RESULTS and the last
+ * success) in the order the event log wrote them (record IDs).
  */
-#define EVENT_FACTS (WW_DIAG_EVENT_FAILURES + 1)
-
-struct event_result {
-	const struct ww_diag_result *r;
-	enum ww_sync_result result;
-};
+#define EVENT_FACTS (WW_DIAG_EVENT_RESULTS + 1)
 
 static void log_run_get(const void *runs, size_t i, struct ww_run_fact *ret)
 {
@@ -77,46 +72,47 @@ static void log_run_get(const void *runs, size_t i, struct ww_run_fact *ret)
 
 static void event_get(const void *results, size_t i, struct ww_run_fact *ret)
 {
-	const struct event_result *e =
-		&((const struct event_result *)results)[i];
+	const struct ww_diag_result *r =
+		((const struct ww_diag_result *const *)results)[i];
 
 	ret->started_at = WW_TIME_UNKNOWN;
-	ret->finished_at = e->r->at;
-	ret->result = e->result;
+	ret->finished_at = r->at;
+	ret->result = r->failed ? WW_SYNC_FAILED : WW_SYNC_SUCCEEDED;
 	ret->seq = (int64_t)i;
 }
 
-/* Insertion sort by record: at most EVENT_FACTS results. */
-static void event_add(struct event_result *f, size_t *n,
-		      const struct ww_diag_result *r, enum ww_sync_result result)
+/* Insertion sort by record, once each: at most EVENT_FACTS results. */
+static void event_add(const struct ww_diag_result **f, size_t *n,
+		      const struct ww_diag_result *r)
 {
 	size_t i = *n;
 
-	while (i > 0 && f[i - 1].r->record > r->record) {
-		f[i] = f[i - 1];
+	while (i > 0 && f[i - 1]->record >= r->record) {
+		if (f[i - 1]->record == r->record)
+			return; /* the last success, also among the newest */
 		i--;
 	}
-	f[i].r = r;
-	f[i].result = result;
+	memmove(&f[i + 1], &f[i], (*n - i) * sizeof(*f));
+	f[i] = r;
 	(*n)++;
 }
 
 static size_t event_results(const struct ww_diag_events *e,
-			    struct event_result f[EVENT_FACTS])
+			    const struct ww_diag_result *f[EVENT_FACTS])
 {
 	size_t i, n = 0;
 
+	for (i = 0; i < e->n_results && i < WW_DIAG_EVENT_RESULTS; i++)
+		event_add(f, &n, &e->results[i]);
 	if (e->have_success)
-		event_add(f, &n, &e->success, WW_SYNC_SUCCEEDED);
-	for (i = 0; i < e->n_failed && i < WW_DIAG_EVENT_FAILURES; i++)
-		event_add(f, &n, &e->failed[i], WW_SYNC_FAILED);
+		event_add(f, &n, &e->success);
 	return n;
 }
 
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 {
 	const struct ww_sync_run_list *l = &d->log.runs;
-	struct event_result ev[EVENT_FACTS];
+	const struct ww_diag_result *ev[EVENT_FACTS];
 	struct ww_run_source srcs[2] = {
 		{ l->runs, l->n, log_run_get },
 		{ ev, 0, event_get },
@@ -128,13 +124,14 @@ static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 	srcs[1].n = event_results(&d->events, ev);
 	ww_runs_summarise(srcs, WW_ARRAY_SIZE(srcs), d->now, in->th.clock_skew,
 			  &sum, &at);
-	/* The latest attempt's reason: the log run's, or the 386's. */
+	/* The latest attempt's reason: the log run's, or the newest 386's
+	 * (the only one whose message is kept). */
 	if (at.found && at.source == 0 &&
 	    l->runs[at.index].result == WW_SYNC_FAILED)
 		error = l->runs[at.index].error;
-	else if (at.found && at.source == 1 &&
-		 ev[at.index].result == WW_SYNC_FAILED)
-		error = ev[at.index].r->error;
+	else if (at.found && at.source == 1 && at.index + 1 == srcs[1].n &&
+		 ev[at.index]->failed)
+		error = d->events.newest_error;
 	ww_strlcpy(sum.last_error, error, sizeof(sum.last_error));
 	ww_health_input_set_runs(in, &sum);
 }

@@ -93,40 +93,37 @@ static void seen_catalog(struct ww_diag_events *e,
 	e->catalog_record = ev->record_id;
 }
 
-static void result_of(const struct ww_wsus_event *ev, bool failed,
-		      struct ww_diag_result *ret)
+/*
+ * Keep the newest WW_DIAG_EVENT_RESULTS results by record, and the last
+ * success apart: failures count after it, and it may come later in the
+ * input (the live scan reads newest first).
+ */
+static void seen_result(struct ww_diag_events *e,
+			const struct ww_wsus_event *ev, bool failed)
 {
-	ret->at = ev->time;
-	ret->record = ev->record_id;
-	ww_strlcpy(ret->error, failed ? ww_wsus_event_sync_error(ev) : "",
-		   sizeof(ret->error));
-}
-
-/* Keep the newest WW_DIAG_EVENT_FAILURES by record: only those after the
- * last success count, and that success may come later in the input. */
-static void seen_failure(struct ww_diag_events *e,
-			 const struct ww_wsus_event *ev)
-{
+	struct ww_diag_result r = { ev->time, ev->record_id, failed };
 	size_t i, oldest = 0;
 
-	if (e->n_failed < WW_DIAG_EVENT_FAILURES) {
-		result_of(ev, true, &e->failed[e->n_failed++]);
+	if (!failed && (!e->have_success || r.record > e->success.record)) {
+		e->have_success = true;
+		e->success = r;
+	}
+	for (i = 0; i < e->n_results; i++)
+		if (e->results[i].record > r.record)
+			break;
+	if (i == e->n_results)
+		ww_strlcpy(e->newest_error, failed ?
+			   ww_wsus_event_sync_error(ev) : "",
+			   sizeof(e->newest_error));
+	if (e->n_results < WW_DIAG_EVENT_RESULTS) {
+		e->results[e->n_results++] = r;
 		return;
 	}
-	for (i = 1; i < e->n_failed; i++)
-		if (e->failed[i].record < e->failed[oldest].record)
+	for (i = 1; i < e->n_results; i++)
+		if (e->results[i].record < e->results[oldest].record)
 			oldest = i;
-	if (ev->record_id > e->failed[oldest].record)
-		result_of(ev, true, &e->failed[oldest]);
-}
-
-static void seen_success(struct ww_diag_events *e,
-			 const struct ww_wsus_event *ev)
-{
-	if (e->have_success && ev->record_id <= e->success.record)
-		return;
-	e->have_success = true;
-	result_of(ev, false, &e->success);
+	if (r.record > e->results[oldest].record)
+		e->results[oldest] = r;
 }
 
 int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
@@ -145,10 +142,10 @@ int ww_diag_events_add(void *ctx, const struct ww_wsus_event *ev,
 		seen_catalog(e, ev);
 		break;
 	case WW_MEANING_SYNC_SUCCEEDED:
-		seen_success(e, ev);
+		seen_result(e, ev, false);
 		break;
 	case WW_MEANING_SYNC_FAILED:
-		seen_failure(e, ev);
+		seen_result(e, ev, true);
 		break;
 	case WW_MEANING_CONTENT_DOWNLOAD_FAILED:
 		seen(&e->content, ev);

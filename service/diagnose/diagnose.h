@@ -110,9 +110,10 @@ struct ww_diag_log {
 
 #define WW_DIAG_EXAMPLE_MAX 256
 #define WW_DIAG_SELF_CHECK_IDS 16
-/* Failed syncs (386) kept to count those after the last success; more
- * than this in one window counts as this many. */
-#define WW_DIAG_EVENT_FAILURES 64
+/* Sync results (384, 386) kept, the newest by record: 30 days of a
+ * server syncing several times a day.  More failures than this after the
+ * last success count as this many. */
+#define WW_DIAG_EVENT_RESULTS 256
 
 /* A sync result event (384 or 386) as the rules of runs read it. */
 struct ww_diag_result {
@@ -120,7 +121,7 @@ struct ww_diag_result {
 	/* EventRecordID: the order the event log wrote them, which a clock
 	 * stepped back does not change (the store's order too). */
 	uint64_t record;
-	char error[WW_DIAG_EXAMPLE_MAX]; /* a 386's reason, as the store's */
+	bool failed;
 };
 
 /* One kind of WSUS event seen: how often, and the newest. */
@@ -144,13 +145,15 @@ struct ww_diag_events {
 	int catalog_id;
 	int64_t catalog_at;
 	uint64_t catalog_record;
-	/* The last success (384) by record; have_success false: none. */
+	/* The newest sync results by record, unordered, and the last
+	 * success by record also when older than all of them. */
+	struct ww_diag_result results[WW_DIAG_EVENT_RESULTS];
+	size_t n_results;
 	bool have_success;
 	struct ww_diag_result success;
-	/* The newest failed syncs (386) by record, unordered; n_failed <=
-	 * the max. */
-	struct ww_diag_result failed[WW_DIAG_EVENT_FAILURES];
-	size_t n_failed;
+	/* The reason of the newest result by record when it failed (as the
+	 * store keeps a 386's): the latest attempt's, should it be. */
+	char newest_error[WW_DIAG_EXAMPLE_MAX];
 	struct ww_diag_evseen content;    /* 364 */
 	struct ww_diag_evseen self_check; /* 12xxx, all IDs */
 	struct { uint32_t id; uint64_t count; } checks[WW_DIAG_SELF_CHECK_IDS];

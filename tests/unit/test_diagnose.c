@@ -891,12 +891,14 @@ START_TEST(events_failed_syncs_count)
 	f = setup("probes: {microsoft_update: off}\n");
 	e = &f->d.events;
 	e->avail = WW_DIAG_AVAILABLE;
-	for (i = 0; i < WW_DIAG_EVENT_FAILURES + 10; i++)
+	for (i = 0; i < WW_DIAG_EVENT_RESULTS + 10; i++)
 		add_ev(e, WSUS, 386, NOW - (i + 1) * 60, (uint64_t)(1000 - i), "");
-	add_ev(e, WSUS, 384, NOW - (WW_DIAG_EVENT_FAILURES + 5) * 60, 1, "");
+	add_ev(e, WSUS, 384, NOW - (WW_DIAG_EVENT_RESULTS + 5) * 60, 1, "");
 	ww_diag_build(&f->d, &f->r);
-	/* 68 after the success, of which the newest 64 are kept. */
-	ck_assert_int_eq(f->r.in.consecutive_failures, WW_DIAG_EVENT_FAILURES);
+	/* 266 after the success, of which the newest 256 are kept; the
+	 * success, older than all of them, is kept apart. */
+	ck_assert_int_eq(f->r.in.consecutive_failures, WW_DIAG_EVENT_RESULTS);
+	ck_assert(f->r.in.have_success);
 	teardown(f);
 }
 END_TEST

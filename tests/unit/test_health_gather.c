@@ -285,9 +285,9 @@ static bool time_used(const int64_t *t, unsigned n, int64_t v)
 }
 
 /*
- * The same with two sources: the log and the event log, whose results
- * diagnose keeps as the last success and the newest failures.  The store
- * gets exactly those in record order (as the live reader adds them), their
+ * The same with two sources: the log and the event log, whose newest
+ * results diagnose keeps (fewer here than it keeps).  The store gets
+ * exactly those in record order (as the live reader adds them), their
  * times in any order, before the log's runs; times are distinct, so no tie
  * needs breaking.  Before
  * the one summariser, diagnose counted the events' runs only without a
@@ -304,7 +304,7 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 	for (round = 0; round < 300; round++) {
 		unsigned i, nlog = rnd(5), nev = rnd(6), used = 0;
 		int64_t times[16], ev[8];
-		bool ev_ok[8], success_left = true;
+		bool ev_ok[8];
 		char key[16];
 
 		fx_init(&f, "gather_two");
@@ -316,22 +316,20 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 				ev[i] = rnd_time();
 			while (time_used(times, used, ev[i]));
 			times[used++] = ev[i];
-			/* One success at most: diagnose keeps only the last. */
-			ev_ok[i] = success_left && rnd(3) == 0;
-			success_left = success_left && !ev_ok[i];
+			ev_ok[i] = rnd(3) == 0;
 		}
 		/* The event log's order is its records' (the store's ids);
 		 * their times need not follow it (a clock stepped back). */
 		for (i = 0; i < nev; i++) {
 			snprintf(key, sizeof(key), "record:%u", i);
 			add_event_run(&f, key, ev[i], ev_ok[i]);
+			d.events.results[i].at = ev[i];
+			d.events.results[i].record = i;
+			d.events.results[i].failed = !ev_ok[i];
+			d.events.n_results++;
 			if (ev_ok[i]) {
 				d.events.have_success = true;
-				d.events.success.at = ev[i];
-				d.events.success.record = i;
-			} else {
-				d.events.failed[d.events.n_failed].at = ev[i];
-				d.events.failed[d.events.n_failed++].record = i;
+				d.events.success = d.events.results[i];
 			}
 		}
 		for (i = 0; i < nlog; i++) {
