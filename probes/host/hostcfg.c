@@ -366,15 +366,18 @@ static bool net_ok(const struct ww_hostcfg_net *n)
 	return is_set(&n->strong_crypto, 1) || is_set(&n->system_default, 1);
 }
 
-bool ww_hostcfg_import_path_ok(const struct ww_hostcfg_values *v)
+bool ww_hostcfg_report_has_finding(const struct ww_hostcfg_report *r,
+				   const char *finding)
 {
-	bool reg = net_ok(&v->net64) && net_ok(&v->net32);
+	size_t i;
 
-	if (v->w3wp.state == WW_HOSTCFG_FILE_READ &&
-	    v->w3wp.dont_enable_system_default == 1)
-		return false;
-	return reg || (v->w3wp.state == WW_HOSTCFG_FILE_READ &&
-		       v->w3wp.dont_enable_system_default == 0);
+	for (i = 0; i < r->n; i++)
+		if (r->items[i].finding &&
+		    strcmp(r->items[i].finding, finding) == 0 &&
+		    (r->items[i].state == WW_HOSTCFG_WARNING ||
+		     r->items[i].state == WW_HOSTCFG_CRITICAL))
+			return true;
+	return false;
 }
 
 /* "SchUseStrongCrypto=1", "SchUseStrongCrypto set to 0",

@@ -163,9 +163,6 @@ const char *ww_hostcfg_sync_fix_kb(const struct ww_hostcfg_os *os);
 /* Windows Server 2016 or later (build 10240 and up): the one home of the
  * build rule the suite lists and the sync fix follow. */
 bool ww_hostcfg_os_2016_or_later(const struct ww_hostcfg_os *os);
-/* The import path (.NET) would offer TLS 1.2: registry in both views or
- * w3wp.exe.config on the system defaults, and no switch keeping it off. */
-bool ww_hostcfg_import_path_ok(const struct ww_hostcfg_values *v);
 /* The cipher suite order in force: policy, else local, else NULL. */
 const struct ww_hostcfg_suites *
 ww_hostcfg_suites_in_force(const struct ww_hostcfg_values *v,
@@ -206,5 +203,11 @@ struct ww_hostcfg_report {
 void ww_hostcfg_evaluate(const struct ww_hostcfg_values *v,
 			 const struct ww_hostcfg_expect *expect,
 			 struct ww_hostcfg_report *ret);
+
+/* Whether an item of r with this finding ("import_tls_path": the import
+ * path (.NET) would not offer TLS 1.2) is warning or critical: the rule
+ * is the items' own, asked of their report. */
+bool ww_hostcfg_report_has_finding(const struct ww_hostcfg_report *r,
+				   const char *finding);
 
 #endif /* WW_PROBES_HOSTCFG_H */

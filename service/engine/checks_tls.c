@@ -442,7 +442,8 @@ void ww_measure_tls_failure_cause(const struct ww_health_input *in,
 		goto out;
 	}
 	if (item_bad(t, "cipher_suite_order") ||
-	    (t->no_common && ww_hostcfg_import_path_ok(&in->host))) {
+	    (t->no_common &&
+	     !ww_hostcfg_report_has_finding(&t->hr, "import_tls_path"))) {
 		cipher_cause(in, t, m);
 		goto out;
 	}

@@ -340,22 +340,22 @@ START_TEST(w3wp_keeps_import_off_defaults)
 	good(&v);
 	memset(&v.net64, 0, sizeof(v.net64));
 	memset(&v.net32, 0, sizeof(v.net32));
-	ck_assert(!ww_hostcfg_import_path_ok(&v));
 	ww_hostcfg_evaluate(&v, NULL, &r);
+	ck_assert(ww_hostcfg_report_has_finding(&r, "import_tls_path"));
 	ck_assert_ptr_nonnull(strstr(get(&r, "dotnet_strong_crypto")->summary,
 				     "no w3wp.exe.config"));
 	/* The file's switch=false rescues it. */
 	ww_hostcfg_parse_w3wp("w", W3WP_FALSE, strlen(W3WP_FALSE), &v.w3wp);
-	ck_assert(ww_hostcfg_import_path_ok(&v));
 	ww_hostcfg_evaluate(&v, NULL, &r);
+	ck_assert(!ww_hostcfg_report_has_finding(&r, "import_tls_path"));
 	ck_assert_int_eq(get(&r, "dotnet_strong_crypto")->state, WW_HOSTCFG_OK);
 	ck_assert_int_eq(get(&r, "w3wp_exe_config")->state, WW_HOSTCFG_OK);
 	/* switch=true: off the defaults even with the registry set; the
 	 * registry item, being set, asks for nothing. */
 	good(&v);
 	ww_hostcfg_parse_w3wp("w", W3WP_TRUE, strlen(W3WP_TRUE), &v.w3wp);
-	ck_assert(!ww_hostcfg_import_path_ok(&v));
 	ww_hostcfg_evaluate(&v, NULL, &r);
+	ck_assert(ww_hostcfg_report_has_finding(&r, "import_tls_path"));
 	it = get(&r, "w3wp_exe_config");
 	ck_assert_int_eq(it->state, WW_HOSTCFG_WARNING);
 	ck_assert_str_eq(it->finding, "import_tls_path");
