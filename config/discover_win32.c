@@ -20,17 +20,20 @@
 #include "discover.h"
 #include "discover_win32.h"
 #include "util.h"
+#include "winreg_win32.h"
 
 #define KEY_SETUP L"SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"
 #define KEY_SMS_SYNC \
 	L"SOFTWARE\\Microsoft\\SMS\\Tracing\\SMS_WSUS_SYNC_MANAGER"
 #define KEY_SETUP_TEXT "HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup"
+/* Longest text value read, as stored: longer is absent, not cut. */
+#define TEXT_BYTES_MAX ((DWORD)((WW_DISC_TEXT_MAX - 1) * sizeof(wchar_t)))
 #define SRC_REG(v) "registry Setup\\" v
 #define LOGIN_TIMEOUT_S 5
 #define QUERY_TIMEOUT_S 10
 #define CONN_MAX 1024
 
-#define REAL_API { RegOpenKeyExW, RegQueryValueExW, RegCloseKey,            \
+#define REAL_API { { RegOpenKeyExW, RegQueryValueExW, RegCloseKey },        \
 		   SQLAllocHandle, SQLSetEnvAttr, SQLSetConnectAttrW,        \
 		   SQLDriverConnectW, SQLSetStmtAttrW, SQLExecDirectW,       \
 		   SQLFetch, SQLGetData, SQLGetDiagRecW, SQLDisconnect,      \
@@ -47,59 +50,34 @@ void ww_disc_api_reset(void)
 
 /* ---- registry ---- */
 
-static bool reg_dword(HKEY k, const wchar_t *name, DWORD *ret)
-{
-	DWORD type = 0, v = 0, size = sizeof(v);
-
-	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)&v, &size) !=
-		    ERROR_SUCCESS || type != REG_DWORD || size != sizeof(v))
-		return false;
-	*ret = v;
-	return true;
-}
-
 /* A REG_SZ / REG_EXPAND_SZ value, unexpanded, as UTF-8 into buf. */
-static bool reg_text(HKEY k, const wchar_t *name, char *buf, size_t size)
+static bool reg_text(const struct ww_win_reg_key *k, const wchar_t *name,
+		     char *buf, size_t size)
 {
-	wchar_t w[WW_DISC_TEXT_MAX];
-	DWORD type = 0, bytes = sizeof(w) - sizeof(wchar_t);
-	char *u;
-
-	if (ww_disc_api.reg_query(k, name, NULL, &type, (BYTE *)w, &bytes) !=
-		    ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
-		return false;
-	w[bytes / sizeof(wchar_t)] = L'\0'; /* may lack its terminator */
-	u = ww_win_utf8(w);
-	if (!u)
-		return false;
-	ww_strlcpy(buf, u, size);
-	free(u);
-	return true;
+	return ww_win_reg_text(k, name, 0, TEXT_BYTES_MAX, buf, size, NULL);
 }
 
 int ww_disc_read_setup_key(struct ww_disc_setup_key *ret, struct ww_err *err)
 {
-	HKEY k;
-	LONG e = ww_disc_api.reg_open(HKEY_LOCAL_MACHINE, KEY_SETUP, 0,
-				      KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+	struct ww_win_reg_key k;
+	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
-		return 0;
-	if (e != ERROR_SUCCESS)
-		return ww_win_err(err, (DWORD)e, "RegOpenKeyExW", KEY_SETUP_TEXT);
+	r = ww_win_reg_open(&k, &ww_disc_api.reg, KEY_SETUP, err);
+	if (r || !k.h)
+		return r;
 	ret->present = true;
-	ret->have_port = reg_dword(k, L"PortNumber", &ret->port);
-	ret->have_ssl = reg_dword(k, L"UsingSSL", &ret->ssl);
-	ret->have_content_dir = reg_text(k, L"ContentDir", ret->content_dir,
+	ret->have_port = ww_win_reg_dword(&k, L"PortNumber", &ret->port);
+	ret->have_ssl = ww_win_reg_dword(&k, L"UsingSSL", &ret->ssl);
+	ret->have_content_dir = reg_text(&k, L"ContentDir", ret->content_dir,
 					 sizeof(ret->content_dir));
-	ret->have_sql_server = reg_text(k, L"SQLServerName", ret->sql_server,
+	ret->have_sql_server = reg_text(&k, L"SQLServerName", ret->sql_server,
 					sizeof(ret->sql_server));
-	ret->have_target_dir = reg_text(k, L"TargetDir", ret->target_dir,
+	ret->have_target_dir = reg_text(&k, L"TargetDir", ret->target_dir,
 					sizeof(ret->target_dir));
-	ret->have_version = reg_text(k, L"VersionString", ret->version,
+	ret->have_version = reg_text(&k, L"VersionString", ret->version,
 				     sizeof(ret->version));
-	ww_disc_api.reg_close(k);
+	ww_win_reg_close(&k);
 	return 0;
 }
 
@@ -388,17 +366,15 @@ out:
 static void read_sms(struct ww_discovered *d)
 {
 	char path[WW_DISC_TEXT_MAX];
-	HKEY k;
+	struct ww_win_reg_key k;
 
-	if (ww_disc_api.reg_open(HKEY_LOCAL_MACHINE, KEY_SMS_SYNC, 0,
-				 KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k) !=
-	    ERROR_SUCCESS)
+	if (ww_win_reg_open(&k, &ww_disc_api.reg, KEY_SMS_SYNC, NULL))
 		return;
-	if (reg_text(k, L"TraceFilename", path, sizeof(path)))
+	if (reg_text(&k, L"TraceFilename", path, sizeof(path)))
 		setup_text(true, path, &d->wsyncmgr_log,
 			   "registry SMS\\Tracing\\SMS_WSUS_SYNC_MANAGER"
 			   "\\TraceFilename");
-	ww_disc_api.reg_close(k);
+	ww_win_reg_close(&k);
 }
 
 int ww_discover_read(struct ww_discovered *d, struct ww_err *err)

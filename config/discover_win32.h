@@ -4,9 +4,10 @@
  *
  * Every Reg* and SQL* call goes through ww_disc_api, a table of function
  * pointers initialised with the real advapi32 / odbc32 functions (as
- * eventlog_win32.h does for wevtapi).  Wine has no SQL Server, so the unit
- * test swaps in fakes that serve a registry key and SUSDB rows; restore
- * the table with ww_disc_api_reset() when done.
+ * eventlog_win32.h does for wevtapi); its registry part is the table the
+ * shared readers take (common/winreg_win32.h).  Wine has no SQL Server,
+ * so the unit test swaps in fakes that serve a registry key and SUSDB
+ * rows; restore the table with ww_disc_api_reset() when done.
  */
 #ifndef WW_CONFIG_DISCOVER_WIN32_H
 #define WW_CONFIG_DISCOVER_WIN32_H
@@ -14,6 +15,7 @@
 #include "compat.h"
 #include "discover.h"
 #include "err.h"
+#include "winreg_win32.h"
 
 #include <windows.h>
 #include <sql.h>
@@ -21,11 +23,7 @@
 #include <sqlucode.h>
 
 struct ww_disc_api {
-	LONG (WINAPI *reg_open)(HKEY key, LPCWSTR sub, DWORD opts, REGSAM sam,
-				PHKEY ret);
-	LONG (WINAPI *reg_query)(HKEY key, LPCWSTR name, LPDWORD reserved,
-				 LPDWORD type, LPBYTE data, LPDWORD size);
-	LONG (WINAPI *reg_close)(HKEY key);
+	struct ww_win_reg_api reg;
 	SQLRETURN (SQL_API *alloc_handle)(SQLSMALLINT type, SQLHANDLE in,
 					  SQLHANDLE *out);
 	SQLRETURN (SQL_API *set_env_attr)(SQLHENV env, SQLINTEGER attr,

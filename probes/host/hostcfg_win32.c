@@ -3,10 +3,11 @@
  * Setup key through config/discover_win32.c's reader), the OS version,
  * the cipher suite order and w3wp.exe.config (hostcfg_w3wp.c parses it).
  *
- * Every key is opened with KEY_WOW64_64KEY so a 32-bit build sees the
- * same (64-bit) view as WSUS; the .NET WOW6432Node twin is then read by
- * its explicit path in that view.  A missing key or value is "absent",
- * not an error: absence is exactly what the checks look for.
+ * Every key is opened through common/winreg_win32.h, with KEY_WOW64_64KEY
+ * so a 32-bit build sees the same (64-bit) view as WSUS; the .NET
+ * WOW6432Node twin is then read by its explicit path in that view.  A
+ * missing key or value is "absent", not an error: absence is exactly what
+ * the checks look for.
  */
 #include "compat.h"
 
@@ -15,6 +16,7 @@
 #include "discover_win32.h"
 #include "hostcfg.h"
 #include "util.h"
+#include "winreg_win32.h"
 
 #define KEY_PROTOCOLS L"SYSTEM\\CurrentControlSet\\Control\\" \
 	L"SecurityProviders\\SCHANNEL\\Protocols\\"
@@ -28,117 +30,60 @@
 #define KEY_NET64 L"SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319"
 #define KEY_NET32 L"SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
 
-/* Open HKLM\path; *ret NULL (and 0) when the key does not exist. */
-static int open_key(const wchar_t *path, HKEY *ret, struct ww_err *err)
-{
-	LONG e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
-			       KEY_QUERY_VALUE | KEY_WOW64_64KEY, ret);
-	char *name;
-	int r;
-
-	if (e == ERROR_SUCCESS)
-		return 0;
-	*ret = NULL;
-	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
-		return 0;
-	name = ww_win_utf8(path);
-	r = ww_win_err(err, (DWORD)e, "RegOpenKeyExW", name ? name : "HKLM");
-	free(name);
-	return r;
-}
-
-static void read_dword(HKEY k, const wchar_t *name,
+static void read_dword(const struct ww_win_reg_key *k, const wchar_t *name,
 		       struct ww_hostcfg_dword *ret)
 {
-	DWORD type = 0, v = 0, size = sizeof(v);
+	DWORD v = 0;
 
-	ret->present = false;
-	if (k && RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &size) ==
-			 ERROR_SUCCESS && type == REG_DWORD && size == sizeof(v)) {
-		ret->present = true;
+	ret->present = ww_win_reg_dword(k, name, &v);
+	if (ret->present)
 		ret->value = v;
-	}
 }
 
 static int read_net(const wchar_t *path, struct ww_hostcfg_net *n,
 		    struct ww_err *err)
 {
-	HKEY k;
-	int r = open_key(path, &k, err);
+	struct ww_win_reg_key k;
+	int r = ww_win_reg_open(&k, &ww_win_reg_real, path, err);
 
 	if (r)
 		return r;
-	n->key_present = k != NULL;
-	read_dword(k, L"SchUseStrongCrypto", &n->strong_crypto);
-	read_dword(k, L"SystemDefaultTlsVersions", &n->system_default);
-	if (k)
-		RegCloseKey(k);
+	n->key_present = k.h != NULL;
+	read_dword(&k, L"SchUseStrongCrypto", &n->strong_crypto);
+	read_dword(&k, L"SystemDefaultTlsVersions", &n->system_default);
+	ww_win_reg_close(&k);
 	return 0;
 }
 
 /*
  * A REG_SZ, REG_EXPAND_SZ or REG_MULTI_SZ value as UTF-8, the strings of
  * a MULTI_SZ joined with ',' (the cipher list is either).  False when
- * absent or of another type; *cut when it did not fit.
+ * absent, of another type or over TEXT_BYTES_MAX; *cut when it did not
+ * fit buf.
  */
-static bool read_text(HKEY k, const wchar_t *name, char *buf, size_t size,
-		      bool *cut)
+static bool read_text(const struct ww_win_reg_key *k, const wchar_t *name,
+		      char *buf, size_t size, bool *cut)
 {
-	wchar_t *w = NULL;
-	DWORD type = 0, bytes = 0;
-	char *u = NULL;
-	bool ok = false;
-	size_t i, n;
-
-	buf[0] = '\0';
-	if (!k || RegQueryValueExW(k, name, NULL, &type, NULL, &bytes) !=
-			  ERROR_SUCCESS ||
-	    (type != REG_SZ && type != REG_EXPAND_SZ && type != REG_MULTI_SZ))
-		return false;
-	if (bytes > TEXT_BYTES_MAX)
-		return false; /* no cipher list is this long */
-	w = calloc(bytes / sizeof(wchar_t) + 2, sizeof(wchar_t));
-	if (!w)
-		return false;
-	if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)w, &bytes) !=
-	    ERROR_SUCCESS)
-		goto out;
-	n = bytes / sizeof(wchar_t);
-	while (n && w[n - 1] == L'\0')
-		n--;
-	for (i = 0; i < n; i++)
-		if (w[i] == L'\0')
-			w[i] = L','; /* MULTI_SZ: one string per suite */
-	w[n] = L'\0';
-	u = ww_win_utf8(w);
-	if (u) {
-		if (ww_strlcpy(buf, u, size) >= size && cut)
-			*cut = true;
-		ok = true;
-	}
-out:
-	free(u);
-	free(w);
-	return ok;
+	return ww_win_reg_text(k, name, WW_WIN_REG_MULTI, TEXT_BYTES_MAX, buf,
+			       size, cut);
 }
 
 static int read_protocol(size_t i, const wchar_t *proto,
 			 struct ww_hostcfg_values *v, struct ww_err *err)
 {
 	wchar_t path[160];
-	HKEY k;
+	struct ww_win_reg_key k;
 	int r;
 
 	_snwprintf(path, WW_ARRAY_SIZE(path), L"%ls%ls\\Client",
 		   KEY_PROTOCOLS, proto);
 	path[WW_ARRAY_SIZE(path) - 1] = L'\0';
-	r = open_key(path, &k, err);
+	r = ww_win_reg_open(&k, &ww_win_reg_real, path, err);
 	if (r)
 		return r;
-	read_dword(k, L"Enabled", &v->client[i].enabled);
-	read_dword(k, L"DisabledByDefault", &v->client[i].disabled_by_default);
-	if (k)
-		RegCloseKey(k);
+	read_dword(&k, L"Enabled", &v->client[i].enabled);
+	read_dword(&k, L"DisabledByDefault", &v->client[i].disabled_by_default);
+	ww_win_reg_close(&k);
 	return 0;
 }
 
@@ -158,15 +103,14 @@ static int read_protocols(struct ww_hostcfg_values *v, struct ww_err *err)
 static int read_suites(const wchar_t *path, struct ww_hostcfg_suites *s,
 		       struct ww_err *err)
 {
-	HKEY k;
-	int r = open_key(path, &k, err);
+	struct ww_win_reg_key k;
+	int r = ww_win_reg_open(&k, &ww_win_reg_real, path, err);
 
 	if (r)
 		return r;
-	s->present = read_text(k, L"Functions", s->list, sizeof(s->list),
+	s->present = read_text(&k, L"Functions", s->list, sizeof(s->list),
 			       &s->truncated);
-	if (k)
-		RegCloseKey(k);
+	ww_win_reg_close(&k);
 	return 0;
 }
 
@@ -174,19 +118,18 @@ static int read_os(struct ww_hostcfg_os *os, struct ww_err *err)
 {
 	char build[32];
 	int64_t b;
-	HKEY k;
-	int r = open_key(KEY_OS, &k, err);
+	struct ww_win_reg_key k;
+	int r = ww_win_reg_open(&k, &ww_win_reg_real, KEY_OS, err);
 
 	if (r)
 		return r;
-	if (read_text(k, L"CurrentBuild", build, sizeof(build), NULL) &&
+	if (read_text(&k, L"CurrentBuild", build, sizeof(build), NULL) &&
 	    ww_parse_i64(build, &b) == 0 && b > 0 && b < UINT32_MAX) {
 		os->present = true;
 		os->build = (uint32_t)b;
 	}
-	read_text(k, L"ProductName", os->product, sizeof(os->product), NULL);
-	if (k)
-		RegCloseKey(k);
+	read_text(&k, L"ProductName", os->product, sizeof(os->product), NULL);
+	ww_win_reg_close(&k);
 	return 0;
 }
 

@@ -237,9 +237,9 @@ static void fake(void)
 	memset(&fk, 0, sizeof(fk));
 	fk.installed = true;
 	fk.working_driver = "{SQL Server}";
-	ww_disc_api.reg_open = f_reg_open;
-	ww_disc_api.reg_query = f_reg_query;
-	ww_disc_api.reg_close = f_reg_close;
+	ww_disc_api.reg.open = f_reg_open;
+	ww_disc_api.reg.query = f_reg_query;
+	ww_disc_api.reg.close = f_reg_close;
 	ww_disc_api.alloc_handle = f_alloc;
 	ww_disc_api.set_env_attr = f_attr;
 	ww_disc_api.set_connect_attr = f_attr;
