@@ -457,13 +457,8 @@ static unsigned long lock_holder(int fd)
 {
 	char buf[32];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	int64_t pid;
 
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return ww_parse_i64(buf, &pid) == 0 && pid > 0 ? (unsigned long)pid : 0;
+	return n > 0 ? ww_lock_pid_parse(buf, (size_t)n) : 0;
 }
 
 int ww_os_lock_file(const char *path, struct ww_os_lock **ret,

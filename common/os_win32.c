@@ -848,13 +848,10 @@ static unsigned long lock_holder(HANDLE h)
 {
 	char buf[32];
 	DWORD n = 0;
-	int64_t pid;
 
 	if (!ReadFile(h, buf, sizeof(buf) - 1, &n, NULL) || !n)
 		return 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return ww_parse_i64(buf, &pid) == 0 && pid > 0 ? (unsigned long)pid : 0;
+	return ww_lock_pid_parse(buf, n);
 }
 
 static void lock_write_pid(HANDLE h)

@@ -68,6 +68,18 @@ int ww_parse_i64(const char *s, int64_t *ret)
 	return 0;
 }
 
+unsigned long ww_lock_pid_parse(char *buf, size_t n)
+{
+	int64_t pid;
+
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (ww_parse_i64(buf, &pid) != 0 || pid <= 0 ||
+	    (uint64_t)pid > ULONG_MAX)
+		return 0;
+	return (unsigned long)pid;
+}
+
 static int64_t unit_seconds(char unit)
 {
 	switch (unit) {

@@ -31,6 +31,13 @@ bool ww_str_starts_with(const char *s, const char *prefix);
 int ww_parse_i64(const char *s, int64_t *ret);
 
 /*
+ * The process id a lock file's holder wrote ("1234\n", or "\r\n" on
+ * Windows; ww_os_lock_file()), from the first n bytes read of it
+ * (terminated here, so buf has n + 1 bytes); 0 when there is none.
+ */
+unsigned long ww_lock_pid_parse(char *buf, size_t n);
+
+/*
  * Durations as written in the configuration: one or more <number><unit>
  * groups with units s, m, h, d ("45s", "5m", "26h", "30d", "1h30m").
  * A bare number, an unknown unit or an overflow is WW_EINVAL.

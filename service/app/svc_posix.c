@@ -112,7 +112,7 @@ int ww_svc_run(struct ww_cli *cli, bool foreground)
 static pid_t monitor_pid(const char *database, char *why, size_t size)
 {
 	char path[4096], buf[32];
-	int64_t pid = 0;
+	unsigned long pid;
 	ssize_t n;
 	int fd;
 
@@ -131,9 +131,8 @@ static pid_t monitor_pid(const char *database, char *why, size_t size)
 	}
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (ww_parse_i64(buf, &pid) || pid <= 0 || (int64_t)(pid_t)pid != pid) {
+	pid = n > 0 ? ww_lock_pid_parse(buf, (size_t)n) : 0;
+	if (!pid || (unsigned long)(pid_t)pid != pid) {
 		snprintf(why, size, "%s is locked but names no process", path);
 		return 0;
 	}

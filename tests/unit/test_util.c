@@ -6,6 +6,23 @@
 #include "util.h"
 #include "ww_test.h"
 
+/* The pid a lock file's holder wrote, as POSIX and Windows write it. */
+START_TEST(lock_pid_parse)
+{
+	char a[32] = "1234\n", b[32] = "77\r\n", c[32] = "0\n", d[32] = "x1\n",
+	     e[32] = "-5\n", f[32] = "123456789012345678901234567890";
+
+	ck_assert_uint_eq(ww_lock_pid_parse(a, strlen(a)), 1234);
+	ck_assert_uint_eq(ww_lock_pid_parse(b, strlen(b)), 77);
+	ck_assert_uint_eq(ww_lock_pid_parse(c, strlen(c)), 0);
+	ck_assert_uint_eq(ww_lock_pid_parse(d, strlen(d)), 0);
+	ck_assert_uint_eq(ww_lock_pid_parse(e, strlen(e)), 0);
+	ck_assert_uint_eq(ww_lock_pid_parse(f, strlen(f)), 0);
+	/* Only the n bytes read count. */
+	ck_assert_uint_eq(ww_lock_pid_parse(a, 2), 12);
+}
+END_TEST
+
 START_TEST(duration_parse_units)
 {
 	int64_t s;
@@ -205,6 +222,7 @@ Suite *ww_test_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, lock_pid_parse);
 	tcase_add_test(tc, duration_parse_units);
 	tcase_add_test(tc, duration_parse_rejects);
 	tcase_add_test(tc, duration_format_roundtrip);
