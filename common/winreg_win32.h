@@ -39,8 +39,8 @@ struct ww_win_reg_key {
 /*
  * Open HKLM\path for reading with KEY_WOW64_64KEY (a 32-bit build sees the
  * same view as the 64-bit WSUS).  A missing key (or parent) is 0 with
- * ret->h NULL; any other failure is an error naming "HKLM\path".  Close
- * with ww_win_reg_close() either way.
+ * ret->h NULL; any other failure is an error naming "HKLM\path" (err may
+ * be NULL).  Close with ww_win_reg_close() either way.
  */
 int ww_win_reg_open(struct ww_win_reg_key *ret, const struct ww_win_reg_api *api,
 		    const wchar_t *path, struct ww_err *err);

@@ -374,10 +374,15 @@ bool ww_hostcfg_report_has_finding(const struct ww_hostcfg_report *r,
 	for (i = 0; i < r->n; i++)
 		if (r->items[i].finding &&
 		    strcmp(r->items[i].finding, finding) == 0 &&
-		    (r->items[i].state == WW_HOSTCFG_WARNING ||
-		     r->items[i].state == WW_HOSTCFG_CRITICAL))
+		    ww_hostcfg_item_bad(&r->items[i]))
 			return true;
 	return false;
+}
+
+bool ww_hostcfg_item_bad(const struct ww_hostcfg_item *it)
+{
+	return it->state == WW_HOSTCFG_WARNING ||
+	       it->state == WW_HOSTCFG_CRITICAL;
 }
 
 /* "SchUseStrongCrypto=1", "SchUseStrongCrypto set to 0",

@@ -209,5 +209,7 @@ void ww_hostcfg_evaluate(const struct ww_hostcfg_values *v,
  * is the items' own, asked of their report. */
 bool ww_hostcfg_report_has_finding(const struct ww_hostcfg_report *r,
 				   const char *finding);
+/* An item that asks for action: warning or critical. */
+bool ww_hostcfg_item_bad(const struct ww_hostcfg_item *it);
 
 #endif /* WW_PROBES_HOSTCFG_H */

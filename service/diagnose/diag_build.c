@@ -102,11 +102,23 @@ static size_t event_results(const struct ww_diag_events *e,
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < e->n_results && i < WW_DIAG_EVENT_RESULTS; i++)
+	for (i = 0; i < e->n_results; i++)
 		event_add(f, &n, &e->results[i]);
 	if (e->have_success)
 		event_add(f, &n, &e->success);
 	return n;
+}
+
+/* The kept reason of the failure with this record, "" when not kept. */
+static const char *event_reason(const struct ww_diag_events *e,
+				uint64_t record)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_reasons; i++)
+		if (e->reasons[i].record == record)
+			return e->reasons[i].error;
+	return "";
 }
 
 static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
@@ -124,14 +136,12 @@ static void input_sync(const struct ww_diag_data *d, struct ww_health_input *in)
 	srcs[1].n = event_results(&d->events, ev);
 	ww_runs_summarise(srcs, WW_ARRAY_SIZE(srcs), d->now, in->th.clock_skew,
 			  &sum, &at);
-	/* The latest attempt's reason: the log run's, or the newest 386's
-	 * (the only one whose message is kept). */
+	/* The latest attempt's reason: the log run's, or the 386's. */
 	if (at.found && at.source == 0 &&
 	    l->runs[at.index].result == WW_SYNC_FAILED)
 		error = l->runs[at.index].error;
-	else if (at.found && at.source == 1 && at.index + 1 == srcs[1].n &&
-		 ev[at.index]->failed)
-		error = d->events.newest_error;
+	else if (at.found && at.source == 1 && ev[at.index]->failed)
+		error = event_reason(&d->events, ev[at.index]->record);
 	ww_strlcpy(sum.last_error, error, sizeof(sum.last_error));
 	ww_health_input_set_runs(in, &sum);
 }

@@ -93,6 +93,26 @@ static void seen_catalog(struct ww_diag_events *e,
 	e->catalog_record = ev->record_id;
 }
 
+/* Keep the reason of a failure among the newest WW_DIAG_EVENT_REASONS. */
+static void keep_reason(struct ww_diag_events *e,
+			const struct ww_wsus_event *ev)
+{
+	size_t i, oldest = 0;
+
+	if (e->n_reasons < WW_DIAG_EVENT_REASONS) {
+		oldest = e->n_reasons++;
+	} else {
+		for (i = 1; i < e->n_reasons; i++)
+			if (e->reasons[i].record < e->reasons[oldest].record)
+				oldest = i;
+		if (ev->record_id <= e->reasons[oldest].record)
+			return;
+	}
+	e->reasons[oldest].record = ev->record_id;
+	ww_strlcpy(e->reasons[oldest].error, ww_wsus_event_sync_error(ev),
+		   sizeof(e->reasons[oldest].error));
+}
+
 /*
  * Keep the newest WW_DIAG_EVENT_RESULTS results by record, and the last
  * success apart: failures count after it, and it may come later in the
@@ -104,17 +124,12 @@ static void seen_result(struct ww_diag_events *e,
 	struct ww_diag_result r = { ev->time, ev->record_id, failed };
 	size_t i, oldest = 0;
 
+	if (failed)
+		keep_reason(e, ev);
 	if (!failed && (!e->have_success || r.record > e->success.record)) {
 		e->have_success = true;
 		e->success = r;
 	}
-	for (i = 0; i < e->n_results; i++)
-		if (e->results[i].record > r.record)
-			break;
-	if (i == e->n_results)
-		ww_strlcpy(e->newest_error, failed ?
-			   ww_wsus_event_sync_error(ev) : "",
-			   sizeof(e->newest_error));
 	if (e->n_results < WW_DIAG_EVENT_RESULTS) {
 		e->results[e->n_results++] = r;
 		return;

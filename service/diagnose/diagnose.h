@@ -114,6 +114,8 @@ struct ww_diag_log {
  * server syncing several times a day.  More failures than this after the
  * last success count as this many. */
 #define WW_DIAG_EVENT_RESULTS 256
+/* Reasons kept, of the newest failures. */
+#define WW_DIAG_EVENT_REASONS 8
 
 /* A sync result event (384 or 386) as the rules of runs read it. */
 struct ww_diag_result {
@@ -151,9 +153,14 @@ struct ww_diag_events {
 	size_t n_results;
 	bool have_success;
 	struct ww_diag_result success;
-	/* The reason of the newest result by record when it failed (as the
-	 * store keeps a 386's): the latest attempt's, should it be. */
-	char newest_error[WW_DIAG_EXAMPLE_MAX];
+	/* The reasons of the newest failed syncs by record (a 386's message,
+	 * as the store keeps it): the latest attempt's, should it be one
+	 * (the newest may be dated ahead and not count). */
+	struct {
+		uint64_t record;
+		char error[WW_DIAG_EXAMPLE_MAX];
+	} reasons[WW_DIAG_EVENT_REASONS];
+	size_t n_reasons;
 	struct ww_diag_evseen content;    /* 364 */
 	struct ww_diag_evseen self_check; /* 12xxx, all IDs */
 	struct { uint32_t id; uint64_t count; } checks[WW_DIAG_SELF_CHECK_IDS];

@@ -264,8 +264,7 @@ static bool item_bad(const struct tls_facts *t, const char *name)
 {
 	const struct ww_hostcfg_item *it = host_item(t, name);
 
-	return it && (it->state == WW_HOSTCFG_WARNING ||
-		      it->state == WW_HOSTCFG_CRITICAL);
+	return it && ww_hostcfg_item_bad(it);
 }
 
 static bool gather_facts(const struct ww_health_input *in,
@@ -340,8 +339,7 @@ static void cipher_cause(const struct ww_health_input *in,
 	char fix[WW_HEALTH_LONG_MAX], why[WW_HEALTH_TEXT_MAX];
 
 	s = ww_hostcfg_suites_in_force(&in->host, &where);
-	if (c && (c->state == WW_HOSTCFG_WARNING ||
-		  c->state == WW_HOSTCFG_CRITICAL)) {
+	if (c && ww_hostcfg_item_bad(c)) {
 		char both[WW_HEALTH_LONG_MAX];
 
 		snprintf(both, sizeof(both), "%s: %s", c->summary, c->evidence);

@@ -94,18 +94,24 @@ static void format_thresholds(const struct rule *r,
 	snprintf(buf, size, "%s%s%s", w, w[0] && c[0] ? ", " : "", c);
 }
 
-/* State of a numeric measure; *level names the crossed threshold. */
+/* State of a numeric measure; *level (when not NULL) names the crossed
+ * threshold. */
 static enum ww_state compare(const struct rule *r,
 			     const struct ww_health_thresholds *t, int64_t v,
 			     char *level, size_t size)
 {
-	level[0] = '\0';
+	if (level)
+		level[0] = '\0';
 	if (r->crit != TH_NONE && crosses(r->cmp, v, th_value(t, r->crit))) {
-		format_level(r, "critical", th_value(t, r->crit), level, size);
+		if (level)
+			format_level(r, "critical", th_value(t, r->crit),
+				     level, size);
 		return WW_STATE_CRITICAL;
 	}
 	if (r->warn != TH_NONE && crosses(r->cmp, v, th_value(t, r->warn))) {
-		format_level(r, "warning", th_value(t, r->warn), level, size);
+		if (level)
+			format_level(r, "warning", th_value(t, r->warn), level,
+				     size);
 		return WW_STATE_WARNING;
 	}
 	return WW_STATE_OK;
@@ -115,13 +121,11 @@ enum ww_state ww_health_rule_judge(const char *name,
 				   const struct ww_health_thresholds *t,
 				   int64_t v)
 {
-	char level[64];
 	size_t i;
 
 	for (i = 0; i < ww_rules_n; i++)
 		if (strcmp(ww_rules[i].name, name) == 0)
-			return compare(&ww_rules[i], t, v, level,
-				       sizeof(level));
+			return compare(&ww_rules[i], t, v, NULL, 0);
 	return WW_STATE_UNKNOWN;
 }
 

@@ -899,6 +899,8 @@ START_TEST(events_failed_syncs_count)
 	 * success, older than all of them, is kept apart. */
 	ck_assert_int_eq(f->r.in.consecutive_failures, WW_DIAG_EVENT_RESULTS);
 	ck_assert(f->r.in.have_success);
+	/* Read newest first, the newest failure's reason is kept. */
+	ck_assert_str_eq(f->r.in.last_error, "synchronization failed");
 	teardown(f);
 }
 END_TEST

@@ -15,6 +15,7 @@
 #include "health.h"
 #include "store.h"
 #include "util.h"
+#include "wsus_event.h"
 #include "ww_test.h"
 
 #define H 3600
@@ -193,17 +194,20 @@ static void expect_same_runs(const struct fx *f,
 		      a->last_attempt == b->last_attempt &&
 		      a->sync_runs == b->sync_runs &&
 		      a->first_observed == b->first_observed &&
-		      strcmp(a->last_result, b->last_result) == 0,
+		      strcmp(a->last_result, b->last_result) == 0 &&
+		      strcmp(a->last_error, b->last_error) == 0,
 		      "round %d: store success %d/%" PRId64 " failures %"
 		      PRId64 " ahead %" PRId64 " attempt %" PRId64 " %s runs %"
 		      PRId64 " from %" PRId64 "; diagnose %d/%" PRId64 " %"
-		      PRId64 " %" PRId64 " %" PRId64 " %s %" PRId64 " %" PRId64,
+		      PRId64 " %" PRId64 " %" PRId64 " %s %" PRId64 " %" PRId64
+		      " (errors '%s' / '%s')",
 		      round, a->have_success, a->last_success,
 		      a->consecutive_failures, a->ahead_runs, a->last_attempt,
 		      a->last_result, a->sync_runs, a->first_observed,
 		      b->have_success, b->last_success,
 		      b->consecutive_failures, b->ahead_runs, b->last_attempt,
-		      b->last_result, b->sync_runs, b->first_observed);
+		      b->last_result, b->sync_runs, b->first_observed,
+		      a->last_error, b->last_error);
 	for (i = 0; i < WW_ARRAY_SIZE(judged); i++)
 		ck_assert_int_eq(ww_health_find(&f->rep, judged[i])->state,
 				 ww_health_find(&rep->health,
@@ -258,20 +262,42 @@ START_TEST(diagnose_and_store_judge_runs_alike)
 }
 END_TEST
 
-/* A result the event log reported: a finish without a start. */
-static void add_event_run(struct fx *f, const char *key, int64_t at, bool ok)
+/*
+ * A result the event log reported, record i: in the store as the event
+ * source writes it (a finish without a start, a 386's message as the
+ * run's error), and to diagnose through the same intake as its scan.
+ */
+static void add_event_both(struct fx *f, struct ww_diag_data *d, unsigned i,
+			   int64_t at, bool ok)
 {
+	static struct ww_wsus_event ev;
+	char key[32];
 	sqlite3_stmt *st;
+	struct ww_err err;
 
+	memset(&ev, 0, sizeof(ev));
+	ww_strlcpy(ev.provider, "Windows Server Update Services",
+		   sizeof(ev.provider));
+	ev.event_id = ok ? 384 : 386;
+	ev.time = at;
+	ev.record_id = i + 1;
+	if (!ok)
+		snprintf(ev.message, sizeof(ev.message), "failed E%u", i);
+	snprintf(key, sizeof(key), "record:%u", i + 1);
 	ck_assert_int_eq(sqlite3_prepare_v2(ww_store_db(f->store.s),
-		"INSERT INTO sync_run (source, source_key, finished_at, result)"
-		" VALUES ('eventlog', ?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+		"INSERT INTO sync_run (source, source_key, finished_at, result,"
+		" error) VALUES ('eventlog', ?, ?, ?, ?)", -1, &st, NULL),
+		SQLITE_OK);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_text(st, 3, ok ? "succeeded" : "failed", -1,
 			  SQLITE_STATIC);
+	if (!ok)
+		sqlite3_bind_text(st, 4, ww_wsus_event_sync_error(&ev), -1,
+				  SQLITE_STATIC);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
+	ck_assert_int_eq(ww_diag_events_add(&d->events, &ev, &err), 0);
 }
 
 static bool time_used(const int64_t *t, unsigned n, int64_t v)
@@ -305,7 +331,6 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 		unsigned i, nlog = rnd(5), nev = rnd(6), used = 0;
 		int64_t times[16], ev[8];
 		bool ev_ok[8];
-		char key[16];
 
 		fx_init(&f, "gather_two");
 		ww_diag_data_init(&d, &f.cfg, T);
@@ -320,18 +345,8 @@ START_TEST(diagnose_and_store_judge_two_sources_alike)
 		}
 		/* The event log's order is its records' (the store's ids);
 		 * their times need not follow it (a clock stepped back). */
-		for (i = 0; i < nev; i++) {
-			snprintf(key, sizeof(key), "record:%u", i);
-			add_event_run(&f, key, ev[i], ev_ok[i]);
-			d.events.results[i].at = ev[i];
-			d.events.results[i].record = i;
-			d.events.results[i].failed = !ev_ok[i];
-			d.events.n_results++;
-			if (ev_ok[i]) {
-				d.events.have_success = true;
-				d.events.success = d.events.results[i];
-			}
-		}
+		for (i = 0; i < nev; i++)
+			add_event_both(&f, &d, i, ev[i], ev_ok[i]);
 		for (i = 0; i < nlog; i++) {
 			int64_t start, end;
 			bool ok = rnd(3) == 0;
