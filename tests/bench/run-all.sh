@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$(cd "$here/../.." && pwd)/build/bench}
 work=${2:-/tmp/wwbench}
 echo "# $(uname -srm), $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for b in synclog events ingest control probe; do
+for b in synclog events ingest control probe summary; do
 	echo
 	echo "## bench_$b.sh"
 	"$here/bench_$b.sh" "$build" "$work"
