@@ -96,9 +96,9 @@ static void gather_host(struct ww_diag_data *d)
 {
 	d->host_avail = ww_health_read_host(&d->host, d->host_error,
 					    sizeof(d->host_error));
-	d->local_avail = ww_health_read_local(
-		d->host_avail == WW_FACT_AVAILABLE ? &d->host : NULL, true,
-		&d->local, d->local_error, sizeof(d->local_error));
+	d->local_avail = ww_health_read_local(d->host_avail, &d->host, true,
+					      &d->local, d->local_error,
+					      sizeof(d->local_error));
 }
 
 static int probe_all(struct ww_diag_data *d, const struct ww_endpoint_targets *t,

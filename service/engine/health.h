@@ -444,11 +444,12 @@ void ww_health_seed(struct ww_health_input *in, const struct ww_config *cfg,
  * as WW_SEED_HOST and WW_SEED_LOCAL read them, for a face that keeps them
  * in its own data (diagnose): the values, the reason they were not read
  * into error ("" when they were), and whether they were.  Local services
- * take ContentDir from host (NULL: the registry was not read).
+ * take ContentDir from host when host_avail says it was read.
  */
 enum ww_fact_avail ww_health_read_host(struct ww_hostcfg_values *host,
 				       char *error, size_t size);
-enum ww_fact_avail ww_health_read_local(const struct ww_hostcfg_values *host,
+enum ww_fact_avail ww_health_read_local(enum ww_fact_avail host_avail,
+					const struct ww_hostcfg_values *host,
 					bool network_paths,
 					struct ww_hostsvc_values *local,
 					char *error, size_t size);

@@ -218,7 +218,8 @@ enum ww_fact_avail ww_health_read_host(struct ww_hostcfg_values *host,
 	return avail_of(r);
 }
 
-enum ww_fact_avail ww_health_read_local(const struct ww_hostcfg_values *host,
+enum ww_fact_avail ww_health_read_local(enum ww_fact_avail host_avail,
+					const struct ww_hostcfg_values *host,
 					bool network_paths,
 					struct ww_hostsvc_values *local,
 					char *error, size_t size)
@@ -228,8 +229,8 @@ enum ww_fact_avail ww_health_read_local(const struct ww_hostcfg_values *host,
 	int r;
 
 	ww_err_clear(&e);
-	o.content_dir = host && host->have_content_dir ? host->content_dir :
-			NULL;
+	o.content_dir = host_avail == WW_FACT_AVAILABLE &&
+			host->have_content_dir ? host->content_dir : NULL;
 	o.network_paths = network_paths;
 	r = ww_hostsvc_read(&o, local, &e);
 	ww_strlcpy(error, r ? e.msg : "", size);
@@ -245,10 +246,10 @@ static void seed_host(struct ww_health_input *in)
 /* Local services; ContentDir from the host registry when it was read. */
 static void seed_local(struct ww_health_input *in)
 {
-	in->local_avail = ww_health_read_local(
-		in->host_avail == WW_FACT_AVAILABLE ? &in->host : NULL,
-		false, &in->local, in->local_error,
-		sizeof(in->local_error));
+	in->local_avail = ww_health_read_local(in->host_avail, &in->host,
+					       false, &in->local,
+					       in->local_error,
+					       sizeof(in->local_error));
 }
 
 /* ConfigMgr's WsyncMgr.log, its bounded tail (wsyncmgr.h). */
